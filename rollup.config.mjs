@@ -1,0 +1,41 @@
+// Two builds from src/:
+// - dist/otp-step.js: one minified ES module with lit and idb-keyval inside, for a
+//   plain <script type="module"> or a CDN;
+// - dist/lib/: unbundled ES modules and .d.ts files for bundler users, with lit and
+//   idb-keyval (and tslib's decorator helper) left as dependencies, so an app
+//   ships one copy of each.
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const input = 'src/otp-step.ts';
+const dependencies = /^(lit|@lit|idb-keyval|tslib)(\/|$)/;
+
+export default [
+  {
+    input,
+    output: {file: 'dist/otp-step.js', format: 'es', sourcemap: false},
+    plugins: [
+      // The production build of lit, without dev-mode warnings.
+      resolve({exportConditions: ['production']}),
+      typescript({tsconfig: './tsconfig.build.json', declaration: false, outDir: 'dist'}),
+      terser({
+        ecma: 2022,
+        module: true,
+        compress: {passes: 2},
+        format: {comments: false},
+      }),
+    ],
+  },
+  {
+    input,
+    external: (id) => dependencies.test(id),
+    output: {
+      dir: 'dist/lib',
+      format: 'es',
+      preserveModules: true,
+      preserveModulesRoot: 'src',
+    },
+    plugins: [typescript({tsconfig: './tsconfig.build.json'})],
+  },
+];

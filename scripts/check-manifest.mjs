@@ -1,0 +1,26 @@
+// Fails when custom-elements.json is not what the analyzer makes of src/ today:
+// the manifest is generated, never edited, and must be committed fresh.
+import {execFileSync} from 'node:child_process';
+import {readFileSync, rmSync} from 'node:fs';
+import {join} from 'node:path';
+
+// The analyzer takes --outdir relative to the working directory, even when absolute.
+const outdir = join('node_modules', '.cache', 'otp-step-manifest');
+try {
+  execFileSync(
+    'node_modules/.bin/cem',
+    ['analyze', '--litelement', '--globs', 'src/**/*.ts', '--outdir', outdir],
+    {stdio: ['ignore', 'ignore', 'inherit']},
+  );
+  const fresh = readFileSync(join(outdir, 'custom-elements.json'), 'utf8');
+  const committed = readFileSync('custom-elements.json', 'utf8');
+  if (fresh !== committed) {
+    console.error(
+      'custom-elements.json is stale: run `npm run manifest` and commit the result.',
+    );
+    process.exit(1);
+  }
+  console.log('custom-elements.json is up to date.');
+} finally {
+  rmSync(outdir, {recursive: true, force: true});
+}

@@ -1,0 +1,108 @@
+// `npm test`: the whole suite in Chromium, Firefox and WebKit.
+// Finds (or installs) the browsers, starts WebKitWebDriver, and runs
+// @web/test-runner, under a virtual display where WebKit needs one.
+import {spawn} from 'node:child_process';
+import {createServer} from 'node:net';
+import {readFileSync, rmSync} from 'node:fs';
+import {ensureBrowsers} from './browsers.mjs';
+import {COUNT_FILE} from './count-reporter.mjs';
+
+const wanted = (process.env.OTP_STEP_BROWSERS ?? 'chromium,firefox,webkit')
+  .split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
+const unknown = wanted.filter(
+  (name) => !['chromium', 'firefox', 'webkit'].includes(name),
+);
+if (unknown.length) {
+  console.error(
+    `otp-step: OTP_STEP_BROWSERS names unknown engines: ${unknown.join(', ')} (use chromium, firefox, webkit)`,
+  );
+  process.exit(1);
+}
+
+const found = ensureBrowsers(wanted);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const {port} = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForDriver(port) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/status`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`WebKitWebDriver did not start on port ${port}`);
+}
+
+// MiniBrowser needs a display; without one its session times out after 30 s. Both
+// WebKitWebDriver (which starts MiniBrowser) and the runner go under one virtual display.
+if (wanted.includes('webkit') && !process.env.DISPLAY) {
+  const child = spawn(found.xvfbRun, ['-a', process.execPath, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
+  forwardSignals(child);
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+} else {
+  await run();
+}
+
+function forwardSignals(child, cleanUp = () => {}) {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      child.kill(signal);
+      cleanUp();
+    });
+  }
+}
+
+async function run() {
+  const env = {...process.env, OTP_STEP_BROWSERS: wanted.join(',')};
+  if (found.chromium) env.CHROME_PATH = found.chromium;
+  if (found.firefox) env.FIREFOX_PATH = found.firefox;
+
+  let driver;
+  if (wanted.includes('webkit')) {
+    const port = await freePort();
+    driver = spawn(found.webkit.driver, [`--port=${port}`], {stdio: 'ignore'});
+    await waitForDriver(port);
+    env.WEBKIT_DRIVER_PORT = String(port);
+    env.WEBKIT_BROWSER_PATH = found.webkit.browser;
+  }
+  const stopDriver = () => driver?.kill();
+
+  rmSync(COUNT_FILE, {force: true});
+  const runner = spawn(
+    'node_modules/.bin/wtr',
+    ['--config', 'web-test-runner.config.mjs', ...process.argv.slice(2)],
+    {stdio: 'inherit', env},
+  );
+  forwardSignals(runner, stopDriver);
+  runner.on('exit', (code, signal) => {
+    stopDriver();
+    printTotals();
+    process.exit(code ?? (signal ? 1 : 0));
+  });
+}
+
+/** The run's last line, in the plain form any reader can count. */
+function printTotals() {
+  try {
+    const {passed, failed, skipped} = JSON.parse(readFileSync(COUNT_FILE, 'utf8'));
+    console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  } catch {
+    console.log('\ntests: the runner stopped before counting any test');
+  }
+}

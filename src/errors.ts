@@ -1,0 +1,38 @@
+import type {ConfigErrorCode} from './step/step-config.js';
+
+/**
+ * Every stable code an `otp-error` event can carry. Pages may switch on these;
+ * the wording of messages may change, the codes do not.
+ */
+export type OtpErrorCode =
+  | ConfigErrorCode
+  /** The typed code is not `length` characters of the alphabet once cleaned. No attempt is used. */
+  | 'malformed-code'
+  /** `confirmCode()` with no code requested, or the challenge is gone. */
+  | 'no-pending-code'
+  /** Too many wrong codes: no new code until the locked one expires. */
+  | 'locked'
+  /** A new code was asked for before the resend cooldown ended. */
+  | 'resend-cooldown'
+  /** All resends for this challenge are used. */
+  | 'resend-limit'
+  /** IndexedDB is unavailable: the challenge is kept in memory and lost on reload. */
+  | 'storage-unavailable'
+  /** Web Crypto is missing: the page is not a secure context (https or localhost). */
+  | 'crypto-unavailable'
+  /** The test code could not be written to the clipboard. */
+  | 'copy-failed'
+  /** The code source failed in a way not listed above. */
+  | 'source-failed';
+
+/** An error a code source or the element reports with a stable code. */
+export class OtpStepError extends Error {
+  constructor(
+    readonly code: OtpErrorCode,
+    message: string = code,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'OtpStepError';
+  }
+}

@@ -1,0 +1,89 @@
+import type {RejectReason} from './challenge/challenge.js';
+import type {OtpErrorCode} from './errors.js';
+
+/** Who a code is for: the step's parameters, as every event reports them. */
+export interface StepIdentity {
+  stepName: string;
+  user: string;
+  client: string;
+}
+
+export interface OtpRequestDetail extends StepIdentity {
+  /** True when the code replaces one still pending (Resend). */
+  resend: boolean;
+}
+
+export interface OtpIssuedDetail extends StepIdentity {
+  requestId: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  resendAt: number;
+  attemptsLeft: number;
+}
+
+export interface OtpConfirmedDetail extends StepIdentity {
+  requestId: string;
+}
+
+export interface OtpRejectedDetail extends StepIdentity {
+  requestId: string;
+  reason: RejectReason;
+  attemptsLeft: number;
+}
+
+export interface OtpExpiredDetail extends StepIdentity {
+  requestId: string;
+}
+
+export interface OtpErrorDetail {
+  /** Stable: switch on this, not on the message. */
+  code: OtpErrorCode;
+  /** Readable, as shown in the element. */
+  message: string;
+  /** With `resend-cooldown`: seconds until a new code can be sent. */
+  retryAfterSeconds?: number;
+}
+
+/** Fired when a step has done its work, so the next step can start (`source-step`). */
+export interface StepCompleteDetail extends StepIdentity {
+  requestId: string;
+}
+
+/** The events of `<otp-step>`, by name. */
+export interface OtpStepEventMap {
+  'otp-request': CustomEvent<OtpRequestDetail>;
+  'otp-issued': CustomEvent<OtpIssuedDetail>;
+  'otp-confirmed': CustomEvent<OtpConfirmedDetail>;
+  'otp-rejected': CustomEvent<OtpRejectedDetail>;
+  'otp-expired': CustomEvent<OtpExpiredDetail>;
+  'otp-error': CustomEvent<OtpErrorDetail>;
+  'step-complete': CustomEvent<StepCompleteDetail>;
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'otp-request': CustomEvent<OtpRequestDetail>;
+    'otp-issued': CustomEvent<OtpIssuedDetail>;
+    'otp-confirmed': CustomEvent<OtpConfirmedDetail>;
+    'otp-rejected': CustomEvent<OtpRejectedDetail>;
+    'otp-expired': CustomEvent<OtpExpiredDetail>;
+    'otp-error': CustomEvent<OtpErrorDetail>;
+    'step-complete': CustomEvent<StepCompleteDetail>;
+  }
+}
+
+/**
+ * Fires one of our events the way every one of them goes out: bubbling and
+ * crossing shadow roots, so a page hears it from any depth. Returns false when
+ * a listener cancelled it.
+ */
+export function fire<K extends keyof OtpStepEventMap>(
+  target: EventTarget,
+  type: K,
+  detail: OtpStepEventMap[K]['detail'],
+  cancelable = false,
+): boolean {
+  return target.dispatchEvent(
+    new CustomEvent(type, {detail, bubbles: true, composed: true, cancelable}),
+  );
+}

@@ -1,0 +1,26 @@
+import type {ChallengeView, ConfirmOutcome} from '../challenge/challenge.js';
+import type {StepConfig} from '../step/step-config.js';
+
+/** A code as issued: what the element may show, plus the code itself where the source gives it out. */
+export interface IssuedCode {
+  challenge: ChallengeView;
+  /** Given only by sources that run in test mode, such as the local demo generator. */
+  code?: string;
+}
+
+/**
+ * Where codes come from and are checked. Methods throw `OtpStepError` with a
+ * stable code when they refuse, and stop early when `signal` aborts.
+ */
+export interface CodeSource {
+  /** Issues a new code for the step, or one in place of the pending one (a resend). */
+  issue(config: StepConfig, signal?: AbortSignal): Promise<IssuedCode>;
+  /** Confirms a cleaned, well-formed code against the pending challenge. */
+  confirm(
+    config: StepConfig,
+    code: string,
+    signal?: AbortSignal,
+  ): Promise<{outcome: ConfirmOutcome; challenge: ChallengeView}>;
+  /** The challenge left open for the step, e.g. before a reload; undefined when there is none. */
+  pending(config: StepConfig, signal?: AbortSignal): Promise<ChallengeView | undefined>;
+}

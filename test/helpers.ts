@@ -1,0 +1,65 @@
+import {oneEvent} from '@open-wc/testing';
+import {sendKeys} from '@web/test-runner-commands';
+import type {OtpStep} from '../src/otp-step.js';
+import type {OtpStepEventMap} from '../src/events.js';
+
+let users = 0;
+/** A user no other test has used: tests share one IndexedDB, so each keeps to its own challenges. */
+export const uniqueUser = (name = 'user') =>
+  `${name}-${++users}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** The element's part with that name, inside its shadow root. */
+export function part<T extends HTMLElement = HTMLElement>(el: OtpStep, name: string): T {
+  const found = el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+  if (!found) throw new Error(`no part "${name}"`);
+  return found;
+}
+
+export const text = (el: OtpStep, name: string) =>
+  part(el, name).textContent?.trim() ?? '';
+
+export const dialogOf = (el: OtpStep) => el.shadowRoot!.querySelector('dialog');
+
+/** Every event of these types the element fires, in order. */
+export function recordEvents<K extends keyof OtpStepEventMap>(
+  el: EventTarget,
+  ...types: K[]
+) {
+  const seen: OtpStepEventMap[K][] = [];
+  for (const type of types)
+    el.addEventListener(type, (e) => seen.push(e as OtpStepEventMap[K]));
+  return seen;
+}
+
+/** Clicks the trigger as a person would and waits for the code to be shown. */
+export async function clickTriggerForCode(el: OtpStep) {
+  const issued = oneEvent(el, 'otp-issued');
+  part(el, 'trigger').click();
+  const event = await issued;
+  await el.updateComplete;
+  return event;
+}
+
+/** Types into the code input and presses Enter, as a person would, and waits for the verdict. */
+export async function typeCodeAndEnter(el: OtpStep, typed: string) {
+  const input = part<HTMLInputElement>(el, 'input');
+  input.focus();
+  // One key at a time, as a person types: WebKitWebDriver drops the second of two
+  // equal keys sent in one action ("112" arrives as "12").
+  for (const key of typed) await sendKeys({type: key});
+  const verdict = Promise.race([
+    oneEvent(el, 'otp-confirmed'),
+    oneEvent(el, 'otp-rejected'),
+    oneEvent(el, 'otp-error'),
+  ]);
+  await sendKeys({press: 'Enter'});
+  const event = await verdict;
+  await el.updateComplete;
+  return event;
+}
+
+/** The same code with its first character changed: always wrong, always well formed. */
+export const wrongCode = (code: string) =>
+  code.replace(/^./, (c) =>
+    /\d/.test(c) ? String((Number(c) + 1) % 10) : c === 'A' ? 'B' : 'A',
+  );

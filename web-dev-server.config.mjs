@@ -1,0 +1,21 @@
+// `npm start`: serves the demo page, compiling the TypeScript sources on the fly.
+import {esbuildPlugin} from '@web/dev-server-esbuild';
+
+const port = Number(process.env.PORT ?? 8000);
+
+export default {
+  port,
+  hostname: process.env.HOST ?? 'localhost',
+  nodeResolve: {exportConditions: ['development']},
+  appIndex: 'demo/index.html',
+  rootDir: '.',
+  watch: !process.env.CI,
+  middleware: [
+    // The demo lives in demo/; send the bare address there.
+    (context, next) => {
+      if (context.path === '/') return context.redirect('/demo/');
+      return next();
+    },
+  ],
+  plugins: [esbuildPlugin({ts: true, target: 'es2022', tsconfig: './tsconfig.json'})],
+};

@@ -1,0 +1,72 @@
+// Browser tests: Chromium, Firefox and WebKit, all from Debian's packages.
+// `npm test` (scripts/test.mjs) finds the browsers and starts WebKitWebDriver,
+// then runs this config with their whereabouts in the environment.
+import {esbuildPlugin} from '@web/dev-server-esbuild';
+import {defaultReporter} from '@web/test-runner';
+import {chromeLauncher} from '@web/test-runner-chrome';
+import {webdriverLauncher} from '@web/test-runner-webdriver';
+import * as puppeteerCore from 'puppeteer-core';
+import {countReporter} from './scripts/count-reporter.mjs';
+
+const wanted = (process.env.OTP_STEP_BROWSERS ?? 'chromium,firefox,webkit').split(',');
+
+// The network is closed on our machines; Chromium's background calls only add noise.
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const launchers = {
+  chromium: () =>
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH,
+        headless: true,
+        args: chromiumArgs,
+      },
+    }),
+  // Firefox through WebDriver BiDi: no geckodriver needed.
+  firefox: () =>
+    chromeLauncher({
+      puppeteer: puppeteerCore,
+      launchOptions: {
+        browser: 'firefox',
+        executablePath: process.env.FIREFOX_PATH,
+        headless: true,
+      },
+    }),
+  webkit: () =>
+    webdriverLauncher({
+      hostname: 'localhost',
+      port: Number(process.env.WEBKIT_DRIVER_PORT),
+      path: '/',
+      capabilities: {
+        browserName: 'MiniBrowser',
+        'wdio:enforceWebDriverClassic': true,
+        'webkitgtk:browserOptions': {
+          binary: process.env.WEBKIT_BROWSER_PATH,
+          args: ['--automation'],
+        },
+      },
+    }),
+};
+
+export default {
+  files: ['test/**/*.test.ts'],
+  nodeResolve: true,
+  plugins: [esbuildPlugin({ts: true, target: 'es2022', tsconfig: './tsconfig.json'})],
+  browsers: wanted.map((name) => launchers[name]()),
+  // One test page at a time: keyboard input and animation frames go to the page in front.
+  concurrency: 1,
+  // Lit's one-line dev-mode notice, printed by every test file, hides the logs that matter.
+  filterBrowserLogs: ({args}) => !String(args[0]).startsWith('Lit is in dev mode'),
+  browserStartTimeout: 60000,
+  testsStartTimeout: 60000,
+  testsFinishTimeout: 120000,
+  testFramework: {config: {timeout: 10000}},
+  reporters: [defaultReporter(), countReporter()],
+};
