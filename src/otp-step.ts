@@ -77,6 +77,7 @@ export class OtpStep extends LitElement {
   /** The checked parameters the pending challenge was issued under. */
   private activeConfig?: StepConfig;
   private controller?: AbortController;
+  private issuing?: Promise<boolean>;
   private stopTicking?: () => void;
   private stopWatchingSource?: () => void;
   private opener?: HTMLElement;
@@ -236,44 +237,7 @@ export class OtpStep extends LitElement {
     this.invalid = invalid;
   }
 
-  private handleTriggerClick(): void {
-    if (this.challenge?.status === 'pending') void this.show();
-    else void this.requestCode();
-  }
-
-  private handleSubmit(event: SubmitEvent): void {
-    event.preventDefault();
-    void this.confirmCode(this.input?.value ?? '');
-  }
-
-  private handleCancel(event: Event): void {
-    // Escape must not close the dialog under a confirmation that is still running.
-    if (this.busy) event.preventDefault();
-  }
-
-  private handleClose(): void {
-    const opener = this.opener;
-    this.opener = undefined;
-    // Browsers differ on where focus goes when a dialog closes; put it back on what opened it.
-    if (opener?.isConnected) opener.focus();
-  }
-
-  private async handleCopy(): Promise<void> {
-    try {
-      await navigator.clipboard.writeText(this.forTestCode);
-      this.showOutcome(messages.copied, false);
-    } catch {
-      this.reportError(new OtpStepError('copy-failed'));
-    }
-  }
-
-  /**
-   * Obtains a new code for the user (or one in place of the pending code, after
-   * the resend cooldown), keeps the challenge, sets `forTestCode` and opens the
-   * dialog. Resolves to false when the step did not issue a code; the reason went
-   * out as an event.
-   */
-  async requestCode(): Promise<boolean> {
+  private async issueCode(): Promise<boolean> {
     const result = resolveStepConfig(this);
     if (!result.ok) {
       this.reportError(new OtpStepError(result.error));
@@ -316,6 +280,49 @@ export class OtpStep extends LitElement {
     } finally {
       this.busy = false;
     }
+  }
+
+  private handleTriggerClick(): void {
+    if (this.challenge?.status === 'pending') void this.show();
+    else void this.requestCode();
+  }
+
+  private handleSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    void this.confirmCode(this.input?.value ?? '');
+  }
+
+  private handleCancel(event: Event): void {
+    // Escape must not close the dialog under a confirmation that is still running.
+    if (this.busy) event.preventDefault();
+  }
+
+  private handleClose(): void {
+    const opener = this.opener;
+    this.opener = undefined;
+    // Browsers differ on where focus goes when a dialog closes; put it back on what opened it.
+    if (opener?.isConnected) opener.focus();
+  }
+
+  private async handleCopy(): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(this.forTestCode);
+      this.showOutcome(messages.copied, false);
+    } catch {
+      this.reportError(new OtpStepError('copy-failed'));
+    }
+  }
+
+  /**
+   * Obtains a new code for the user (or one in place of the pending code, after
+   * the resend cooldown), keeps the challenge, sets `forTestCode` and opens the
+   * dialog. Resolves to false when the step did not issue a code; the reason went
+   * out as an event.
+   */
+  requestCode(): Promise<boolean> {
+    // A second click while a code is on its way gets the same answer, not a second code.
+    this.issuing ??= this.issueCode().finally(() => (this.issuing = undefined));
+    return this.issuing;
   }
 
   /**

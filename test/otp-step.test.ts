@@ -113,6 +113,16 @@ describe('<otp-step>', () => {
       await expect(el).to.be.accessible();
     });
 
+    it('issues one code for a double click on the trigger', async () => {
+      const el = await step();
+      const events = recordEvents(el, 'otp-issued', 'otp-error');
+      part(el, 'trigger').click();
+      part(el, 'trigger').click();
+      await waitUntil(() => dialogOf(el)?.open);
+      await aTimeout(50);
+      expect(events.map((e) => e.type)).to.deep.equal(['otp-issued']);
+    });
+
     it('issues nothing when the page cancels otp-request', async () => {
       const el = await step();
       const issued = recordEvents(el, 'otp-issued');
