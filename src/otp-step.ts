@@ -1,11 +1,25 @@
-import {LitElement, html, nothing} from 'lit';
+import {LitElement, html, nothing, type PropertyValues} from 'lit';
 import {customElement, property, query, state} from 'lit/decorators.js';
+import {live} from 'lit/directives/live.js';
 import type {ChallengeView, ConfirmOutcome} from './challenge/challenge.js';
 import {openChallengeStore} from './challenge/challenge-store.js';
-import {cleanCode, isWellFormedCode} from './code/clean-code.js';
+import {
+  cleanCode,
+  extractCode,
+  isWellFormedCode,
+  keepAlphabet,
+} from './code/clean-code.js';
+import {activeBox, typeCharacter, type CodeText} from './code/code-editing.js';
 import {OtpStepError, type OtpErrorCode} from './errors.js';
 import {fire, type StepIdentity} from './events.js';
-import {messages} from './messages.js';
+import {
+  formatFor,
+  messagesFor,
+  warnings,
+  type CodeShape,
+  type Format,
+  type OtpStepMessages,
+} from './messages/index.js';
 import {styles} from './otp-step.styles.js';
 import type {CodeSource} from './sources/code-source.js';
 import {localCodeSource} from './sources/local-source.js';
@@ -16,11 +30,22 @@ import {onTick} from './ticker.js';
 export type {ChallengeView, ConfirmOutcome} from './challenge/challenge.js';
 export type {OtpErrorCode} from './errors.js';
 export type * from './events.js';
+export type {CodeShape, Format, OtpStepMessages} from './messages/index.js';
+
+/** Seconds left at which the countdown is spoken; never every second. */
+const MILESTONES = [60, 30, 10];
+
+/** What the step is doing, as the page can style it with `:state()`. */
+type Phase = 'idle' | 'pending' | 'expired' | 'locked' | 'confirmed';
+
+interface OtpCredential extends Credential {
+  code: string;
+}
 
 /**
  * The one-time-code step of a two-factor sign-in in one element: it obtains a
  * code for a user, keeps the pending challenge, shows it in a modal dialog and
- * confirms what the user types.
+ * confirms what the user types. Form-associated: its value is the confirmed code.
  *
  * @summary Get and confirm a one-time code for a user.
  *
@@ -35,7 +60,12 @@ export type * from './events.js';
  * @csspart test-code - The box that shows the ForTestCode.
  * @csspart code - The ForTestCode itself.
  * @csspart copy - The button that copies the ForTestCode.
- * @csspart input - The code input.
+ * @csspart label - The input's label ("6-digit code").
+ * @csspart entry - The input with the boxes drawn under it.
+ * @csspart input - The one real `<input>` that carries the code; transparent, over the boxes.
+ * @csspart boxes - The row of boxes.
+ * @csspart box - One character's box; also `box-filled`, and `box-active` for the caret's.
+ * @csspart caret - The caret drawn in the active box.
  * @csspart timer - The remaining lifetime as text.
  * @csspart progress - The remaining lifetime as a bar.
  * @csspart attempts - Attempts left.
@@ -45,24 +75,29 @@ export type * from './events.js';
  * @csspart confirm - The Confirm button.
  * @csspart close - The Close button.
  *
- * @cssprop --otp-step-accent - Colour of the Confirm button.
+ * @cssprop --otp-step-accent - Colour of the Confirm button, the active box and the progress bar.
  * @cssprop --otp-step-on-accent - Text colour on the accent.
- * @cssprop --otp-step-background - Dialog background.
+ * @cssprop --otp-step-background - Background of the dialog and the boxes.
  * @cssprop --otp-step-color - Text colour.
- * @cssprop --otp-step-border-color - Borders of buttons, input and dialog.
- * @cssprop --otp-step-error-color - Colour of errors and of an invalid input.
- * @cssprop --otp-step-radius - Corner radius of buttons and input.
+ * @cssprop --otp-step-border-color - Borders of buttons, boxes and dialog.
+ * @cssprop --otp-step-error-color - Colour of errors and of boxes holding a wrong code.
+ * @cssprop --otp-step-radius - Corner radius of buttons and boxes.
  * @cssprop --otp-step-dialog-radius - Corner radius of the dialog.
  * @cssprop --otp-step-dialog-padding - Padding of the dialog.
  * @cssprop --otp-step-gap - Space between parts.
  * @cssprop --otp-step-font - Font of the element.
- * @cssprop --otp-step-code-font - Font of the code and the input.
+ * @cssprop --otp-step-code-font - Font of the code and the boxes.
+ * @cssprop --otp-step-box-size - Width of a box (its height follows); set by `size` unless given.
  * @cssprop --otp-step-button-padding - Padding of buttons.
  * @cssprop --otp-step-button-background - Background of buttons.
  * @cssprop --otp-step-backdrop - The dialog's backdrop.
  *
+ * @cssstate confirmed - The code was confirmed; the element's value is set.
+ * @cssstate expired - The pending code expired.
+ * @cssstate locked - Too many wrong codes.
+ *
  * @fires otp-request - Before a code is requested (first or resent); cancelable: `preventDefault()` stops it.
- * @fires otp-issued - A code was issued; `forTestCode` holds it where the source gives it out.
+ * @fires otp-issued - A code was issued and the dialog shows it; `forTestCode` holds it where the source gives it out.
  * @fires otp-confirmed - The code was confirmed.
  * @fires otp-rejected - A code was not accepted; `detail.reason` is `invalid`, `expired`, `locked` or `used`, with `attemptsLeft`.
  * @fires otp-expired - The pending code's lifetime ran out.
@@ -72,30 +107,46 @@ export type * from './events.js';
 @customElement('otp-step')
 export class OtpStep extends LitElement {
   static override styles = styles;
+  static formAssociated = true;
 
+  private readonly internals = this.attachInternals();
   private sourcePromise?: Promise<CodeSource>;
   /** The checked parameters the pending challenge was issued under. */
   private activeConfig?: StepConfig;
   private controller?: AbortController;
   private issuing?: Promise<boolean>;
+  /** The pending WebOTP request, aborted when the code no longer needs it. */
+  private smsRequest?: AbortController;
   private stopTicking?: () => void;
   private stopWatchingSource?: () => void;
   private opener?: HTMLElement;
+  /** Set when Enter confirmed the code: once confirmed, the owning form is submitted. */
+  private submitFormOnConfirm = false;
+  private t: OtpStepMessages = messagesFor('en');
+  private f: Format = formatFor('en');
 
   @query('dialog') private dialog?: HTMLDialogElement;
   @query('input') private input?: HTMLInputElement;
+  @query('[part~="trigger"]') private defaultTrigger?: HTMLButtonElement;
 
   @state() private challenge?: ChallengeView;
   @state() private now = Date.now();
   /** The dialog's DOM is built on first open, so an idle element costs only its trigger. */
   @state() private dialogBuilt = false;
   @state() private busy = false;
+  /** The code as typed so far, with the caret, as the boxes draw it. */
+  @state() private entry: CodeText = {value: '', start: 0, end: 0};
   /** What happened to the last attempt, shown in the dialog. */
   @state() private message = '';
   @state() private invalid = false;
+  /** The countdown at its milestones, for screen readers only. */
+  @state() private announcement = '';
   /** A problem that stopped the step, shown beside the trigger. */
   @state() private errorText = '';
   @state() private statusText = '';
+  /** The confirmed code: the element's form value. */
+  @state() private confirmedCode = '';
+  @state() private formDisabled = false;
 
   /** Name of this step, part of what keys its challenge. */
   @property({attribute: 'step-name'}) stepName = '';
@@ -109,7 +160,7 @@ export class OtpStep extends LitElement {
   @property() lifetime: string | number = 300;
   /** Number of characters in a code, 4 to 10. */
   @property({type: Number}) length = 6;
-  /** `numeric`, or `alphanumeric` (upper-case letters and digits without 0/O and 1/I/L). */
+  /** `numeric`, or `alphanumeric` (Crockford's Base32: digits and letters without I, L, O, U). */
   @property() alphabet = 'numeric';
   /** Wrong codes allowed before the challenge locks, across resends. */
   @property({type: Number, attribute: 'max-attempts'}) maxAttempts = 5;
@@ -119,6 +170,49 @@ export class OtpStep extends LitElement {
   @property({type: Number, attribute: 'max-resends'}) maxResends = 3;
   /** The code obtained (the platform's ForTestCode definition); set only where the source gives the code out. */
   @property({attribute: false}) forTestCode = '';
+  /** Shows • in the boxes instead of the characters typed. */
+  @property({type: Boolean}) mask = false;
+  /** Do not confirm by itself once every box is filled; wait for Enter or Confirm. */
+  @property({type: Boolean, attribute: 'no-auto-confirm'}) noAutoConfirm = false;
+  /** Fill in a code that arrives by SMS, through the WebOTP API where the browser has it. */
+  @property({type: Boolean, attribute: 'web-otp'}) webOtp = false;
+  /** Box size: `small`, `medium` or `large`. */
+  @property({reflect: true}) size: 'small' | 'medium' | 'large' = 'medium';
+  /** Name under which the confirmed code is submitted with the owning form. */
+  @property({reflect: true}) name = '';
+  /** The owning form cannot be submitted until a code is confirmed. */
+  @property({type: Boolean, reflect: true}) required = false;
+  /** The step cannot be started. */
+  @property({type: Boolean, reflect: true}) disabled = false;
+  /** Turns pasted or autofilled text into the code; by default the code is taken out of it ("Your code is 123 456"). */
+  @property({attribute: false}) pasteTransformer?: (text: string) => string;
+  /** The page's own messages, for a language the element does not have or to reword it. */
+  @property({attribute: false}) messages?: Partial<OtpStepMessages>;
+
+  /** The confirmed code, or '' until a code is confirmed. */
+  get value(): string {
+    return this.confirmedCode;
+  }
+
+  get form(): HTMLFormElement | null {
+    return this.internals.form;
+  }
+
+  get validity(): ValidityState {
+    return this.internals.validity;
+  }
+
+  get validationMessage(): string {
+    return this.internals.validationMessage;
+  }
+
+  checkValidity(): boolean {
+    return this.internals.checkValidity();
+  }
+
+  reportValidity(): boolean {
+    return this.internals.reportValidity();
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -130,30 +224,72 @@ export class OtpStep extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.controller?.abort();
+    this.smsRequest?.abort();
     this.stopWatchingSource?.();
     this.stopWatchingSource = undefined;
     this.stopTicking?.();
     this.stopTicking = undefined;
   }
 
-  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+  protected override willUpdate(changed: PropertyValues): void {
     // A new challenge is shown against the time now, not that of the last tick.
     if (changed.has('challenge')) this.now = Date.now();
+    const lang = languageOf(this);
+    this.t = messagesFor(lang, this.messages);
+    this.f = formatFor(lang);
   }
 
-  protected override updated(changed: Map<PropertyKey, unknown>): void {
+  protected override updated(changed: PropertyValues): void {
     if (changed.has('sourceStep')) this.syncSourceWatch();
     if (changed.has('challenge')) this.syncTicker();
+    const phase = this.phase();
+    for (const name of ['confirmed', 'expired', 'locked'] as const) {
+      // CustomStateSet throws on old engines; the states are an extra there.
+      try {
+        if (phase === name) this.internals.states.add(name);
+        else this.internals.states.delete(name);
+      } catch {
+        /* no :state() here */
+      }
+    }
+    this.internals.setFormValue(this.confirmedCode || null, this.confirmedCode);
+    if (this.required && !this.confirmedCode) {
+      this.internals.setValidity(
+        {valueMissing: true},
+        this.t.required,
+        this.defaultTrigger,
+      );
+    } else {
+      this.internals.setValidity({});
+    }
+  }
+
+  formResetCallback(): void {
+    this.close();
+    this.confirmedCode = this.statusText = this.errorText = this.message = '';
+    this.setEntry({value: '', start: 0, end: 0});
+  }
+
+  formDisabledCallback(disabled: boolean): void {
+    this.formDisabled = disabled;
+  }
+
+  formStateRestoreCallback(state: string | File | FormData | null): void {
+    if (typeof state === 'string') this.confirmedCode = state;
+  }
+
+  private phase(): Phase {
+    if (this.confirmedCode) return 'confirmed';
+    return this.challenge?.status ?? 'idle';
   }
 
   private syncSourceWatch(): void {
-    const root = this.getRootNode();
     if (!this.sourceStep || !this.isConnected) {
       this.stopWatchingSource?.();
       this.stopWatchingSource = undefined;
     } else if (!this.stopWatchingSource) {
       this.stopWatchingSource = watchSourceStep(
-        root,
+        this.getRootNode(),
         () => this.sourceStep,
         (output) => {
           if (output.user !== undefined) this.user = output.user;
@@ -176,13 +312,21 @@ export class OtpStep extends LitElement {
   }
 
   private handleTick = (): void => {
+    const before = this.now;
     this.now = Date.now();
     const challenge = this.challenge;
-    if (challenge?.status === 'pending' && this.now >= challenge.expiresAt) {
+    if (challenge?.status !== 'pending') return;
+    if (this.now >= challenge.expiresAt) {
       this.challenge = {...challenge, status: 'expired'};
-      this.showOutcome(messages.expired, true);
+      this.smsRequest?.abort();
+      this.showOutcome(this.t.expired, true);
       fire(this, 'otp-expired', {...this.identity(), requestId: challenge.requestId});
+      return;
     }
+    const leftBefore = (challenge.expiresAt - before) / 1000;
+    const left = (challenge.expiresAt - this.now) / 1000;
+    const milestone = MILESTONES.find((m) => leftBefore > m && left <= m);
+    if (milestone) this.announcement = this.t.left(this.f.duration(milestone));
   };
 
   /** After a reload, picks up the challenge left open for this step, user and client. */
@@ -215,12 +359,23 @@ export class OtpStep extends LitElement {
     return {stepName, user, client};
   }
 
+  private shape(): CodeShape & {alphabet: StepConfig['alphabet']} {
+    const config = this.activeConfig;
+    const alphabet =
+      config?.alphabet ?? (this.alphabet === 'alphanumeric' ? 'alphanumeric' : 'numeric');
+    return {
+      length: config?.length ?? this.length,
+      numeric: alphabet === 'numeric',
+      alphabet,
+    };
+  }
+
   /** Shows a problem where the person is looking and tells the page with `otp-error`. */
   private reportError(error: unknown): void {
     const known = error instanceof OtpStepError;
     if (!known) console.error(error);
     const code: OtpErrorCode = known ? error.code : 'source-failed';
-    const message = messages.errors[code];
+    const message = this.t.errors[code];
     if (this.dialog?.open) this.showOutcome(message, true);
     else this.errorText = message;
     fire(this, 'otp-error', {
@@ -238,13 +393,14 @@ export class OtpStep extends LitElement {
   }
 
   private async issueCode(): Promise<boolean> {
+    if (this.disabled || this.formDisabled) return false;
     const result = resolveStepConfig(this);
     if (!result.ok) {
       this.reportError(new OtpStepError(result.error));
       return false;
     }
-    const {config, warnings} = result;
-    for (const warning of warnings) console.warn(messages.warnings[warning]);
+    const {config} = result;
+    for (const warning of result.warnings) console.warn(warnings[warning]);
     const resend = this.challenge?.status === 'pending';
     const identity = {
       stepName: config.stepName,
@@ -261,9 +417,9 @@ export class OtpStep extends LitElement {
       this.activeConfig = config;
       this.challenge = challenge;
       this.forTestCode = code ?? '';
-      this.errorText = this.statusText = '';
-      this.showOutcome(resend ? messages.issued : '', false);
-      if (this.input) this.input.value = '';
+      this.confirmedCode = this.errorText = this.statusText = this.announcement = '';
+      this.showOutcome(resend ? this.t.issued : '', false);
+      this.setEntry({value: '', start: 0, end: 0});
       // Open first, so that a page handling otp-issued finds the code on screen.
       await this.show();
       fire(this, 'otp-issued', {
@@ -282,14 +438,122 @@ export class OtpStep extends LitElement {
     }
   }
 
+  /** Puts the code and caret in the input and the boxes, and confirms a complete code. */
+  private setEntry(entry: CodeText): void {
+    this.entry = entry;
+    const input = this.input;
+    if (input) {
+      input.value = entry.value;
+      if (input === this.shadowRoot?.activeElement)
+        input.setSelectionRange(entry.start, entry.end);
+    }
+    if (entry.value) this.invalid = false;
+    const {length} = this.shape();
+    if (
+      entry.value.length === length &&
+      !this.noAutoConfirm &&
+      this.challenge?.status === 'pending'
+    ) {
+      void this.confirmCode(entry.value);
+    }
+  }
+
+  /** Fills every box from text that arrived at once: a paste, SMS autofill, WebOTP. */
+  private fillFrom(text: string): void {
+    const {length, alphabet} = this.shape();
+    const code = this.pasteTransformer
+      ? this.pasteTransformer(text)
+      : extractCode(text, length, alphabet);
+    const value = keepAlphabet(code, alphabet).slice(0, length);
+    this.setEntry({value, start: value.length, end: value.length});
+  }
+
+  private caretOf(input: HTMLInputElement): CodeText {
+    const at = input.value.length;
+    return {
+      value: input.value,
+      start: input.selectionStart ?? at,
+      end: input.selectionEnd ?? at,
+    };
+  }
+
+  private handleBeforeInput(event: InputEvent): void {
+    const input = event.target as HTMLInputElement;
+    const {length, alphabet} = this.shape();
+    const data =
+      event.data ??
+      (event.inputType.startsWith('insertFrom')
+        ? event.dataTransfer?.getData('text/plain')
+        : null);
+    // Composition (IME) and anything the browser will not let us cancel is
+    // tidied up afterwards, in handleInput.
+    if (!event.cancelable || !data || event.inputType === 'insertCompositionText') return;
+    event.preventDefault();
+    if (event.inputType === 'insertText' && [...data].length === 1) {
+      const character = keepAlphabet(data, alphabet);
+      if (character) this.setEntry(typeCharacter(this.caretOf(input), character, length));
+    } else {
+      // Several characters at once: SMS autofill, a paste, a drop, a keyboard's suggestion.
+      this.fillFrom(data);
+    }
+  }
+
+  private handlePaste(event: ClipboardEvent): void {
+    const text = event.clipboardData?.getData('text/plain');
+    // No text (an image, say): leave it to the browser, and handleInput tidies up.
+    if (!text) return;
+    event.preventDefault();
+    this.fillFrom(text);
+  }
+
+  /** Whatever changed the input without a cancelable beforeinput (deleting, IME, some autofill). */
+  private handleInput(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const {length, alphabet} = this.shape();
+    const clean = keepAlphabet(input.value, alphabet);
+    if (clean === input.value && clean.length <= length)
+      this.setEntry(this.caretOf(input));
+    else this.fillFrom(input.value);
+  }
+
+  /** Keeps the boxes' caret where the input's is, after arrows, Home, End or a selection. */
+  private handleCaretMove(event: Event): void {
+    this.entry = this.caretOf(event.target as HTMLInputElement);
+  }
+
+  /** A click lands on the transparent input; put the caret in the box under the pointer. */
+  private handleInputClick(event: MouseEvent): void {
+    const input = event.target as HTMLInputElement;
+    if (input.selectionStart !== input.selectionEnd) return;
+    const {length} = this.shape();
+    const box = Math.floor((event.offsetX / input.offsetWidth) * length);
+    const caret = Math.max(0, Math.min(box, input.value.length));
+    input.setSelectionRange(caret, caret);
+    this.entry = this.caretOf(input);
+  }
+
   private handleTriggerClick(): void {
-    if (this.challenge?.status === 'pending') void this.show();
+    if (this.challenge?.status === 'pending' && !this.confirmedCode) void this.show();
     else void this.requestCode();
+  }
+
+  private handleTriggerKeydown(event: KeyboardEvent): void {
+    // Once the code is confirmed, Enter goes on to the owning form, as in a text field.
+    if (event.key === 'Enter' && this.confirmedCode && this.internals.form) {
+      event.preventDefault();
+      this.internals.form.requestSubmit();
+    }
   }
 
   private handleSubmit(event: SubmitEvent): void {
     event.preventDefault();
-    void this.confirmCode(this.input?.value ?? '');
+    // Enter pressed out of habit after a full code was confirmed by itself and
+    // rejected: keep the message about that code rather than complain of an empty one.
+    if (!this.input?.value && this.invalid) return;
+    this.submitFormOnConfirm = true;
+    void this.confirmCode(this.input?.value ?? '').finally(
+      () => (this.submitFormOnConfirm = false),
+    );
   }
 
   private handleCancel(event: Event): void {
@@ -298,6 +562,7 @@ export class OtpStep extends LitElement {
   }
 
   private handleClose(): void {
+    this.smsRequest?.abort();
     const opener = this.opener;
     this.opener = undefined;
     // Browsers differ on where focus goes when a dialog closes; put it back on what opened it.
@@ -307,9 +572,34 @@ export class OtpStep extends LitElement {
   private async handleCopy(): Promise<void> {
     try {
       await navigator.clipboard.writeText(this.forTestCode);
-      this.showOutcome(messages.copied, false);
+      this.showOutcome(this.t.copied, false);
     } catch {
       this.reportError(new OtpStepError('copy-failed'));
+    }
+  }
+
+  /**
+   * Asks the browser for a code that arrives by SMS (WebOTP). The request ends
+   * when the dialog closes, the code is confirmed or it expires. In an iframe
+   * the browser allows it only with `allow="otp-credentials"`.
+   */
+  private async listenForSms(): Promise<void> {
+    if (
+      !this.webOtp ||
+      !('OTPCredential' in window) ||
+      this.challenge?.status !== 'pending'
+    )
+      return;
+    this.smsRequest?.abort();
+    const {signal} = (this.smsRequest = new AbortController());
+    try {
+      const credential = (await navigator.credentials.get({
+        otp: {transport: ['sms']},
+        signal,
+      } as CredentialRequestOptions)) as OtpCredential | null;
+      if (credential?.code && !signal.aborted) this.fillFrom(credential.code);
+    } catch {
+      // Aborted, refused or unsupported: the person types the code instead.
     }
   }
 
@@ -352,22 +642,30 @@ export class OtpStep extends LitElement {
       this.challenge = challenge;
       const identity = {...this.identity(), requestId: challenge.requestId};
       if (outcome.status === 'confirmed') {
-        this.statusText = messages.confirmed;
-        this.showOutcome(messages.confirmed, false);
+        this.smsRequest?.abort();
+        this.confirmedCode = code;
+        this.statusText = this.t.confirmed;
+        this.showOutcome(this.t.confirmed, false);
         fire(this, 'otp-confirmed', identity);
         this.close();
         fire(this, 'step-complete', identity);
+        if (this.submitFormOnConfirm) {
+          await this.updateComplete;
+          this.internals.form?.requestSubmit();
+        }
       } else {
         const {reason, attemptsLeft} = outcome;
         this.showOutcome(
-          reason === 'invalid' ? messages.invalid(attemptsLeft) : messages[reason],
+          reason === 'invalid' ? this.t.invalid(attemptsLeft, this.f) : this.t[reason],
           true,
         );
         fire(this, 'otp-rejected', {...identity, reason, attemptsLeft});
         if (reason === 'expired' && wasPending) fire(this, 'otp-expired', identity);
-        if (reason === 'invalid' && this.input) {
-          this.input.value = '';
-          this.input.focus();
+        if (reason !== 'invalid') this.smsRequest?.abort();
+        if (reason === 'invalid') {
+          this.entry = {value: '', start: 0, end: 0};
+          if (this.input) this.input.value = '';
+          this.input?.focus();
         }
       }
       return outcome;
@@ -387,17 +685,29 @@ export class OtpStep extends LitElement {
     if (!dialog || dialog.open || !this.isConnected) return;
     this.opener = deepActiveElement();
     dialog.showModal();
+    void this.listenForSms();
   }
 
   /** Closes the dialog; the pending challenge stays and the trigger reopens it. */
   close(): void {
+    this.smsRequest?.abort();
     this.dialog?.close();
   }
 
   override render() {
     return html`
-      <slot name="trigger" @click=${this.handleTriggerClick}>
-        <button part="trigger" type="button">${messages.trigger}</button>
+      <slot
+        name="trigger"
+        @click=${this.handleTriggerClick}
+        @keydown=${this.handleTriggerKeydown}
+      >
+        <button
+          part="trigger"
+          type="button"
+          ?disabled=${this.disabled || this.formDisabled}
+        >
+          ${this.t.trigger}
+        </button>
       </slot>
       <p part="error" role="alert">${this.errorText}</p>
       <p part="status" role="status">${this.statusText}</p>
@@ -406,12 +716,9 @@ export class OtpStep extends LitElement {
   }
 
   private renderDialog() {
-    const config = this.activeConfig ?? {
-      length: this.length,
-      alphabet: 'numeric' as const,
-      user: this.user,
-    };
-    const challenge = this.challenge;
+    const {t, f, challenge, entry} = this;
+    const shape = this.shape();
+    const user = this.activeConfig?.user ?? this.user;
     const pending = challenge?.status === 'pending';
     const secondsLeft = challenge
       ? Math.max(0, (challenge.expiresAt - this.now) / 1000)
@@ -423,6 +730,7 @@ export class OtpStep extends LitElement {
       !!challenge &&
       challenge.status !== 'locked' &&
       (challenge.status !== 'pending' || (resendIn <= 0 && challenge.resendsLeft > 0));
+    const active = activeBox(entry, shape.length);
     return html`
       <dialog
         part="dialog"
@@ -432,51 +740,71 @@ export class OtpStep extends LitElement {
         @close=${this.handleClose}
       >
         <form @submit=${this.handleSubmit} novalidate>
-          <h2 id="title" part="title">${messages.title}</h2>
-          <p id="description" part="description">
-            ${messages.description(config.length, config.alphabet, config.user)}
-          </p>
+          <h2 id="title" part="title">${t.title}</h2>
+          <p id="description" part="description">${t.description(shape, user, f)}</p>
           ${
             this.forTestCode
               ? html`<div part="test-code">
-                  <span
-                    >${messages.testCode} <small>(${messages.testCodeNote})</small>:</span
-                  >
-                  <output part="code" dir="ltr" aria-label=${messages.testCode}
+                  <span>${t.testCode} <small>(${t.testCodeNote})</small>:</span>
+                  <output part="code" dir="ltr" aria-label=${t.testCode}
                     >${this.forTestCode}</output
                   >
                   <button type="button" part="copy" @click=${this.handleCopy}>
-                    ${messages.copy}
+                    ${t.copy}
                   </button>
                 </div>`
               : nothing
           }
-          <label for="code">${messages.inputLabel(config.length, config.alphabet)}</label>
-          <input
-            id="code"
-            part="input"
-            name="code"
-            autocomplete="one-time-code"
-            inputmode=${config.alphabet === 'numeric' ? 'numeric' : 'text'}
-            autocapitalize="characters"
-            spellcheck="false"
-            dir="ltr"
-            autofocus
-            aria-invalid=${this.invalid ? 'true' : 'false'}
-            aria-describedby="message"
-            ?disabled=${!pending}
-          />
-          <p part="timer">${pending ? messages.expiresIn(secondsLeft) : ''}</p>
+          <label part="label" for="code">${t.inputLabel(shape, f)}</label>
+          <div part="entry" dir="ltr" style="--otp-step-length: ${shape.length}">
+            <input
+              id="code"
+              part="input"
+              name="code"
+              autocomplete="one-time-code"
+              inputmode=${shape.numeric ? 'numeric' : 'text'}
+              pattern=${shape.numeric ? `\\d{${shape.length}}` : `[0-9A-Za-z]{${shape.length}}`}
+              autocapitalize=${shape.numeric ? 'off' : 'characters'}
+              autocorrect="off"
+              spellcheck="false"
+              dir="ltr"
+              autofocus
+              .value=${live(entry.value)}
+              aria-invalid=${this.invalid ? 'true' : 'false'}
+              aria-describedby="message"
+              ?disabled=${!pending}
+              @beforeinput=${this.handleBeforeInput}
+              @input=${this.handleInput}
+              @paste=${this.handlePaste}
+              @keyup=${this.handleCaretMove}
+              @select=${this.handleCaretMove}
+              @focus=${this.handleCaretMove}
+              @click=${this.handleInputClick}
+            />
+            <div part="boxes" aria-hidden="true">
+              ${Array.from({length: shape.length}, (_, i) => {
+                const character = entry.value[i] ?? '';
+                const parts = `box${character ? ' box-filled' : ''}${i === active ? ' box-active' : ''}`;
+                return html`<span part=${parts}
+                  >${character && this.mask ? '•' : character}${
+                    i === active && pending ? html`<span part="caret"></span>` : nothing
+                  }</span
+                >`;
+              })}
+            </div>
+          </div>
+          <p part="timer">${pending ? t.expiresIn(f.clock(secondsLeft)) : ''}</p>
           <progress
             part="progress"
-            aria-label=${messages.timeLeft}
+            aria-label=${t.timeLeft}
             max=${lifetime}
             .value=${pending ? secondsLeft : 0}
           ></progress>
           <p part="attempts">
-            ${pending ? messages.attemptsLeft(challenge.attemptsLeft) : ''}
+            ${pending ? t.attemptsLeft(challenge.attemptsLeft, f) : ''}
           </p>
           <p id="message" part="message" aria-live="polite">${this.message}</p>
+          <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
           <div part="actions">
             <button
               type="button"
@@ -484,14 +812,12 @@ export class OtpStep extends LitElement {
               ?disabled=${!canResend}
               @click=${this.requestCode}
             >
-              ${pending && resendIn > 0 ? messages.resendIn(resendIn) : messages.resend}
+              ${pending && resendIn > 0 ? t.resendIn(f.number(Math.ceil(resendIn))) : t.resend}
             </button>
             <button type="submit" part="confirm" ?disabled=${!pending || this.busy}>
-              ${messages.confirm}
+              ${t.confirm}
             </button>
-            <button type="button" part="close" @click=${this.close}>
-              ${messages.close}
-            </button>
+            <button type="button" part="close" @click=${this.close}>${t.close}</button>
           </div>
         </form>
       </dialog>
@@ -504,6 +830,15 @@ function deepActiveElement(): HTMLElement | undefined {
   let active = document.activeElement;
   while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
   return active instanceof HTMLElement ? active : undefined;
+}
+
+/** The language that applies to `element`: its own `lang` or its nearest ancestor's, across shadow roots. */
+function languageOf(element: Element): string {
+  for (let node: Element | null = element; node;) {
+    if (node.getAttribute('lang')) return node.getAttribute('lang')!;
+    node = node.parentElement ?? ((node.getRootNode() as ShadowRoot).host || null);
+  }
+  return navigator.language || 'en';
 }
 
 declare global {

@@ -1,4 +1,4 @@
-import {oneEvent} from '@open-wc/testing';
+import {aTimeout, expect, oneEvent} from '@open-wc/testing';
 import {sendKeys} from '@web/test-runner-commands';
 import type {OtpStep} from '../src/otp-step.js';
 import type {OtpStepEventMap} from '../src/events.js';
@@ -40,19 +40,27 @@ export async function clickTriggerForCode(el: OtpStep) {
   return event;
 }
 
-/** Types into the code input and presses Enter, as a person would, and waits for the verdict. */
-export async function typeCodeAndEnter(el: OtpStep, typed: string) {
+/**
+ * Types into the code input one key at a time, as a person does, and waits for
+ * the verdict. A complete code confirms by itself; with `no-auto-confirm` (or
+ * `enter: true`) Enter is pressed after typing.
+ */
+export async function enterCode(
+  el: OtpStep,
+  typed: string,
+  {enter = el.noAutoConfirm} = {},
+) {
   const input = part<HTMLInputElement>(el, 'input');
   input.focus();
-  // One key at a time, as a person types: WebKitWebDriver drops the second of two
-  // equal keys sent in one action ("112" arrives as "12").
-  for (const key of typed) await sendKeys({type: key});
   const verdict = Promise.race([
     oneEvent(el, 'otp-confirmed'),
     oneEvent(el, 'otp-rejected'),
     oneEvent(el, 'otp-error'),
   ]);
-  await sendKeys({press: 'Enter'});
+  // One key at a time: WebKitWebDriver drops the second of two equal keys sent in
+  // one action ("112" arrives as "12").
+  for (const key of typed) await sendKeys({type: key});
+  if (enter) await sendKeys({press: 'Enter'});
   const event = await verdict;
   await el.updateComplete;
   return event;
@@ -63,3 +71,21 @@ export const wrongCode = (code: string) =>
   code.replace(/^./, (c) =>
     /\d/.test(c) ? String((Number(c) + 1) % 10) : c === 'A' ? 'B' : 'A',
   );
+
+/** Fails any test during which the page had an uncaught error or unhandled rejection. */
+export function guardUncaughtErrors() {
+  const uncaught: unknown[] = [];
+  const onError = (e: ErrorEvent) => uncaught.push(e.error ?? e.message);
+  const onRejection = (e: PromiseRejectionEvent) => uncaught.push(e.reason);
+  beforeEach(() => {
+    uncaught.length = 0;
+    window.addEventListener('error', onError);
+    window.addEventListener('unhandledrejection', onRejection);
+  });
+  afterEach(async () => {
+    await aTimeout(0);
+    window.removeEventListener('error', onError);
+    window.removeEventListener('unhandledrejection', onRejection);
+    expect(uncaught, 'uncaught errors').to.deep.equal([]);
+  });
+}

@@ -20,26 +20,13 @@ import {
   part,
   recordEvents,
   text,
-  typeCodeAndEnter,
+  enterCode,
+  guardUncaughtErrors,
   uniqueUser,
   wrongCode,
 } from './helpers.js';
 
-/** Uncaught errors and rejections anywhere on the page fail the test that caused them. */
-const uncaught: unknown[] = [];
-const onError = (e: ErrorEvent) => uncaught.push(e.error ?? e.message);
-const onRejection = (e: PromiseRejectionEvent) => uncaught.push(e.reason);
-beforeEach(() => {
-  uncaught.length = 0;
-  window.addEventListener('error', onError);
-  window.addEventListener('unhandledrejection', onRejection);
-});
-afterEach(async () => {
-  await aTimeout(0);
-  window.removeEventListener('error', onError);
-  window.removeEventListener('unhandledrejection', onRejection);
-  expect(uncaught, 'uncaught errors').to.deep.equal([]);
-});
+guardUncaughtErrors();
 
 const step = (user = uniqueUser()) =>
   fixture<OtpStep>(
@@ -158,10 +145,7 @@ describe('<otp-step>', () => {
       await clickTriggerForCode(el);
       const code = el.forTestCode;
       const events = recordEvents(el, 'otp-confirmed', 'step-complete');
-      const verdict = await typeCodeAndEnter(
-        el,
-        `${code.slice(0, 3)} - ${code.slice(3)}`,
-      );
+      const verdict = await enterCode(el, `${code.slice(0, 3)} - ${code.slice(3)}`);
 
       expect(verdict.type).to.equal('otp-confirmed');
       await waitUntil(() => events.length === 2);
@@ -177,7 +161,7 @@ describe('<otp-step>', () => {
         html`<otp-step user=${uniqueUser()} alphabet="alphanumeric"></otp-step>`,
       );
       await clickTriggerForCode(el);
-      const verdict = await typeCodeAndEnter(el, el.forTestCode.toLowerCase());
+      const verdict = await enterCode(el, el.forTestCode.toLowerCase());
       expect(verdict.type).to.equal('otp-confirmed');
     });
 
@@ -198,7 +182,7 @@ describe('<otp-step>', () => {
     it('rejects a wrong code, says how many attempts are left, and lets the person retry', async () => {
       const el = await step();
       await clickTriggerForCode(el);
-      const verdict = await typeCodeAndEnter(el, wrongCode(el.forTestCode));
+      const verdict = await enterCode(el, wrongCode(el.forTestCode));
 
       expect(verdict.type).to.equal('otp-rejected');
       expect((verdict as CustomEvent).detail).to.include({
@@ -212,7 +196,7 @@ describe('<otp-step>', () => {
       expect(input.value).to.equal('');
       await expect(el).to.be.accessible();
 
-      const retry = await typeCodeAndEnter(el, el.forTestCode);
+      const retry = await enterCode(el, el.forTestCode);
       expect(retry.type).to.equal('otp-confirmed');
     });
 
@@ -223,7 +207,7 @@ describe('<otp-step>', () => {
       await clickTriggerForCode(el);
       const code = el.forTestCode;
       const rejections = recordEvents(el, 'otp-rejected');
-      for (let i = 0; i < 3; i++) await typeCodeAndEnter(el, wrongCode(code));
+      for (let i = 0; i < 3; i++) await enterCode(el, wrongCode(code));
 
       expect(
         rejections.map((e) => [e.detail.reason, e.detail.attemptsLeft]),
@@ -243,7 +227,7 @@ describe('<otp-step>', () => {
     it('refuses a malformed code without using an attempt', async () => {
       const el = await step();
       await clickTriggerForCode(el);
-      const verdict = await typeCodeAndEnter(el, '12');
+      const verdict = await enterCode(el, '12', {enter: true});
       expect(verdict.type).to.equal('otp-error');
       expect((verdict as CustomEvent).detail.code).to.equal('malformed-code');
       expect(text(el, 'message')).to.include('Enter the whole code');
@@ -312,7 +296,7 @@ describe('<otp-step>', () => {
       const el = await step();
       await clickTriggerForCode(el);
       const first = el.forTestCode;
-      await typeCodeAndEnter(el, wrongCode(first));
+      await enterCode(el, wrongCode(first));
       const resend = part<HTMLButtonElement>(el, 'resend');
       expect(resend.disabled).to.be.true;
       expect(resend.textContent!.trim()).to.equal('Resend in 30 s');

@@ -1,40 +1,74 @@
-import type {AlphabetName} from './code/alphabets.js';
-import type {OtpErrorCode} from './errors.js';
-import type {ConfigWarningCode} from './step/step-config.js';
+import type {OtpErrorCode} from '../errors.js';
+import type {Format} from './format.js';
 
-/** `4:05` for 245 seconds. */
-export function formatClock(seconds: number): string {
-  const whole = Math.max(0, Math.ceil(seconds));
-  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+/** A code's shape, as messages describe it. */
+export interface CodeShape {
+  length: number;
+  numeric: boolean;
 }
 
-const attempts = (n: number) => (n === 1 ? '1 attempt left' : `${n} attempts left`);
+/**
+ * Everything the element says. A page can pass its own for any language (the
+ * `messages` property); English, Portuguese and German come with it.
+ */
+export interface OtpStepMessages {
+  trigger: string;
+  title: string;
+  description(shape: CodeShape, user: string, f: Format): string;
+  inputLabel(shape: CodeShape, f: Format): string;
+  testCode: string;
+  testCodeNote: string;
+  copy: string;
+  copied: string;
+  expiresIn(clock: string): string;
+  timeLeft: string;
+  /** Spoken at a few milestones of the countdown: "1 minute left". */
+  left(duration: string): string;
+  attemptsLeft(n: number, f: Format): string;
+  resend: string;
+  resendIn(seconds: string): string;
+  confirm: string;
+  close: string;
+  issued: string;
+  confirmed: string;
+  invalid(attemptsLeft: number, f: Format): string;
+  expired: string;
+  locked: string;
+  used: string;
+  /** Why a `required` element keeps its form from submitting. */
+  required: string;
+  errors: Record<OtpErrorCode, string>;
+}
 
-/** Everything the element says, in one place so it can be translated. */
-export const messages = {
+const attemptsLeft = (n: number, f: Format) =>
+  `${f.number(n)} ${f.plural(n) === 'one' ? 'attempt' : 'attempts'} left`;
+const kind = ({length, numeric}: CodeShape, f: Format) =>
+  `${f.number(length)}-${numeric ? 'digit' : 'character'} code`;
+
+export const en: OtpStepMessages = {
   trigger: 'Get code',
   title: 'Enter the one-time code',
-  description: (length: number, alphabet: AlphabetName, user: string) =>
-    `Enter the ${length}-${alphabet === 'numeric' ? 'digit' : 'character'} code sent for ${user}.`,
-  inputLabel: (length: number, alphabet: AlphabetName) =>
-    `${length}-${alphabet === 'numeric' ? 'digit' : 'character'} code`,
+  description: (shape, user, f) => `Enter the ${kind(shape, f)} sent for ${user}.`,
+  inputLabel: kind,
   testCode: 'Test code',
   testCodeNote: 'shown for testing only',
   copy: 'Copy',
   copied: 'Test code copied.',
-  expiresIn: (seconds: number) => `Expires in ${formatClock(seconds)}`,
+  expiresIn: (clock) => `Expires in ${clock}`,
   timeLeft: 'Time left',
-  attemptsLeft: attempts,
+  left: (duration) => `${duration} left`,
+  attemptsLeft,
   resend: 'Resend code',
-  resendIn: (seconds: number) => `Resend in ${Math.max(0, Math.ceil(seconds))} s`,
+  resendIn: (seconds) => `Resend in ${seconds} s`,
   confirm: 'Confirm',
   close: 'Close',
   issued: 'A new code was sent.',
   confirmed: 'Code confirmed.',
-  invalid: (attemptsLeft: number) => `That code is not right. ${attempts(attemptsLeft)}.`,
+  invalid: (n, f) => `That code is not right. ${attemptsLeft(n, f)}.`,
   expired: 'This code has expired — send a new code.',
   locked: 'Too many wrong codes. This code is locked until it expires.',
   used: 'This code has already been used.',
+  required: 'Confirm a one-time code to continue.',
   errors: {
     'user-required': 'No user: set a user name or ID before requesting a code.',
     'invalid-lifetime':
@@ -58,11 +92,5 @@ export const messages = {
       'This page is not a secure context (https or localhost), so no code can be made here.',
     'copy-failed': 'The test code could not be copied: select it and copy it by hand.',
     'source-failed': 'The code could not be obtained or checked. Try again.',
-  } satisfies Record<OtpErrorCode, string>,
-  warnings: {
-    'long-lifetime':
-      'otp-step: the code lifetime is over 10 minutes; NIST SP 800-63B-4 (§3.1.3) limits out-of-band codes to 10 minutes.',
-    'short-code':
-      'otp-step: the code is shorter than 6 characters; NIST SP 800-63B-4 (§3.1.3) asks for at least six digits (20 bits).',
-  } satisfies Record<ConfigWarningCode, string>,
+  },
 };

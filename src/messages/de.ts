@@ -1,0 +1,61 @@
+import type {Format} from './format.js';
+import type {OtpStepMessages} from './en.js';
+
+const attemptsLeft = (n: number, f: Format) =>
+  `Noch ${f.number(n)} ${f.plural(n) === 'one' ? 'Versuch' : 'Versuche'}`;
+
+export const de: OtpStepMessages = {
+  trigger: 'Code anfordern',
+  title: 'Einmalcode eingeben',
+  description: ({length}, user, f) =>
+    `Geben Sie den ${f.number(length)}-stelligen Code ein, der für ${user} gesendet wurde.`,
+  inputLabel: ({length}, f) => `${f.number(length)}-stelliger Code`,
+  testCode: 'Testcode',
+  testCodeNote: 'nur zum Testen angezeigt',
+  copy: 'Kopieren',
+  copied: 'Testcode kopiert.',
+  expiresIn: (clock) => `Läuft ab in ${clock}`,
+  timeLeft: 'Verbleibende Zeit',
+  left: (duration) => `Noch ${duration}`,
+  attemptsLeft,
+  resend: 'Code erneut senden',
+  resendIn: (seconds) => `Erneut senden in ${seconds} s`,
+  confirm: 'Bestätigen',
+  close: 'Schließen',
+  issued: 'Ein neuer Code wurde gesendet.',
+  confirmed: 'Code bestätigt.',
+  invalid: (n, f) => `Dieser Code ist falsch. ${attemptsLeft(n, f)}.`,
+  expired: 'Dieser Code ist abgelaufen – fordern Sie einen neuen an.',
+  locked: 'Zu viele falsche Codes. Dieser Code ist gesperrt, bis er abläuft.',
+  used: 'Dieser Code wurde bereits verwendet.',
+  required: 'Bestätigen Sie einen Einmalcode, um fortzufahren.',
+  errors: {
+    'user-required':
+      'Kein Benutzer: Geben Sie einen Benutzernamen oder eine ID an, bevor Sie einen Code anfordern.',
+    'invalid-lifetime':
+      'Ungültige Gültigkeitsdauer: Sekunden (300), 90s, 5m, 1h oder PT5M angeben, größer als null und höchstens 24 Stunden.',
+    'invalid-length': 'Die Codelänge muss eine ganze Zahl von 4 bis 10 sein.',
+    'invalid-alphabet': 'Das Alphabet muss „numeric“ oder „alphanumeric“ sein.',
+    'invalid-max-attempts': 'max-attempts muss eine ganze Zahl von 1 bis 100 sein.',
+    'invalid-resend-after':
+      'resend-after muss eine ganze Zahl von Sekunden von 0 bis 86400 sein.',
+    'invalid-max-resends': 'max-resends muss eine ganze Zahl von 0 bis 100 sein.',
+    'malformed-code':
+      'Geben Sie den ganzen Code ein: Er hat die falsche Anzahl Zeichen oder ein Zeichen, das darin nicht vorkommen kann.',
+    'no-pending-code':
+      'Es gibt keinen Code zu bestätigen: Fordern Sie einen neuen Code an.',
+    locked:
+      'Zu viele falsche Codes: Ein neuer Code kann angefordert werden, sobald der gesperrte abgelaufen ist.',
+    'resend-cooldown': 'Ein neuer Code kann in Kürze gesendet werden; bitte warten.',
+    'resend-limit':
+      'Für diese Anmeldung können keine weiteren Codes gesendet werden. Versuchen Sie es später erneut.',
+    'storage-unavailable':
+      'IndexedDB ist nicht verfügbar: Der Code wird nur im Speicher gehalten und geht beim Neuladen verloren.',
+    'crypto-unavailable':
+      'Diese Seite ist kein sicherer Kontext (https oder localhost), daher kann hier kein Code erzeugt werden.',
+    'copy-failed':
+      'Der Testcode konnte nicht kopiert werden: Markieren und kopieren Sie ihn von Hand.',
+    'source-failed':
+      'Der Code konnte nicht abgerufen oder geprüft werden. Bitte erneut versuchen.',
+  },
+};

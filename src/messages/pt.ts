@@ -1,0 +1,65 @@
+import type {Format} from './format.js';
+import type {CodeShape, OtpStepMessages} from './en.js';
+
+const attemptsLeft = (n: number, f: Format) =>
+  f.plural(n) === 'one'
+    ? `${f.number(n)} tentativa restante`
+    : `${f.number(n)} tentativas restantes`;
+const kind = ({length, numeric}: CodeShape, f: Format) =>
+  `código de ${f.number(length)} ${numeric ? 'dígitos' : 'caracteres'}`;
+
+export const pt: OtpStepMessages = {
+  trigger: 'Obter código',
+  title: 'Digite o código de uso único',
+  description: (shape, user, f) => `Digite o ${kind(shape, f)} enviado para ${user}.`,
+  inputLabel: (shape, f) => {
+    const text = kind(shape, f);
+    return text[0].toUpperCase() + text.slice(1);
+  },
+  testCode: 'Código de teste',
+  testCodeNote: 'exibido apenas para testes',
+  copy: 'Copiar',
+  copied: 'Código de teste copiado.',
+  expiresIn: (clock) => `Expira em ${clock}`,
+  timeLeft: 'Tempo restante',
+  left: (duration) => `Tempo restante: ${duration}`,
+  attemptsLeft,
+  resend: 'Reenviar código',
+  resendIn: (seconds) => `Reenviar em ${seconds} s`,
+  confirm: 'Confirmar',
+  close: 'Fechar',
+  issued: 'Um novo código foi enviado.',
+  confirmed: 'Código confirmado.',
+  invalid: (n, f) => `Código incorreto. ${attemptsLeft(n, f)}.`,
+  expired: 'Este código expirou — envie um novo código.',
+  locked: 'Muitos códigos incorretos. Este código está bloqueado até expirar.',
+  used: 'Este código já foi usado.',
+  required: 'Confirme um código de uso único para continuar.',
+  errors: {
+    'user-required':
+      'Nenhum usuário: informe o nome ou ID do usuário antes de solicitar um código.',
+    'invalid-lifetime':
+      'Tempo de vida do código inválido: use segundos (300), 90s, 5m, 1h ou PT5M, maior que zero e até 24 horas.',
+    'invalid-length': 'O comprimento do código deve ser um número inteiro de 4 a 10.',
+    'invalid-alphabet': 'O alfabeto deve ser "numeric" ou "alphanumeric".',
+    'invalid-max-attempts': 'max-attempts deve ser um número inteiro de 1 a 100.',
+    'invalid-resend-after':
+      'resend-after deve ser um número inteiro de segundos de 0 a 86400.',
+    'invalid-max-resends': 'max-resends deve ser um número inteiro de 0 a 100.',
+    'malformed-code':
+      'Digite o código completo: ele tem o número errado de caracteres ou um caractere que não pode conter.',
+    'no-pending-code': 'Não há código para confirmar: solicite um novo código.',
+    locked:
+      'Muitos códigos incorretos: um novo código pode ser solicitado quando o bloqueado expirar.',
+    'resend-cooldown': 'Um novo código poderá ser enviado em breve; aguarde.',
+    'resend-limit':
+      'Não é possível enviar mais códigos para este acesso. Tente mais tarde.',
+    'storage-unavailable':
+      'O IndexedDB não está disponível: o código fica só na memória e se perde ao recarregar a página.',
+    'crypto-unavailable':
+      'Esta página não é um contexto seguro (https ou localhost), então nenhum código pode ser gerado aqui.',
+    'copy-failed':
+      'Não foi possível copiar o código de teste: selecione-o e copie manualmente.',
+    'source-failed': 'Não foi possível obter ou verificar o código. Tente novamente.',
+  },
+};

@@ -1,0 +1,319 @@
+import {expect, fixture, html, oneEvent, waitUntil} from '@open-wc/testing';
+import {sendKeys, sendMouse} from '@web/test-runner-commands';
+import '../src/otp-step.js';
+import type {OtpStep} from '../src/otp-step.js';
+import {
+  clickTriggerForCode,
+  enterCode,
+  guardUncaughtErrors,
+  part,
+  recordEvents,
+  uniqueUser,
+} from './helpers.js';
+
+guardUncaughtErrors();
+
+/** What each box shows, and which one is active. */
+function boxes(el: OtpStep) {
+  const all = [...el.shadowRoot!.querySelectorAll('[part~="box"]')];
+  return {
+    text: all.map((b) => b.textContent!.trim()).join('|'),
+    active: all.findIndex((b) =>
+      b.getAttribute('part')!.split(' ').includes('box-active'),
+    ),
+  };
+}
+
+async function press(...keys: string[]) {
+  for (const key of keys) await sendKeys({press: key});
+}
+
+async function type(text: string) {
+  for (const key of text) await sendKeys({type: key});
+}
+
+/** A paste as the browser delivers it, with the text on the event's clipboard. */
+function paste(el: OtpStep, text: string) {
+  const data = new DataTransfer();
+  data.setData('text/plain', text);
+  const input = part<HTMLInputElement>(el, 'input');
+  input.focus();
+  const event = new ClipboardEvent('paste', {
+    clipboardData: data,
+    bubbles: true,
+    cancelable: true,
+    composed: true,
+  });
+  // Firefox gives a constructed paste event an empty clipboard of its own.
+  if (event.clipboardData !== data)
+    Object.defineProperty(event, 'clipboardData', {value: data});
+  input.dispatchEvent(event);
+}
+
+async function openStep(attributes = '') {
+  const el = await fixture<OtpStep>(
+    html`<otp-step
+      user=${uniqueUser()}
+      ?no-auto-confirm=${attributes.includes('manual')}
+      ?mask=${attributes.includes('mask')}
+      alphabet=${attributes.includes('alnum') ? 'alphanumeric' : 'numeric'}
+    ></otp-step>`,
+  );
+  await clickTriggerForCode(el);
+  part(el, 'input').focus();
+  await el.updateComplete;
+  return el;
+}
+
+describe('<otp-step> code entry', () => {
+  it('is one real input under boxes, with the caret in the next box to fill', async () => {
+    const el = await openStep('manual');
+    expect(el.shadowRoot!.querySelectorAll('input')).to.have.length(1);
+    expect(part(el, 'input').hasAttribute('maxlength')).to.be.false;
+    await type('123');
+    await el.updateComplete;
+    expect(boxes(el)).to.deep.equal({text: '1|2|3|||', active: 3});
+    expect(part(el, 'box-active').querySelector('[part="caret"]')).to.exist;
+    expect(part<HTMLInputElement>(el, 'input').value).to.equal('123');
+  });
+
+  it('replaces the last character when typing past the length', async () => {
+    const el = await openStep('manual');
+    await type('1234567');
+    await el.updateComplete;
+    expect(part<HTMLInputElement>(el, 'input').value).to.equal('123457');
+    expect(boxes(el).active).to.equal(5);
+  });
+
+  it('moves with arrows, Home and End, and overwrites in the middle', async () => {
+    const el = await openStep('manual');
+    await type('123456');
+    await press('Home');
+    await el.updateComplete;
+    expect(boxes(el).active).to.equal(0);
+    await press('ArrowRight', 'ArrowRight');
+    await el.updateComplete;
+    expect(boxes(el).active).to.equal(2);
+    await type('9');
+    await el.updateComplete;
+    expect(part<HTMLInputElement>(el, 'input').value).to.equal('129456');
+    expect(boxes(el).active).to.equal(3);
+    await press('ArrowLeft');
+    await el.updateComplete;
+    expect(boxes(el).active).to.equal(2);
+    await press('End');
+    await el.updateComplete;
+    expect(boxes(el).active).to.equal(5);
+  });
+
+  it('deletes with Backspace and Delete as a text field does', async () => {
+    const el = await openStep('manual');
+    await type('123456');
+    await press('ArrowLeft', 'ArrowLeft', 'Backspace');
+    await el.updateComplete;
+    expect(part<HTMLInputElement>(el, 'input').value).to.equal('12356');
+    expect(boxes(el)).to.deep.equal({text: '1|2|3|5|6|', active: 3});
+    await press('Delete');
+    await el.updateComplete;
+    expect(part<HTMLInputElement>(el, 'input').value).to.equal('1236');
+  });
+
+  it('replaces everything when all is selected and a key typed', async () => {
+    const el = await openStep('manual');
+    await type('123456');
+    part<HTMLInputElement>(el, 'input').select();
+    await type('7');
+    await el.updateComplete;
+    expect(part<HTMLInputElement>(el, 'input').value).to.equal('7');
+    expect(boxes(el)).to.deep.equal({text: '7|||||', active: 1});
+  });
+
+  it('moves the caret to the box clicked', async () => {
+    const el = await openStep('manual');
+    await type('123456');
+    const box = el
+      .shadowRoot!.querySelectorAll('[part~="box"]')[3]
+      .getBoundingClientRect();
+    await sendMouse({
+      type: 'click',
+      position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)],
+    });
+    await el.updateComplete;
+    expect(boxes(el).active).to.equal(3);
+    await type('0');
+    await el.updateComplete;
+    expect(part<HTMLInputElement>(el, 'input').value).to.equal('123056');
+  });
+
+  it('ignores characters that cannot be in the code', async () => {
+    const el = await openStep('manual');
+    await type('1a-2 b3');
+    await el.updateComplete;
+    expect(part<HTMLInputElement>(el, 'input').value).to.equal('123');
+  });
+
+  it('reads look-alikes as the character meant in an alphanumeric code', async () => {
+    const el = await openStep('manual alnum');
+    await type('oil');
+    await el.updateComplete;
+    expect(part<HTMLInputElement>(el, 'input').value).to.equal('011');
+    expect(part<HTMLInputElement>(el, 'input').inputMode).to.equal('text');
+    expect(part(el, 'input').getAttribute('pattern')).to.equal('[0-9A-Za-z]{6}');
+  });
+
+  it('has the numeric keyboard and pattern for a numeric code', async () => {
+    const el = await openStep();
+    const input = part<HTMLInputElement>(el, 'input');
+    expect(input.inputMode).to.equal('numeric');
+    expect(input.getAttribute('pattern')).to.equal('\\d{6}');
+    expect(input.getAttribute('autocomplete')).to.equal('one-time-code');
+  });
+
+  it('confirms by itself once the last box is filled', async () => {
+    const el = await openStep();
+    const verdict = await enterCode(el, el.forTestCode);
+    expect(verdict.type).to.equal('otp-confirmed');
+  });
+
+  it('waits for Enter with no-auto-confirm', async () => {
+    const el = await openStep('manual');
+    const events = recordEvents(el, 'otp-confirmed', 'otp-rejected');
+    await type(el.forTestCode);
+    await el.updateComplete;
+    expect(events).to.have.length(0);
+    const confirmed = oneEvent(el, 'otp-confirmed');
+    await press('Enter');
+    await confirmed;
+  });
+
+  it('shows • in place of each character with mask, keeping the numeric keyboard and autofill', async () => {
+    const el = await openStep('manual mask');
+    await type('123');
+    await el.updateComplete;
+    expect(boxes(el).text).to.equal('•|•|•|||');
+    const input = part<HTMLInputElement>(el, 'input');
+    expect(input.inputMode).to.equal('numeric');
+    expect(input.getAttribute('autocomplete')).to.equal('one-time-code');
+    expect(input.type).to.equal('text');
+  });
+
+  describe('when a code arrives at once', () => {
+    it('takes a plain paste', async () => {
+      const el = await openStep();
+      const confirmed = oneEvent(el, 'otp-confirmed');
+      paste(el, el.forTestCode);
+      await confirmed;
+    });
+
+    it('takes the code out of a messy paste', async () => {
+      const el = await openStep();
+      const code = el.forTestCode;
+      const confirmed = oneEvent(el, 'otp-confirmed');
+      paste(el, `Your code is ${code.slice(0, 3)} ${code.slice(3)}. Do not share it.`);
+      await confirmed;
+    });
+
+    it('takes several characters brought by one input event (SMS autofill)', async () => {
+      const el = await openStep();
+      const confirmed = oneEvent(el, 'otp-confirmed');
+      // What autofill does: the browser inserts the whole text as one edit.
+      const inserted = document.execCommand('insertText', false, `${el.forTestCode}`);
+      if (!inserted) {
+        const input = part<HTMLInputElement>(el, 'input');
+        input.value = el.forTestCode;
+        input.dispatchEvent(
+          new InputEvent('input', {bubbles: true, inputType: 'insertReplacementText'}),
+        );
+      }
+      await confirmed;
+    });
+
+    it('takes an input event that could not be cancelled, and cleans it', async () => {
+      const el = await openStep();
+      const confirmed = oneEvent(el, 'otp-confirmed');
+      const input = part<HTMLInputElement>(el, 'input');
+      input.value = `${el.forTestCode.slice(0, 3)}-${el.forTestCode.slice(3)}`;
+      input.dispatchEvent(
+        new InputEvent('input', {bubbles: true, inputType: 'insertReplacementText'}),
+      );
+      await confirmed;
+    });
+
+    it('lets the page transform what was pasted', async () => {
+      const el = await openStep();
+      const seen: string[] = [];
+      el.pasteTransformer = (text) => {
+        seen.push(text);
+        return [...text].reverse().join('');
+      };
+      const confirmed = oneEvent(el, 'otp-confirmed');
+      paste(el, [...el.forTestCode].reverse().join(''));
+      await confirmed;
+      expect(seen).to.have.length(1);
+    });
+  });
+
+  describe('with web-otp', () => {
+    const credentials = navigator.credentials;
+    const hadOtpCredential = 'OTPCredential' in window;
+    let requests: {options: CredentialRequestOptions; resolve: (c: unknown) => void}[] =
+      [];
+    beforeEach(() => {
+      requests = [];
+      // The SMS itself cannot reach a test machine: the browser's side is played here.
+      Object.defineProperty(navigator, 'credentials', {
+        configurable: true,
+        value: {
+          get: (options: CredentialRequestOptions) =>
+            new Promise((resolve, reject) => {
+              requests.push({options, resolve});
+              options.signal?.addEventListener('abort', () =>
+                reject(options.signal!.reason),
+              );
+            }),
+        },
+      });
+      if (!hadOtpCredential)
+        (window as unknown as Record<string, unknown>).OTPCredential = class {};
+    });
+    afterEach(() => {
+      Object.defineProperty(navigator, 'credentials', {
+        configurable: true,
+        value: credentials,
+      });
+      if (!hadOtpCredential)
+        delete (window as unknown as Record<string, unknown>).OTPCredential;
+    });
+
+    it('fills in and confirms a code that arrives by SMS', async () => {
+      const el = await fixture<OtpStep>(
+        html`<otp-step user=${uniqueUser()} web-otp></otp-step>`,
+      );
+      await clickTriggerForCode(el);
+      await waitUntil(() => requests.length === 1);
+      expect((requests[0].options as {otp?: unknown}).otp).to.deep.equal({
+        transport: ['sms'],
+      });
+      const confirmed = oneEvent(el, 'otp-confirmed');
+      requests[0].resolve({code: el.forTestCode, type: 'otp'});
+      await confirmed;
+      expect(requests[0].options.signal!.aborted).to.be.true;
+    });
+
+    it('stops asking when the dialog closes', async () => {
+      const el = await fixture<OtpStep>(
+        html`<otp-step user=${uniqueUser()} web-otp></otp-step>`,
+      );
+      await clickTriggerForCode(el);
+      await waitUntil(() => requests.length === 1);
+      el.close();
+      expect(requests[0].options.signal!.aborted).to.be.true;
+    });
+
+    it('does not ask without the attribute', async () => {
+      const el = await fixture<OtpStep>(html`<otp-step user=${uniqueUser()}></otp-step>`);
+      await clickTriggerForCode(el);
+      expect(requests).to.have.length(0);
+    });
+  });
+});
