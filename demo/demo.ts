@@ -46,3 +46,18 @@ step.addEventListener('otp-confirmed', (event) => {
 step.addEventListener('otp-error', (event) => {
   show('#response', JSON.stringify({confirmed: false, error: event.detail}, null, 2));
 });
+
+// The settings form drives the element's attributes, as a page's own code would.
+const settings = document.querySelector<HTMLFormElement>('#settings-form')!;
+settings.addEventListener('change', () => {
+  const data = new FormData(settings);
+  const lang = String(data.get('lang'));
+  step.setAttribute('lang', lang);
+  step.setAttribute('dir', lang.startsWith('ar') ? 'rtl' : 'ltr');
+  step.alphabet = String(data.get('alphabet'));
+  step.size = data.get('size') as typeof step.size;
+  step.mask = data.has('mask');
+  step.noAutoConfirm = data.has('no-auto-confirm');
+  // The language is read when the element renders.
+  step.requestUpdate();
+});

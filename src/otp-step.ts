@@ -280,7 +280,9 @@ export class OtpStep extends LitElement {
 
   private phase(): Phase {
     if (this.confirmedCode) return 'confirmed';
-    return this.challenge?.status ?? 'idle';
+    const status = this.challenge?.status;
+    // A challenge confirmed before a form reset no longer makes the element confirmed.
+    return !status || status === 'confirmed' ? 'idle' : status;
   }
 
   private syncSourceWatch(): void {
