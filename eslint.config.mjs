@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  {ignores: ['node_modules/', 'dist/', 'coverage/', 'custom-elements.json']},
+  {ignores: ['node_modules/', 'dist/', 'build/', 'coverage/', 'custom-elements.json']},
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -28,7 +28,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'server/test/**/*.ts'],
     languageOptions: {globals: globals.mocha},
     rules: {
       // chai's `expect(x).to.be.true` is an expression statement by design.
@@ -37,7 +37,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs', 'scripts/**/*.js'],
+    files: ['**/*.mjs', 'scripts/**/*.js', 'server/**/*.ts'],
     languageOptions: {globals: globals.node},
   },
 );

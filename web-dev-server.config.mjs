@@ -1,5 +1,6 @@
 // `npm start`: serves the demo page, compiling the TypeScript sources on the fly.
 import {esbuildPlugin} from '@web/dev-server-esbuild';
+import {otpDevMiddleware} from './scripts/otp-dev-middleware.mjs';
 
 const port = Number(process.env.PORT ?? 8000);
 
@@ -11,6 +12,8 @@ export default {
   rootDir: '.',
   watch: !process.env.CI,
   middleware: [
+    // The reference server in test mode at /api/otp, the demo's backend.
+    otpDevMiddleware(),
     // The demo lives in demo/; send the bare address there.
     (context, next) => {
       if (context.path === '/') return context.redirect('/demo/');

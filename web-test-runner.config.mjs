@@ -7,6 +7,7 @@ import {chromeLauncher} from '@web/test-runner-chrome';
 import {webdriverLauncher} from '@web/test-runner-webdriver';
 import * as puppeteerCore from 'puppeteer-core';
 import {countReporter} from './scripts/count-reporter.mjs';
+import {otpDevMiddleware} from './scripts/otp-dev-middleware.mjs';
 
 const wanted = (process.env.OTP_STEP_BROWSERS ?? 'chromium,firefox,webkit').split(',');
 
@@ -58,6 +59,8 @@ const launchers = {
 export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: true,
+  // The backend the element talks to in tests: the reference server, over real HTTP.
+  middleware: [otpDevMiddleware({faults: true})],
   plugins: [esbuildPlugin({ts: true, target: 'es2022', tsconfig: './tsconfig.json'})],
   browsers: wanted.map((name) => launchers[name]()),
   // One test page at a time: keyboard input and animation frames go to the page in front.

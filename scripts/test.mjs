@@ -1,9 +1,10 @@
-// `npm test`: the whole suite in Chromium, Firefox and WebKit.
-// Finds (or installs) the browsers, starts WebKitWebDriver, and runs
-// @web/test-runner, under a virtual display where WebKit needs one.
-import {spawn} from 'node:child_process';
+// `npm test`: the whole suite. The reference server's tests in Node
+// (node --test), then the browser tests in Chromium, Firefox and WebKit: finds
+// (or installs) the browsers, starts WebKitWebDriver, and runs @web/test-runner,
+// under a virtual display where WebKit needs one.
+import {spawn, spawnSync} from 'node:child_process';
 import {createServer} from 'node:net';
-import {readFileSync, rmSync} from 'node:fs';
+import {mkdirSync, readFileSync, rmSync} from 'node:fs';
 import {ensureBrowsers} from './browsers.mjs';
 import {COUNT_FILE} from './count-reporter.mjs';
 
@@ -68,7 +69,44 @@ function forwardSignals(child, cleanUp = () => {}) {
   }
 }
 
+/** Compiles the server (for the tests' dev server) and its tests, and runs them in Node. */
+function runNodeSuite() {
+  for (const project of ['tsconfig.server.json', 'tsconfig.server-test.json']) {
+    const compiled = spawnSync('node_modules/.bin/tsc', ['-p', project], {
+      stdio: 'inherit',
+    });
+    if (compiled.status !== 0) {
+      console.error(`otp-step: ${project} does not compile`);
+      process.exit(1);
+    }
+  }
+  const tap = 'node_modules/.cache/otp-step/node-tests.tap';
+  mkdirSync('node_modules/.cache/otp-step', {recursive: true});
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      'build/node/server/test/',
+    ],
+    {stdio: 'inherit'},
+  );
+  const summary = readFileSync(tap, 'utf8');
+  const count = (name) =>
+    Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(summary)?.[1] ?? 0);
+  return {
+    ok: run.status === 0,
+    passed: count('pass'),
+    failed: count('fail') + count('cancelled'),
+    skipped: count('skipped') + count('todo'),
+  };
+}
+
 async function run() {
+  const node = runNodeSuite();
   const env = {...process.env, OTP_STEP_BROWSERS: wanted.join(',')};
   if (found.chromium) env.CHROME_PATH = found.chromium;
   if (found.firefox) env.FIREFOX_PATH = found.firefox;
@@ -92,17 +130,27 @@ async function run() {
   forwardSignals(runner, stopDriver);
   runner.on('exit', (code, signal) => {
     stopDriver();
-    printTotals();
-    process.exit(code ?? (signal ? 1 : 0));
+    printTotals(node);
+    process.exit(!node.ok ? 1 : (code ?? (signal ? 1 : 0)));
   });
 }
 
-/** The run's last line, in the plain form any reader can count. */
-function printTotals() {
+/** The run's last line, Node and browsers together, in the plain form any reader can count. */
+function printTotals(node) {
+  let browsers = {passed: 0, failed: 1, skipped: 0};
   try {
-    const {passed, failed, skipped} = JSON.parse(readFileSync(COUNT_FILE, 'utf8'));
-    console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+    browsers = JSON.parse(readFileSync(COUNT_FILE, 'utf8'));
   } catch {
-    console.log('\ntests: the runner stopped before counting any test');
+    console.log('\notp-step: the browser runner stopped before counting any test');
   }
+  console.log(
+    `\nnode: ${node.passed} passed, ${node.failed} failed, ${node.skipped} skipped`,
+  );
+  console.log(
+    `browsers: ${browsers.passed} passed, ${browsers.failed} failed, ${browsers.skipped} skipped`,
+  );
+  const total = (k) => node[k] + browsers[k];
+  console.log(
+    `\ntests: ${total('passed')} passed, ${total('failed')} failed, ${total('skipped')} skipped`,
+  );
 }

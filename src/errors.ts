@@ -22,8 +22,36 @@ export type OtpErrorCode =
   | 'crypto-unavailable'
   /** The test code could not be written to the clipboard. */
   | 'copy-failed'
+  /** Backend: the server could not be reached (offline, DNS, refused, CORS). */
+  | 'network-error'
+  /** Backend: no answer within `timeout` seconds. */
+  | 'timeout'
+  /** Backend: a 5xx answer. */
+  | 'server-error'
+  /** Backend: an answer that is not JSON, or not of the documented shape. */
+  | 'bad-response'
+  /** Backend: 429; `retryAfterSeconds` says when to try again. */
+  | 'rate-limited'
+  /** Backend: a 4xx answer not listed here. */
+  | 'request-failed'
+  /** Backend: the server has no such user. */
+  | 'unknown-user'
+  /** Backend: the server no longer knows the pending request. */
+  | 'unknown-request'
   /** The code source failed in a way not listed above. */
   | 'source-failed';
+
+/** Failures worth trying again as they were: the element offers a Retry button for them. */
+export const RETRYABLE: ReadonlySet<OtpErrorCode> = new Set<OtpErrorCode>([
+  'network-error',
+  'timeout',
+  'server-error',
+  'bad-response',
+  'rate-limited',
+  'resend-cooldown',
+  'request-failed',
+  'source-failed',
+]);
 
 /** An error a code source or the element reports with a stable code. */
 export class OtpStepError extends Error {

@@ -2,7 +2,7 @@ import {LitElement, html, nothing, type PropertyValues} from 'lit';
 import {customElement, property, query, state} from 'lit/decorators.js';
 import {live} from 'lit/directives/live.js';
 import type {ChallengeView, ConfirmOutcome} from './challenge/challenge.js';
-import {openChallengeStore} from './challenge/challenge-store.js';
+import {openChallengeStore, type ChallengeStore} from './challenge/challenge-store.js';
 import {
   cleanCode,
   extractCode,
@@ -10,7 +10,7 @@ import {
   keepAlphabet,
 } from './code/clean-code.js';
 import {activeBox, typeCharacter, type CodeText} from './code/code-editing.js';
-import {OtpStepError, type OtpErrorCode} from './errors.js';
+import {OtpStepError, RETRYABLE, type OtpErrorCode} from './errors.js';
 import {fire, type StepIdentity} from './events.js';
 import {
   formatFor,
@@ -22,6 +22,7 @@ import {
 } from './messages/index.js';
 import {styles} from './otp-step.styles.js';
 import type {CodeSource} from './sources/code-source.js';
+import {httpCodeSource} from './sources/http-source.js';
 import {localCodeSource} from './sources/local-source.js';
 import {watchSourceStep} from './step/source-step.js';
 import {resolveStepConfig, type StepConfig} from './step/step-config.js';
@@ -29,6 +30,7 @@ import {onTick} from './ticker.js';
 
 export type {ChallengeView, ConfirmOutcome} from './challenge/challenge.js';
 export type {OtpErrorCode} from './errors.js';
+export type {CodeSource, IssuedCode} from './sources/code-source.js';
 export type * from './events.js';
 export type {CodeShape, Format, OtpStepMessages} from './messages/index.js';
 
@@ -74,6 +76,7 @@ interface OtpCredential extends Credential {
  * @csspart resend - The Resend button.
  * @csspart confirm - The Confirm button.
  * @csspart close - The Close button.
+ * @csspart retry - Retry, after a request failed in a way that trying again can mend.
  *
  * @cssprop --otp-step-accent - Colour of the Confirm button, the active box and the progress bar.
  * @cssprop --otp-step-on-accent - Text colour on the accent.
@@ -110,7 +113,9 @@ export class OtpStep extends LitElement {
   static formAssociated = true;
 
   private readonly internals = this.attachInternals();
-  private sourcePromise?: Promise<CodeSource>;
+  private storePromise?: Promise<ChallengeStore>;
+  private localSource?: CodeSource;
+  private httpSource?: CodeSource;
   /** The checked parameters the pending challenge was issued under. */
   private activeConfig?: StepConfig;
   private controller?: AbortController;
@@ -146,6 +151,8 @@ export class OtpStep extends LitElement {
   @state() private statusText = '';
   /** The confirmed code: the element's form value. */
   @state() private confirmedCode = '';
+  /** What a Retry button would do again, where it shows, and from when. */
+  @state() private retry?: {run: () => unknown; inDialog: boolean; at: number};
   @state() private formDisabled = false;
 
   /** Name of this step, part of what keys its challenge. */
@@ -186,6 +193,16 @@ export class OtpStep extends LitElement {
   @property({type: Boolean, reflect: true}) disabled = false;
   /** Turns pasted or autofilled text into the code; by default the code is taken out of it ("Your code is 123 456"). */
   @property({attribute: false}) pasteTransformer?: (text: string) => string;
+  /** Base URL of a backend speaking docs/protocol.md; without it, codes come from the local demo generator. */
+  @property() endpoint = '';
+  /** Seconds to wait for the backend before giving up. */
+  @property({type: Number}) timeout = 10;
+  /** Whether requests to the backend carry cookies: `same-origin`, `include` or `omit`. */
+  @property() credentials: RequestCredentials = 'same-origin';
+  /** Headers sent with every backend request, such as a CSRF or bearer token. */
+  @property({attribute: false}) headers: Record<string, string> = {};
+  /** A code source of the page's own (any backend: Twilio Verify, AWS, in-house); wins over `endpoint`. */
+  @property({attribute: false}) source?: CodeSource;
   /** The page's own messages, for a language the element does not have or to reword it. */
   @property({attribute: false}) messages?: Partial<OtpStepMessages>;
 
@@ -232,8 +249,8 @@ export class OtpStep extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    // A new challenge is shown against the time now, not that of the last tick.
-    if (changed.has('challenge')) this.now = Date.now();
+    // A new challenge or retry is shown against the time now, not that of the last tick.
+    if (changed.has('challenge') || changed.has('retry')) this.now = Date.now();
     const lang = languageOf(this);
     this.t = messagesFor(lang, this.messages);
     this.f = formatFor(lang);
@@ -241,7 +258,7 @@ export class OtpStep extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     if (changed.has('sourceStep')) this.syncSourceWatch();
-    if (changed.has('challenge')) this.syncTicker();
+    if (changed.has('challenge') || changed.has('retry')) this.syncTicker();
     const phase = this.phase();
     for (const name of ['confirmed', 'expired', 'locked'] as const) {
       // CustomStateSet throws on old engines; the states are an extra there.
@@ -304,7 +321,10 @@ export class OtpStep extends LitElement {
 
   /** Counts down only while a code is pending: idle and finished elements run no timer. */
   private syncTicker(): void {
-    const pending = this.isConnected && this.challenge?.status === 'pending';
+    const pending =
+      this.isConnected &&
+      (this.challenge?.status === 'pending' ||
+        (!!this.retry && this.retry.at > Date.now()));
     if (pending && !this.stopTicking) {
       this.stopTicking = onTick(this.handleTick);
     } else if (!pending && this.stopTicking) {
@@ -348,12 +368,21 @@ export class OtpStep extends LitElement {
     }
   }
 
-  private getSource(): Promise<CodeSource> {
-    this.sourcePromise ??= openChallengeStore().then((store) => {
+  /** The page's source, else the backend at `endpoint`, else the local demo generator. */
+  private async getSource(): Promise<CodeSource> {
+    if (this.source) return this.source;
+    this.storePromise ??= openChallengeStore().then((store) => {
       if (!store.persistent) this.reportError(new OtpStepError('storage-unavailable'));
-      return localCodeSource(store);
+      return store;
     });
-    return this.sourcePromise;
+    const store = await this.storePromise;
+    if (!this.endpoint) return (this.localSource ??= localCodeSource(store));
+    return (this.httpSource ??= httpCodeSource(store, () => ({
+      endpoint: this.endpoint,
+      timeout: this.timeout,
+      credentials: this.credentials,
+      headers: this.headers,
+    })));
   }
 
   private identity(): StepIdentity {
@@ -369,6 +398,19 @@ export class OtpStep extends LitElement {
       length: config?.length ?? this.length,
       numeric: alphabet === 'numeric',
       alphabet,
+    };
+  }
+
+  /** Reports a failed request and, where trying again can help, offers a Retry button for it. */
+  private fail(error: unknown, again: () => unknown): void {
+    this.reportError(error);
+    const code = error instanceof OtpStepError ? error.code : 'source-failed';
+    if (!RETRYABLE.has(code)) return;
+    const wait = error instanceof OtpStepError ? (error.retryAfterSeconds ?? 0) : 0;
+    this.retry = {
+      run: again,
+      inDialog: !!this.dialog?.open,
+      at: Date.now() + wait * 1000,
     };
   }
 
@@ -414,6 +456,7 @@ export class OtpStep extends LitElement {
     this.controller?.abort();
     const {signal} = (this.controller = new AbortController());
     this.busy = true;
+    this.retry = undefined;
     try {
       const {challenge, code} = await (await this.getSource()).issue(config, signal);
       this.activeConfig = config;
@@ -433,7 +476,7 @@ export class OtpStep extends LitElement {
       });
       return true;
     } catch (error) {
-      if (!signal.aborted) this.reportError(error);
+      if (!signal.aborted) this.fail(error, () => this.requestCode());
       return false;
     } finally {
       this.busy = false;
@@ -613,8 +656,8 @@ export class OtpStep extends LitElement {
    */
   requestCode(): Promise<boolean> {
     // A second click while a code is on its way gets the same answer, not a second code.
-    this.issuing ??= this.issueCode().finally(() => (this.issuing = undefined));
-    return this.issuing;
+    if (this.busy && this.issuing) return this.issuing;
+    return (this.issuing = this.issueCode());
   }
 
   /**
@@ -636,6 +679,7 @@ export class OtpStep extends LitElement {
     }
     const {signal} = (this.controller = new AbortController());
     this.busy = true;
+    this.retry = undefined;
     try {
       const {outcome, challenge} = await (
         await this.getSource()
@@ -672,7 +716,8 @@ export class OtpStep extends LitElement {
       }
       return outcome;
     } catch (error) {
-      if (!signal.aborted) this.reportError(error);
+      // The challenge and the typed code stay as they were, for Retry.
+      if (!signal.aborted) this.fail(error, () => this.confirmCode(code));
       return undefined;
     } finally {
       this.busy = false;
@@ -712,9 +757,25 @@ export class OtpStep extends LitElement {
         </button>
       </slot>
       <p part="error" role="alert">${this.errorText}</p>
+      ${this.retry && !this.retry.inDialog ? this.renderRetry(this.retry) : nothing}
       <p part="status" role="status">${this.statusText}</p>
       ${this.dialogBuilt ? this.renderDialog() : nothing}
     `;
+  }
+
+  private renderRetry(retry: {run: () => unknown; at: number}) {
+    const wait = Math.ceil((retry.at - this.now) / 1000);
+    return html`<button
+      type="button"
+      part="retry"
+      ?disabled=${this.busy || wait > 0}
+      @click=${() => {
+        this.retry = undefined;
+        void retry.run();
+      }}
+    >
+      ${wait > 0 ? this.t.retryIn(this.f.number(wait)) : this.t.retry}
+    </button>`;
   }
 
   private renderDialog() {
@@ -807,6 +868,7 @@ export class OtpStep extends LitElement {
           </p>
           <p id="message" part="message" aria-live="polite">${this.message}</p>
           <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
+          ${this.retry?.inDialog ? this.renderRetry(this.retry) : nothing}
           <div part="actions">
             <button
               type="button"

@@ -28,6 +28,8 @@ export const de: OtpStepMessages = {
   expired: 'Dieser Code ist abgelaufen – fordern Sie einen neuen an.',
   locked: 'Zu viele falsche Codes. Dieser Code ist gesperrt, bis er abläuft.',
   used: 'Dieser Code wurde bereits verwendet.',
+  retry: 'Erneut versuchen',
+  retryIn: (seconds) => `Erneut versuchen in ${seconds} s`,
   required: 'Bestätigen Sie einen Einmalcode, um fortzufahren.',
   errors: {
     'user-required':
@@ -55,6 +57,16 @@ export const de: OtpStepMessages = {
       'Diese Seite ist kein sicherer Kontext (https oder localhost), daher kann hier kein Code erzeugt werden.',
     'copy-failed':
       'Der Testcode konnte nicht kopiert werden: Markieren und kopieren Sie ihn von Hand.',
+    'network-error':
+      'Der Server ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
+    timeout: 'Der Server hat zu lange nicht geantwortet. Bitte erneut versuchen.',
+    'server-error': 'Der Server hatte ein Problem. Versuchen Sie es gleich noch einmal.',
+    'bad-response': 'Die Antwort des Servers war nicht lesbar. Bitte erneut versuchen.',
+    'rate-limited': 'Zu viele Anfragen. Versuchen Sie es nach der Wartezeit erneut.',
+    'request-failed': 'Der Server hat die Anfrage abgelehnt.',
+    'unknown-user': 'Diesen Benutzer gibt es nicht.',
+    'unknown-request':
+      'Der Server kennt diesen Code nicht mehr: Fordern Sie einen neuen an.',
     'source-failed':
       'Der Code konnte nicht abgerufen oder geprüft werden. Bitte erneut versuchen.',
   },

@@ -35,6 +35,8 @@ export interface OtpStepMessages {
   expired: string;
   locked: string;
   used: string;
+  retry: string;
+  retryIn(seconds: string): string;
   /** Why a `required` element keeps its form from submitting. */
   required: string;
   errors: Record<OtpErrorCode, string>;
@@ -68,6 +70,8 @@ export const en: OtpStepMessages = {
   expired: 'This code has expired — send a new code.',
   locked: 'Too many wrong codes. This code is locked until it expires.',
   used: 'This code has already been used.',
+  retry: 'Retry',
+  retryIn: (seconds) => `Retry in ${seconds} s`,
   required: 'Confirm a one-time code to continue.',
   errors: {
     'user-required': 'No user: set a user name or ID before requesting a code.',
@@ -91,6 +95,14 @@ export const en: OtpStepMessages = {
     'crypto-unavailable':
       'This page is not a secure context (https or localhost), so no code can be made here.',
     'copy-failed': 'The test code could not be copied: select it and copy it by hand.',
+    'network-error': 'The server could not be reached. Check the connection and retry.',
+    timeout: 'The server took too long to answer. Retry.',
+    'server-error': 'The server had a problem. Retry in a moment.',
+    'bad-response': 'The server sent an answer that could not be read. Retry.',
+    'rate-limited': 'Too many requests. Retry once the wait is over.',
+    'request-failed': 'The server refused the request.',
+    'unknown-user': 'There is no such user.',
+    'unknown-request': 'The server no longer knows this code: request a new one.',
     'source-failed': 'The code could not be obtained or checked. Try again.',
   },
 };

@@ -34,6 +34,8 @@ export const pt: OtpStepMessages = {
   expired: 'Este código expirou — envie um novo código.',
   locked: 'Muitos códigos incorretos. Este código está bloqueado até expirar.',
   used: 'Este código já foi usado.',
+  retry: 'Tentar novamente',
+  retryIn: (seconds) => `Tentar novamente em ${seconds} s`,
   required: 'Confirme um código de uso único para continuar.',
   errors: {
     'user-required':
@@ -60,6 +62,15 @@ export const pt: OtpStepMessages = {
       'Esta página não é um contexto seguro (https ou localhost), então nenhum código pode ser gerado aqui.',
     'copy-failed':
       'Não foi possível copiar o código de teste: selecione-o e copie manualmente.',
+    'network-error':
+      'Não foi possível contactar o servidor. Verifique a conexão e tente novamente.',
+    timeout: 'O servidor demorou demais para responder. Tente novamente.',
+    'server-error': 'O servidor teve um problema. Tente novamente em instantes.',
+    'bad-response': 'O servidor enviou uma resposta ilegível. Tente novamente.',
+    'rate-limited': 'Solicitações demais. Tente novamente quando a espera terminar.',
+    'request-failed': 'O servidor recusou a solicitação.',
+    'unknown-user': 'Usuário não encontrado.',
+    'unknown-request': 'O servidor não reconhece mais este código: solicite um novo.',
     'source-failed': 'Não foi possível obter ou verificar o código. Tente novamente.',
   },
 };

@@ -1,0 +1,97 @@
+// The reference server as the dev server's middleware, for `npm start` (the
+// demo's backend) and for the browser tests, which talk to it over real HTTP.
+// It needs the compiled server: `npm run build:server` (npm start and npm test do it).
+import {randomBytes} from 'node:crypto';
+import {createOtpHandler, toNodeListener} from '../dist/node/server/index.js';
+
+const problem = (ctx, status, code, extra = {}, headers = {}) => {
+  ctx.status = status;
+  ctx.set({'content-type': 'application/problem+json', ...headers});
+  ctx.body = JSON.stringify({
+    type: `urn:otp-step:problem:${code}`,
+    title: code,
+    status,
+    code,
+    ...extra,
+  });
+};
+
+/**
+ * Koa middleware (what @web/dev-server and @web/test-runner run):
+ * - /api/otp/…: the reference server in test mode (codes come back for the ForTestCode);
+ * - with `faults`, also the routes the tests break things with:
+ *   /api/no-test-mode/… (codes only reach the outbox, read at /api/outbox?user=…),
+ *   /api/csrf/… (refuses requests without `x-csrf-token: let-me-in`),
+ *   /api/flaky/…  (fails the first request to each path with a 500, then works),
+ *   /api/faults/{slow,500,429,503,garbage,shape}/….
+ */
+export function otpDevMiddleware({faults = false} = {}) {
+  const secret = randomBytes(32);
+  const quiet = () => {};
+  const testMode = toNodeListener(
+    createOtpHandler({secret, testMode: true, notify: faults ? quiet : undefined}),
+  );
+  const outbox = new Map();
+  const noTestMode = toNodeListener(
+    createOtpHandler({secret, notify: (n) => void outbox.set(n.user, n.code)}),
+  );
+  const seen = new Set();
+  const serve = async (ctx, listener) => {
+    ctx.respond = false;
+    await listener(ctx.req, ctx.res);
+  };
+
+  return async (ctx, next) => {
+    const path = ctx.path;
+    if (path.startsWith('/api/otp/')) return serve(ctx, testMode);
+    if (!faults || !path.startsWith('/api/')) return next();
+
+    if (path.startsWith('/api/no-test-mode/')) return serve(ctx, noTestMode);
+    if (path === '/api/outbox') {
+      ctx.body = {code: outbox.get(ctx.query.user) ?? null};
+      return;
+    }
+    if (path.startsWith('/api/csrf/')) {
+      if (ctx.get('x-csrf-token') !== 'let-me-in')
+        return problem(ctx, 403, 'request-failed');
+      return serve(ctx, testMode);
+    }
+    if (path.startsWith('/api/flaky/')) {
+      if (!seen.has(path)) {
+        seen.add(path);
+        return problem(ctx, 500, 'internal-error');
+      }
+      return serve(ctx, testMode);
+    }
+    const fault = /^\/api\/faults\/([^/]+)\//.exec(path)?.[1];
+    switch (fault) {
+      case 'slow':
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        return problem(ctx, 500, 'internal-error');
+      case '500':
+        return problem(ctx, 500, 'internal-error');
+      case '429':
+        return problem(ctx, 429, 'rate-limited', {retryAfter: 2}, {'retry-after': '2'});
+      case '503': {
+        // Down for a second, once per request; then the real server answers.
+        const key = ctx.get('idempotency-key') || path;
+        if (!seen.has(key)) {
+          seen.add(key);
+          return problem(ctx, 503, 'internal-error', {}, {'retry-after': '1'});
+        }
+        return serve(ctx, testMode);
+      }
+      case 'garbage':
+        ctx.status = 200;
+        ctx.set('content-type', 'application/json');
+        ctx.body = '<html>Gateway says hello</html>';
+        return;
+      case 'shape':
+        ctx.status = 201;
+        ctx.body = {id: 42, ok: true};
+        return;
+      default:
+        return next();
+    }
+  };
+}

@@ -1,0 +1,50 @@
+import {
+  PROBLEM_TYPE_PREFIX,
+  type ProblemBody,
+  type ProblemCode,
+} from '../src/sources/protocol.js';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  423: 'Locked',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+/** An RFC 9457 problem response with a stable `code`. */
+export function problem(
+  status: number,
+  code: ProblemCode,
+  detail: string,
+  extra: Partial<Pick<ProblemBody, 'attemptsLeft' | 'retryAfter'>> = {},
+): Response {
+  const body: ProblemBody = {
+    type: PROBLEM_TYPE_PREFIX + code,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...extra,
+  };
+  const headers = new Headers({
+    'content-type': 'application/problem+json',
+    'cache-control': 'no-store',
+  });
+  if (extra.retryAfter !== undefined)
+    headers.set('retry-after', String(extra.retryAfter));
+  return new Response(JSON.stringify(body), {status, headers});
+}
+
+export function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: {'content-type': 'application/json', 'cache-control': 'no-store'},
+  });
+}

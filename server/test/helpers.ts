@@ -1,0 +1,97 @@
+import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {
+  createOtpHandler,
+  memoryOtpStore,
+  type OtpHandlerOptions,
+  type OtpNotification,
+} from '../index.js';
+
+export const SECRET = 'a test secret that is long enough to key the HMAC';
+
+/** A handler in test mode on its own memory store and clock, and everything it sent. */
+export function setup(options: Partial<OtpHandlerOptions> = {}) {
+  const clock = {now: 1_700_000_000_000};
+  const store = memoryOtpStore(() => clock.now);
+  const sent: OtpNotification[] = [];
+  const handler = createOtpHandler({
+    secret: SECRET,
+    store,
+    testMode: true,
+    now: () => clock.now,
+    notify: (n) => void sent.push(n),
+    ...options,
+  });
+  return {handler, store, clock, sent};
+}
+
+export async function post(
+  handler: (request: Request) => Promise<Response>,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  const response = await handler(
+    new Request(`http://localhost${path}`, {
+      method: 'POST',
+      headers: {'content-type': 'application/json', ...headers},
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    }),
+  );
+  const text = await response.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* checked by the caller */
+  }
+  return {status: response.status, headers: response.headers, json, text};
+}
+
+// The OpenAPI description is the contract: every answer a test sees is checked against it.
+const openapi = JSON.parse(readFileSync('docs/openapi.json', 'utf8'));
+// ajv is CommonJS; require() gives its class without default-export guesswork.
+const {default: Ajv2020} = createRequire(import.meta.url)(
+  'ajv/dist/2020.js',
+) as typeof import('ajv/dist/2020.js');
+const ajv = new Ajv2020({strict: false, allErrors: true});
+ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)) && /T/.test(s));
+ajv.addSchema(openapi, 'openapi');
+
+/** Throws unless `answer` is what docs/openapi.json says `path` answers with that status. */
+export function assertConforms(
+  path: '/codes' | '/codes/{requestId}/confirm',
+  answer: {status: number; headers: Headers; json: unknown},
+) {
+  const responses = openapi.paths[path].post.responses;
+  let spec = responses[String(answer.status)];
+  if (!spec) throw new Error(`${path} does not document status ${answer.status}`);
+  if (spec.$ref) spec = openapi.components.responses[spec.$ref.split('/').pop()];
+  const [type, media] = Object.entries(
+    spec.content as Record<string, {schema: {$ref: string}}>,
+  )[0];
+  const contentType = answer.headers.get('content-type') ?? '';
+  if (!contentType.startsWith(type))
+    throw new Error(`expected ${type}, got ${contentType}`);
+  const validate = ajv.getSchema(`openapi${media.schema.$ref}`)!;
+  if (!validate(answer.json)) {
+    throw new Error(
+      `${path} ${answer.status}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(answer.json)}`,
+    );
+  }
+}
+
+export const issueBody = (user = 'alice', extra: Record<string, unknown> = {}) => ({
+  user,
+  client: 'web',
+  lifetime: 300,
+  stepName: 'login',
+  sourceStep: 'get-user-info',
+  length: 6,
+  alphabet: 'numeric',
+  ...extra,
+});
+
+/** A code of the same shape that is not `code`. */
+export const wrongCode = (code: string) =>
+  code.replace(/^./, (c) => String((Number(c) + 1) % 10));

@@ -1,0 +1,273 @@
+import {
+  viewOf,
+  type ChallengeRecord,
+  type ConfirmOutcome,
+} from '../challenge/challenge.js';
+import {challengeKey, type ChallengeStore} from '../challenge/challenge-store.js';
+import {OtpStepError, type OtpErrorCode} from '../errors.js';
+import type {StepConfig} from '../step/step-config.js';
+import type {CodeSource} from './code-source.js';
+import type {IssueRequestBody, ProblemBody} from './protocol.js';
+
+/** How the element reaches its backend; read afresh for every request. */
+export interface HttpSourceOptions {
+  /** Base URL: codes are issued at `{endpoint}/codes`. */
+  endpoint: string;
+  /** Seconds to wait for an answer. */
+  timeout: number;
+  credentials: RequestCredentials;
+  /** Sent with every request: CSRF tokens, bearer tokens. */
+  headers: Record<string, string>;
+}
+
+/** The longest `Retry-After` on a 503 that is waited out before answering. */
+const MAX_AUTO_RETRY_SECONDS = 5;
+
+/** Problem codes the element passes on as they are. */
+const PASSED_ON = new Set<string>([
+  'user-required',
+  'invalid-lifetime',
+  'invalid-length',
+  'invalid-alphabet',
+  'locked',
+  'resend-cooldown',
+  'resend-limit',
+  'rate-limited',
+  'unknown-user',
+  'unknown-request',
+]);
+
+type Answer = {status: number; body: Record<string, unknown>; retryAfter?: number};
+
+const keyOf = (config: StepConfig) =>
+  challengeKey(config.stepName, config.user, config.client);
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+
+/**
+ * The element's side of the protocol in docs/protocol.md. The server issues,
+ * sends and checks codes; what is kept in IndexedDB is only the request id,
+ * expiry, cooldown and attempts left, never the code or a digest of it.
+ */
+export function httpCodeSource(
+  store: ChallengeStore,
+  options: () => HttpSourceOptions,
+  now: () => number = () => Date.now(),
+): CodeSource {
+  /** One idempotency key per challenge until an issue succeeds, so a retry never sends two codes. */
+  const idempotencyKeys = new Map<string, string>();
+
+  async function send(
+    path: string,
+    body: unknown,
+    signal?: AbortSignal,
+    extra: Record<string, string> = {},
+  ): Promise<Answer> {
+    const {endpoint, timeout, credentials, headers} = options();
+    const url = endpoint.replace(/\/+$/, '') + path;
+    for (let attempt = 0; ; attempt++) {
+      const timer = AbortSignal.timeout(timeout * 1000);
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: 'POST',
+          credentials,
+          headers: {
+            ...headers,
+            ...extra,
+            'content-type': 'application/json',
+            accept: 'application/json',
+          },
+          body: JSON.stringify(body),
+          signal: signal ? AbortSignal.any([signal, timer]) : timer,
+        });
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        throw new OtpStepError(timer.aborted ? 'timeout' : 'network-error');
+      }
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
+      // A server that says when it will be back, soon, is waited for once.
+      if (
+        response.status === 503 &&
+        attempt === 0 &&
+        retryAfter !== undefined &&
+        retryAfter <= MAX_AUTO_RETRY_SECONDS
+      ) {
+        await delay(retryAfter * 1000, signal);
+        continue;
+      }
+      let parsed: unknown;
+      try {
+        parsed = await response.json();
+      } catch {
+        throw new OtpStepError(response.status >= 500 ? 'server-error' : 'bad-response');
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new OtpStepError('bad-response');
+      }
+      return {
+        status: response.status,
+        body: parsed as Record<string, unknown>,
+        retryAfter,
+      };
+    }
+  }
+
+  /** The error a refusal stands for, with the wait it asks for. */
+  function refusal({status, body, retryAfter}: Answer): OtpStepError {
+    const problem = body as Partial<ProblemBody>;
+    const wait =
+      retryAfter ?? (isCount(problem.retryAfter) ? problem.retryAfter : undefined);
+    if (typeof problem.code === 'string' && PASSED_ON.has(problem.code)) {
+      return new OtpStepError(problem.code as OtpErrorCode, problem.detail, wait);
+    }
+    if (status === 429) return new OtpStepError('rate-limited', problem.detail, wait);
+    return new OtpStepError(
+      status >= 500 ? 'server-error' : 'request-failed',
+      problem.detail,
+      wait,
+    );
+  }
+
+  async function keep(
+    config: StepConfig,
+    change: (r: ChallengeRecord) => ChallengeRecord,
+  ) {
+    return store.update(keyOf(config), (record) => {
+      const next = record && change(record);
+      return [next, next];
+    });
+  }
+
+  return {
+    async issue(config, signal) {
+      const key = keyOf(config);
+      const idempotencyKey = idempotencyKeys.get(key) ?? crypto.randomUUID();
+      idempotencyKeys.set(key, idempotencyKey);
+      const request: IssueRequestBody = {
+        user: config.user,
+        client: config.client,
+        lifetime: config.lifetimeSeconds,
+        stepName: config.stepName,
+        sourceStep: config.sourceStep,
+        length: config.length,
+        alphabet: config.alphabet,
+      };
+      const answer = await send('/codes', request, signal, {
+        'idempotency-key': idempotencyKey,
+      });
+      if (answer.status !== 201 && answer.status !== 200) {
+        const error = refusal(answer);
+        // A definite no ends this request; a failure to answer keeps the key for the retry.
+        if (answer.status < 500 && error.code !== 'rate-limited')
+          idempotencyKeys.delete(key);
+        throw error;
+      }
+      const {requestId, expiresIn, resendIn, attemptsLeft, resendsLeft, code} =
+        answer.body;
+      if (
+        typeof requestId !== 'string' ||
+        !requestId ||
+        !isCount(expiresIn) ||
+        !isCount(resendIn) ||
+        !isCount(attemptsLeft) ||
+        !isCount(resendsLeft) ||
+        (code !== undefined && typeof code !== 'string')
+      ) {
+        throw new OtpStepError('bad-response');
+      }
+      idempotencyKeys.delete(key);
+      const at = now();
+      // The counts are the server's: kept as they are, in the shape the rules read.
+      const record: ChallengeRecord = {
+        requestId,
+        stepName: config.stepName,
+        user: config.user,
+        client: config.client,
+        issuedAt: at,
+        expiresAt: at + expiresIn * 1000,
+        resendAt: at + resendIn * 1000,
+        failures: 0,
+        maxAttempts: attemptsLeft,
+        resends: 0,
+        maxResends: resendsLeft,
+        consumed: false,
+      };
+      await store.set(key, record);
+      return {challenge: viewOf(record, at), ...(code === undefined ? {} : {code})};
+    },
+
+    async confirm(config, code, signal) {
+      const record = await store.get(keyOf(config));
+      if (!record) throw new OtpStepError('no-pending-code');
+      const answer = await send(
+        `/codes/${encodeURIComponent(record.requestId)}/confirm`,
+        {code},
+        signal,
+      );
+      const problem = answer.body as Partial<ProblemBody>;
+      const at = now();
+      let outcome: ConfirmOutcome;
+      let change: (r: ChallengeRecord) => ChallengeRecord;
+      if (answer.status === 200) {
+        if (answer.body.status !== 'confirmed') throw new OtpStepError('bad-response');
+        outcome = {status: 'confirmed'};
+        change = (r) => ({...r, consumed: true});
+      } else if (problem.code === 'invalid-code' || problem.code === 'locked') {
+        const left = problem.code === 'locked' ? 0 : problem.attemptsLeft;
+        if (!isCount(left)) throw new OtpStepError('bad-response');
+        outcome = {
+          status: 'rejected',
+          reason: left === 0 ? 'locked' : 'invalid',
+          attemptsLeft: left,
+        };
+        change = (r) => ({...r, failures: 0, maxAttempts: left});
+      } else if (problem.code === 'expired') {
+        outcome = {
+          status: 'rejected',
+          reason: 'expired',
+          attemptsLeft: record.maxAttempts - record.failures,
+        };
+        change = (r) => ({...r, expiresAt: Math.min(r.expiresAt, at)});
+      } else if (problem.code === 'used') {
+        outcome = {
+          status: 'rejected',
+          reason: 'used',
+          attemptsLeft: record.maxAttempts - record.failures,
+        };
+        change = (r) => ({...r, consumed: true});
+      } else {
+        // Anything else is a failure to judge the code: the challenge stays as it was.
+        throw refusal(answer);
+      }
+      const kept = (await keep(config, change)) ?? change(record);
+      return {outcome, challenge: viewOf(kept, at)};
+    },
+
+    async pending(config) {
+      const at = now();
+      await store.purge(at);
+      const record = await store.get(keyOf(config));
+      return record && viewOf(record, at).status === 'pending'
+        ? viewOf(record, at)
+        : undefined;
+    },
+  };
+}
+
+/** Seconds to wait from a `Retry-After` header: a number of seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * The JSON over HTTP protocol between `<otp-step endpoint="…">` and a server,
+ * as types both sides share. docs/protocol.md explains it, docs/openapi.json
+ * describes it for tools. Times are sent as seconds from now (free of clock
+ * skew between browser and server) and as ISO 8601 instants (for people and logs).
+ */
+import type {ConfigErrorCode} from '../step/step-config.js';
+
+/** `POST {endpoint}/codes`, with an `Idempotency-Key` header. */
+export interface IssueRequestBody {
+  /** The platform's "user name": name or ID of the user. */
+  user: string;
+  /** The platform's "client for request". */
+  client: string;
+  /** The platform's "code lifetime", in seconds; the server may refuse a longer one. */
+  lifetime: number;
+  stepName: string;
+  sourceStep: string;
+  length: number;
+  alphabet: 'numeric' | 'alphanumeric';
+}
+
+/** 201 Created. */
+export interface IssueResponseBody {
+  requestId: string;
+  expiresAt: string;
+  expiresIn: number;
+  resendAt: string;
+  resendIn: number;
+  attemptsLeft: number;
+  resendsLeft: number;
+  /** Only from a server in test mode: the code, for the ForTestCode. */
+  code?: string;
+}
+
+/** `POST {endpoint}/codes/{requestId}/confirm`. */
+export interface ConfirmRequestBody {
+  code: string;
+}
+
+/** 200 OK: the code is confirmed, and used up. */
+export interface ConfirmResponseBody {
+  status: 'confirmed';
+  requestId: string;
+}
+
+/** Stable codes of the problems a server answers with (RFC 9457 `code` member). */
+export type ProblemCode =
+  | ConfigErrorCode
+  | 'invalid-code'
+  | 'expired'
+  | 'locked'
+  | 'used'
+  | 'unknown-request'
+  | 'unknown-user'
+  | 'rate-limited'
+  | 'resend-cooldown'
+  | 'resend-limit'
+  | 'request-in-progress'
+  | 'invalid-request'
+  | 'malformed-json'
+  | 'unsupported-media-type'
+  | 'body-too-large'
+  | 'not-found'
+  | 'method-not-allowed'
+  | 'internal-error';
+
+/** An `application/problem+json` body (RFC 9457) with our extension members. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  code: ProblemCode;
+  /** With `invalid-code` and `locked`. */
+  attemptsLeft?: number;
+  /** With 429 and 503, as in the `Retry-After` header. */
+  retryAfter?: number;
+}
+
+export const PROBLEM_TYPE_PREFIX = 'urn:otp-step:problem:';
