@@ -21,6 +21,12 @@ export default tseslint.config(
     languageOptions: {globals: globals.browser},
     settings: {wc: {elementBaseClasses: ['LitElement']}},
     rules: {
+      // `interface GlobalEventHandlersEventMap extends OtpStepEventMap {}` is how a
+      // library adds its events to the DOM's typings.
+      '@typescript-eslint/no-empty-object-type': [
+        'error',
+        {allowInterfaces: 'with-single-extends'},
+      ],
       '@typescript-eslint/no-unused-vars': [
         'error',
         {argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true},

@@ -61,15 +61,8 @@ export interface OtpStepEventMap {
 }
 
 declare global {
-  interface GlobalEventHandlersEventMap {
-    'otp-request': CustomEvent<OtpRequestDetail>;
-    'otp-issued': CustomEvent<OtpIssuedDetail>;
-    'otp-confirmed': CustomEvent<OtpConfirmedDetail>;
-    'otp-rejected': CustomEvent<OtpRejectedDetail>;
-    'otp-expired': CustomEvent<OtpExpiredDetail>;
-    'otp-error': CustomEvent<OtpErrorDetail>;
-    'step-complete': CustomEvent<StepCompleteDetail>;
-  }
+  // Typed addEventListener('otp-…') for every element and for document.
+  interface GlobalEventHandlersEventMap extends OtpStepEventMap {}
 }
 
 /**

@@ -1,6 +1,5 @@
 import {expect, fixture, html, oneEvent, waitUntil} from '@open-wc/testing';
 import {emulateMedia, sendKeys} from '@web/test-runner-commands';
-import sinon from 'sinon';
 import '../src/otp-step.js';
 import type {OtpStep} from '../src/otp-step.js';
 import {
@@ -12,6 +11,7 @@ import {
   text,
   uniqueUser,
   wrongCode,
+  fakeClock,
 } from './helpers.js';
 
 guardUncaughtErrors();
@@ -67,10 +67,7 @@ describe('<otp-step> accessibility', () => {
     });
 
     it('expired', async () => {
-      const clock = sinon.useFakeTimers({
-        now: Date.now(),
-        toFake: ['Date', 'setInterval', 'clearInterval'],
-      });
+      const clock = fakeClock();
       try {
         const el = await step();
         await clickTriggerForCode(el);
@@ -143,10 +140,7 @@ describe('<otp-step> accessibility', () => {
   });
 
   it('announces the countdown at a few milestones, never every second', async () => {
-    const clock = sinon.useFakeTimers({
-      now: Date.now(),
-      toFake: ['Date', 'setInterval', 'clearInterval'],
-    });
+    const clock = fakeClock();
     try {
       const el = await step();
       await clickTriggerForCode(el);

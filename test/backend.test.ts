@@ -1,6 +1,5 @@
 import {expect, fixture, html, oneEvent, waitUntil} from '@open-wc/testing';
 import {createStore, get} from 'idb-keyval';
-import sinon from 'sinon';
 import {
   challengeKey,
   DATABASE_NAME,
@@ -18,6 +17,7 @@ import {
   text,
   uniqueUser,
   wrongCode,
+  fakeClock,
 } from './helpers.js';
 
 guardUncaughtErrors();
@@ -82,7 +82,7 @@ describe('<otp-step endpoint> against the reference server', () => {
     const el = await backed('/api/otp', user);
     await clickTriggerForCode(el);
     const record = await get(
-      challengeKey('login', user, 'web'),
+      challengeKey({stepName: 'login', user, client: 'web'}),
       createStore(DATABASE_NAME, STORE_NAME),
     );
     expect(record).to.include.keys('requestId', 'expiresAt', 'resendAt', 'maxAttempts');
@@ -165,10 +165,7 @@ describe('<otp-step endpoint> when the backend fails', () => {
   });
 
   it('honours Retry-After on a 429', async () => {
-    const clock = sinon.useFakeTimers({
-      now: Date.now(),
-      toFake: ['Date', 'setInterval', 'clearInterval'],
-    });
+    const clock = fakeClock();
     try {
       const el = await backed('/api/faults/429');
       const detail = await clickForError(el);

@@ -1,4 +1,5 @@
 import {aTimeout, expect, oneEvent} from '@open-wc/testing';
+import sinon from 'sinon';
 import {sendKeys} from '@web/test-runner-commands';
 import type {OtpStep} from '../src/otp-step.js';
 import type {OtpStepEventMap} from '../src/events.js';
@@ -87,5 +88,16 @@ export function guardUncaughtErrors() {
     window.removeEventListener('error', onError);
     window.removeEventListener('unhandledrejection', onRejection);
     expect(uncaught, 'uncaught errors').to.deep.equal([]);
+  });
+}
+
+/**
+ * A clock the test moves by hand: Date and the shared ticker's interval are
+ * faked; timeouts stay real, so waiting for events still works.
+ */
+export function fakeClock() {
+  return sinon.useFakeTimers({
+    now: Date.now(),
+    toFake: ['Date', 'setInterval', 'clearInterval'],
   });
 }

@@ -24,6 +24,7 @@ import {
   guardUncaughtErrors,
   uniqueUser,
   wrongCode,
+  fakeClock,
 } from './helpers.js';
 
 guardUncaughtErrors();
@@ -245,10 +246,7 @@ describe('<otp-step>', () => {
   describe('over time', () => {
     let clock: sinon.SinonFakeTimers;
     beforeEach(() => {
-      clock = sinon.useFakeTimers({
-        now: Date.now(),
-        toFake: ['Date', 'setInterval', 'clearInterval'],
-      });
+      clock = fakeClock();
     });
     afterEach(() => clock.restore());
 

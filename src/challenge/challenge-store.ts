@@ -6,7 +6,7 @@ import {
   set,
   type UseStore,
 } from 'idb-keyval';
-import type {ChallengeRecord} from './challenge.js';
+import {viewOf, type ChallengeRecord, type ChallengeView} from './challenge.js';
 
 /** A database of our own, so we never share idb-keyval's default store with the page. */
 export const DATABASE_NAME = 'otp-step';
@@ -32,8 +32,28 @@ export interface ChallengeStore {
 }
 
 /** Step, user and client name a challenge: the same user may have one open per step and client. */
-export function challengeKey(stepName: string, user: string, client: string): string {
+export function challengeKey({
+  stepName,
+  user,
+  client,
+}: {
+  stepName: string;
+  user: string;
+  client: string;
+}): string {
   return JSON.stringify([stepName, user, client]);
+}
+
+/** The challenge still open under `key`, after dropping the expired ones; undefined when there is none. */
+export async function pendingChallenge(
+  store: ChallengeStore,
+  key: string,
+  now: number,
+): Promise<ChallengeView | undefined> {
+  await store.purge(now);
+  const record = await store.get(key);
+  const view = record && viewOf(record, now);
+  return view?.status === 'pending' ? view : undefined;
 }
 
 export function memoryChallengeStore(): ChallengeStore {

@@ -3,7 +3,11 @@ import {
   type ChallengeRecord,
   type ConfirmOutcome,
 } from '../challenge/challenge.js';
-import {challengeKey, type ChallengeStore} from '../challenge/challenge-store.js';
+import {
+  challengeKey,
+  pendingChallenge,
+  type ChallengeStore,
+} from '../challenge/challenge-store.js';
 import {OtpStepError, type OtpErrorCode} from '../errors.js';
 import type {StepConfig} from '../step/step-config.js';
 import type {CodeSource} from './code-source.js';
@@ -39,8 +43,6 @@ const PASSED_ON = new Set<string>([
 
 type Answer = {status: number; body: Record<string, unknown>; retryAfter?: number};
 
-const keyOf = (config: StepConfig) =>
-  challengeKey(config.stepName, config.user, config.client);
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
 /**
@@ -132,7 +134,7 @@ export function httpCodeSource(
     config: StepConfig,
     change: (r: ChallengeRecord) => ChallengeRecord,
   ) {
-    return store.update(keyOf(config), (record) => {
+    return store.update(challengeKey(config), (record) => {
       const next = record && change(record);
       return [next, next];
     });
@@ -140,7 +142,7 @@ export function httpCodeSource(
 
   return {
     async issue(config, signal) {
-      const key = keyOf(config);
+      const key = challengeKey(config);
       const idempotencyKey = idempotencyKeys.get(key) ?? crypto.randomUUID();
       idempotencyKeys.set(key, idempotencyKey);
       const request: IssueRequestBody = {
@@ -197,7 +199,7 @@ export function httpCodeSource(
     },
 
     async confirm(config, code, signal) {
-      const record = await store.get(keyOf(config));
+      const record = await store.get(challengeKey(config));
       if (!record) throw new OtpStepError('no-pending-code');
       const answer = await send(
         `/codes/${encodeURIComponent(record.requestId)}/confirm`,
@@ -243,14 +245,7 @@ export function httpCodeSource(
       return {outcome, challenge: viewOf(kept, at)};
     },
 
-    async pending(config) {
-      const at = now();
-      await store.purge(at);
-      const record = await store.get(keyOf(config));
-      return record && viewOf(record, at).status === 'pending'
-        ? viewOf(record, at)
-        : undefined;
-    },
+    pending: (config) => pendingChallenge(store, challengeKey(config), now()),
   };
 }
 

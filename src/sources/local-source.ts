@@ -6,19 +6,19 @@ import {
   type ChallengeRecord,
   type IssuePlan,
 } from '../challenge/challenge.js';
-import {challengeKey, type ChallengeStore} from '../challenge/challenge-store.js';
+import {
+  challengeKey,
+  pendingChallenge,
+  type ChallengeStore,
+} from '../challenge/challenge-store.js';
 import {digestCode, equalBytes, randomSalt} from '../challenge/digest.js';
 import {ALPHABETS} from '../code/alphabets.js';
 import {generateCode} from '../code/generate-code.js';
 import {OtpStepError} from '../errors.js';
-import type {StepConfig} from '../step/step-config.js';
 import type {CodeSource} from './code-source.js';
 
 /** What issuing under the store's lock comes to: a new record, or the plan that refused it. */
 type Issued = {ok: true; record: ChallengeRecord} | Extract<IssuePlan, {ok: false}>;
-
-const keyOf = (config: StepConfig) =>
-  challengeKey(config.stepName, config.user, config.client);
 
 /**
  * The local demo generator: codes made and checked in the browser, for demos and
@@ -41,7 +41,7 @@ export function localCodeSource(
       signal?.throwIfAborted();
       const at = now();
       await store.purge(at);
-      const issued = await store.update<Issued>(keyOf(config), (previous) => {
+      const issued = await store.update<Issued>(challengeKey(config), (previous) => {
         const plan = planIssue(previous, at);
         if (!plan.ok) return [previous, plan];
         const identity = {
@@ -60,7 +60,7 @@ export function localCodeSource(
     },
 
     async confirm(config, code, signal) {
-      const key = keyOf(config);
+      const key = challengeKey(config);
       // The digest needs the record's salt, and Web Crypto cannot run inside an
       // IndexedDB transaction (it would commit while we wait), so digest first and
       // judge inside the transaction; if the code was replaced meanwhile, go again.
@@ -86,13 +86,6 @@ export function localCodeSource(
       throw new OtpStepError('source-failed');
     },
 
-    async pending(config) {
-      const at = now();
-      await store.purge(at);
-      const record = await store.get(keyOf(config));
-      return record && viewOf(record, at).status === 'pending'
-        ? viewOf(record, at)
-        : undefined;
-    },
+    pending: (config) => pendingChallenge(store, challengeKey(config), now()),
   };
 }

@@ -37,7 +37,7 @@ const addFailure = (
 function behavesAsAStore(make: () => ChallengeStore) {
   it('keeps, reads, updates and deletes records', async () => {
     const store = make();
-    const key = challengeKey('s', `u-${Math.random()}`, 'c');
+    const key = challengeKey({stepName: 's', user: `u-${Math.random()}`, client: 'c'});
     expect(await store.get(key)).to.be.undefined;
     await store.set(key, record('r1', 1000));
     expect((await store.get(key))?.requestId).to.equal('r1');
@@ -49,8 +49,12 @@ function behavesAsAStore(make: () => ChallengeStore) {
 
   it('purges only what has expired', async () => {
     const store = make();
-    const old = challengeKey('s', `old-${Math.random()}`, 'c');
-    const live = challengeKey('s', `live-${Math.random()}`, 'c');
+    const old = challengeKey({stepName: 's', user: `old-${Math.random()}`, client: 'c'});
+    const live = challengeKey({
+      stepName: 's',
+      user: `live-${Math.random()}`,
+      client: 'c',
+    });
     await store.set(old, record('old', 0)); // expires at 300,000
     await store.set(live, record('live', 200_000)); // expires at 500,000
     await store.purge(400_000);
@@ -60,7 +64,11 @@ function behavesAsAStore(make: () => ChallengeStore) {
 
   it('keeps the salt and digest bytes as they were', async () => {
     const store = make();
-    const key = challengeKey('s', `bytes-${Math.random()}`, 'c');
+    const key = challengeKey({
+      stepName: 's',
+      user: `bytes-${Math.random()}`,
+      client: 'c',
+    });
     const salt = new Uint8Array([1, 2, 3]);
     await store.set(key, {...record('r', 0), salt, digest: new Uint8Array([4, 5])});
     const back = await store.get(key);
@@ -81,7 +89,11 @@ describe('challenge store', () => {
       // Two connections to one database behave as two tabs do.
       const tabA = indexedDbChallengeStore(createStore(TEST_DATABASE, 'challenges'));
       const tabB = indexedDbChallengeStore(createStore(TEST_DATABASE, 'challenges'));
-      const key = challengeKey('s', `race-${Math.random()}`, 'c');
+      const key = challengeKey({
+        stepName: 's',
+        user: `race-${Math.random()}`,
+        client: 'c',
+      });
       await tabA.set(key, record('r', Date.now()));
       const results = await Promise.all(
         Array.from({length: 40}, (_, i) => (i % 2 ? tabA : tabB).update(key, addFailure)),
@@ -118,7 +130,7 @@ describe('challenge store', () => {
       };
       const store = await openChallengeStore();
       expect(store.persistent).to.be.false;
-      const key = challengeKey('s', 'u', 'c');
+      const key = challengeKey({stepName: 's', user: 'u', client: 'c'});
       await store.set(key, record('r', 0));
       expect((await store.get(key))?.requestId).to.equal('r');
     });
