@@ -127,6 +127,9 @@ export class OtpStep extends LitElement {
   private opener?: HTMLElement;
   /** Set when Enter confirmed the code: once confirmed, the owning form is submitted. */
   private submitFormOnConfirm = false;
+  /** The language the messages and formats below are for; they are rebuilt only when it changes. */
+  private messagesLang?: string;
+  private languageChanged = false;
   private t: OtpStepMessages = messagesFor('en');
   private f: Format = formatFor('en');
 
@@ -251,33 +254,44 @@ export class OtpStep extends LitElement {
   protected override willUpdate(changed: PropertyValues): void {
     // A new challenge or retry is shown against the time now, not that of the last tick.
     if (changed.has('challenge') || changed.has('retry')) this.now = Date.now();
+    // Rendering runs every second during a countdown: build the Intl formatters
+    // only when the language or the page's messages change.
     const lang = languageOf(this);
-    this.t = messagesFor(lang, this.messages);
-    this.f = formatFor(lang);
+    if (lang !== this.messagesLang || changed.has('messages')) {
+      this.messagesLang = lang;
+      this.t = messagesFor(lang, this.messages);
+      this.f = formatFor(lang);
+      this.languageChanged = true;
+    }
   }
 
   protected override updated(changed: PropertyValues): void {
     if (changed.has('sourceStep')) this.syncSourceWatch();
     if (changed.has('challenge') || changed.has('retry')) this.syncTicker();
-    const phase = this.phase();
-    for (const name of ['confirmed', 'expired', 'locked'] as const) {
-      // CustomStateSet throws on old engines; the states are an extra there.
-      try {
-        if (phase === name) this.internals.states.add(name);
-        else this.internals.states.delete(name);
-      } catch {
-        /* no :state() here */
+    if (changed.has('confirmedCode') || changed.has('challenge')) {
+      const phase = this.phase();
+      for (const name of ['confirmed', 'expired', 'locked'] as const) {
+        // CustomStateSet throws on old engines; the states are an extra there.
+        try {
+          if (phase === name) this.internals.states.add(name);
+          else this.internals.states.delete(name);
+        } catch {
+          /* no :state() here */
+        }
       }
+      this.internals.setFormValue(this.confirmedCode || null, this.confirmedCode);
     }
-    this.internals.setFormValue(this.confirmedCode || null, this.confirmedCode);
-    if (this.required && !this.confirmedCode) {
-      this.internals.setValidity(
-        {valueMissing: true},
-        this.t.required,
-        this.defaultTrigger,
-      );
-    } else {
-      this.internals.setValidity({});
+    if (changed.has('confirmedCode') || changed.has('required') || this.languageChanged) {
+      this.languageChanged = false;
+      if (this.required && !this.confirmedCode) {
+        this.internals.setValidity(
+          {valueMissing: true},
+          this.t.required,
+          this.defaultTrigger,
+        );
+      } else {
+        this.internals.setValidity({});
+      }
     }
   }
 
@@ -337,7 +351,8 @@ export class OtpStep extends LitElement {
     const before = this.now;
     this.now = Date.now();
     const challenge = this.challenge;
-    if (challenge?.status !== 'pending') return;
+    // Ticking only for a Retry countdown: stop once it is over.
+    if (challenge?.status !== 'pending') return this.syncTicker();
     if (this.now >= challenge.expiresAt) {
       this.challenge = {...challenge, status: 'expired'};
       this.smsRequest?.abort();
