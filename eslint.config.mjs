@@ -5,7 +5,16 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  {ignores: ['node_modules/', 'dist/', 'build/', 'coverage/', 'custom-elements.json']},
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'build/',
+      'bench/dist/',
+      'coverage/',
+      'custom-elements.json',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -32,6 +41,11 @@ export default tseslint.config(
         {argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true},
       ],
     },
+  },
+  {
+    // Benchmark entries run in the page; the runner hands functions to the page too.
+    files: ['bench/**/*.js', 'bench/**/*.mjs'],
+    languageOptions: {globals: {...globals.browser, ...globals.node}},
   },
   {
     files: ['test/**/*.ts', 'server/test/**/*.ts'],

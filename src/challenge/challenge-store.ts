@@ -44,13 +44,12 @@ export function challengeKey({
   return JSON.stringify([stepName, user, client]);
 }
 
-/** The challenge still open under `key`, after dropping the expired ones; undefined when there is none. */
+/** The challenge still open under `key`; undefined when there is none. */
 export async function pendingChallenge(
   store: ChallengeStore,
   key: string,
   now: number,
 ): Promise<ChallengeView | undefined> {
-  await store.purge(now);
   const record = await store.get(key);
   const view = record && viewOf(record, now);
   return view?.status === 'pending' ? view : undefined;
@@ -119,7 +118,10 @@ export function openChallengeStore(): Promise<ChallengeStore> {
       const idb = createStore(DATABASE_NAME, STORE_NAME);
       // Opening lazily hides failures until first use: use it now.
       await get('', idb);
-      return indexedDbChallengeStore(idb);
+      const store = indexedDbChallengeStore(idb);
+      // Once per page, not per element: expired challenges go when the page opens the store.
+      await store.purge(Date.now());
+      return store;
     } catch {
       return memoryChallengeStore();
     }

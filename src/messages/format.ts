@@ -9,7 +9,16 @@ export interface Format {
   duration(seconds: number): string;
 }
 
+const formats = new Map<string, Format>();
+
+/** The formats for a language, built once per language for the page. */
 export function formatFor(tag: string): Format {
+  let format = formats.get(tag);
+  if (!format) formats.set(tag, (format = buildFormat(tag)));
+  return format;
+}
+
+function buildFormat(tag: string): Format {
   // A page's lang attribute, or a browser started with LANG=C, can hold a tag Intl refuses.
   let lang = 'en';
   try {

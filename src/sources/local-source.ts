@@ -40,7 +40,6 @@ export function localCodeSource(
       const digest = await digestCode(code, salt);
       signal?.throwIfAborted();
       const at = now();
-      await store.purge(at);
       const issued = await store.update<Issued>(challengeKey(config), (previous) => {
         const plan = planIssue(previous, at);
         if (!plan.ok) return [previous, plan];

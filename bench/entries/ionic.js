@@ -1,0 +1,19 @@
+// Ionic's ion-input-otp, from @ionic/core/components (initialize() brings its styles).
+import {initialize} from '@ionic/core/components';
+import {defineCustomElement} from '@ionic/core/components/ion-input-otp.js';
+
+initialize();
+defineCustomElement();
+
+export async function mount(container, count) {
+  const elements = Array.from({length: count}, () => {
+    const el = document.createElement('ion-input-otp');
+    el.length = 6;
+    return el;
+  });
+  container.append(...elements);
+  // The custom-elements build has no componentOnReady: wait for the inputs to be drawn.
+  const drawn = () =>
+    elements.every((el) => (el.shadowRoot ?? el).querySelectorAll('input').length === 6);
+  while (!drawn()) await new Promise((resolve) => requestAnimationFrame(resolve));
+}

@@ -1,0 +1,329 @@
+// `npm run bench`: sizes and runtime of <otp-step> beside lit alone and the peers
+// users compare us with, measured side by side in one run on one machine.
+// Numbers, not pass/fail: quote ratios, since absolute times vary by machine.
+import {execFileSync} from 'node:child_process';
+import {readFileSync} from 'node:fs';
+import {createServer} from 'node:http';
+import {brotliCompressSync, constants, gzipSync} from 'node:zlib';
+import puppeteer from 'puppeteer-core';
+import {locateBrowsers} from '../scripts/browsers.mjs';
+import {ENTRIES} from './rollup.config.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const MANY = 1000;
+
+const sizeOf = (bytes) => ({
+  min: bytes.length,
+  gzip: gzipSync(bytes, {level: 9}).length,
+  brotli: brotliCompressSync(bytes, {params: {[constants.BROTLI_PARAM_QUALITY]: 11}})
+    .length,
+});
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return {median, min: sorted[0], max: sorted.at(-1)};
+}
+
+const fmt = (n, digits = 1) => (n === undefined ? '—' : n.toFixed(digits));
+const cell = (s, digits) =>
+  s ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})` : '—';
+
+function table(head, rows) {
+  const widths = head.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => String(r[i]).length)),
+  );
+  const line = (r) => `| ${r.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  return [
+    line(head),
+    `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
+    ...rows.map(line),
+  ].join('\n');
+}
+
+// 1. Build every entry with the same rollup setup, after our own build.
+execFileSync('npm', ['run', '--silent', 'build'], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+execFileSync('node_modules/.bin/rollup', ['-c', 'bench/rollup.config.mjs', '--silent'], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const sizes = Object.fromEntries(
+  ENTRIES.map((name) => [name, sizeOf(readFileSync(`bench/dist/${name}.js`))]),
+);
+sizes['otp-step (dist/otp-step.js)'] = sizeOf(readFileSync('dist/otp-step.js'));
+
+// 2. Serve them, and a blank page to load them into.
+const server = createServer((req, res) => {
+  const url = new URL(req.url, 'http://localhost');
+  if (url.pathname.startsWith('/dist/')) {
+    res.writeHead(200, {'content-type': 'text/javascript', 'cache-control': 'no-store'});
+    res.end(readFileSync(`bench${url.pathname}`));
+    return;
+  }
+  res.writeHead(200, {'content-type': 'text/html'});
+  res.end('<!doctype html><meta charset="utf-8"><body><main id="root"></main></body>');
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const origin = `http://localhost:${server.address().port}`;
+
+const executablePath = locateBrowsers().chromium;
+if (!executablePath) {
+  console.error(
+    'bench: no Chromium found (set CHROME_PATH, or run `npm test` once to install it)',
+  );
+  process.exit(1);
+}
+const browser = await puppeteer.launch({
+  executablePath,
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--js-flags=--expose-gc',
+  ],
+});
+
+/** A fresh page in a fresh context: nothing cached, no IndexedDB left from a run before. */
+async function freshPage() {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  const cdp = await page.createCDPSession();
+  await cdp.send('Performance.enable');
+  await page.goto(`${origin}/`);
+  return {page, cdp, close: () => context.close()};
+}
+
+/** Main-thread busy time so far, in ms, from the DevTools protocol. */
+async function busy(cdp) {
+  const {metrics} = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'TaskDuration').value * 1000;
+}
+
+async function heap(cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const {usedSize} = await cdp.send('Runtime.getHeapUsage');
+  return usedSize;
+}
+
+/** Runs `action` in the page and returns its wall and main-thread busy time, through to the next frame. */
+async function measure(page, cdp, action, arg) {
+  const before = await busy(cdp);
+  const wall = await page.evaluate(action, arg);
+  return {wall, busy: (await busy(cdp)) - before};
+}
+
+const importEntry = (url) =>
+  (async () => {
+    const t = performance.now();
+    window.entry = await import(url);
+    return performance.now() - t;
+  })();
+
+const mountInto = (count) =>
+  (async () => {
+    const container = document.createElement('div');
+    document.querySelector('#root').append(container);
+    const t = performance.now();
+    await window.entry.mount(container, count);
+    // Rendered means painted: wait for the frame after.
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+    return performance.now() - t;
+  })();
+
+const results = {};
+for (const name of ENTRIES) {
+  const samples = {import: [], one: [], oneBusy: [], many: [], manyBusy: [], heap: []};
+  for (let run = 0; run < RUNS; run++) {
+    const {page, cdp, close} = await freshPage();
+    samples.import.push(await page.evaluate(importEntry, `/dist/${name}.js`));
+    const one = await measure(page, cdp, mountInto, 1);
+    samples.one.push(one.wall);
+    samples.oneBusy.push(one.busy);
+    const heapBefore = await heap(cdp);
+    const many = await measure(page, cdp, mountInto, MANY);
+    samples.many.push(many.wall);
+    samples.manyBusy.push(many.busy);
+    samples.heap.push((await heap(cdp)) - heapBefore);
+    await close();
+  }
+  results[name] = Object.fromEntries(
+    Object.entries(samples).map(([k, v]) => [k, stats(v)]),
+  );
+}
+
+// 3. Our element in use: click to code visible, keystroke to box.
+const flow = {click: [], clickBusy: [], key: [], keyBusy: []};
+for (let run = 0; run < RUNS; run++) {
+  const {page, cdp, close} = await freshPage();
+  await page.evaluate(importEntry, '/dist/otp-step.js');
+  await page.evaluate(mountInto, 1);
+  const click = await measure(page, cdp, () =>
+    (async () => {
+      const el = document.querySelector('otp-step');
+      const t = performance.now();
+      const shown = new Promise((resolve) =>
+        el.addEventListener('otp-issued', resolve, {once: true}),
+      );
+      el.shadowRoot.querySelector('[part~="trigger"]').click();
+      await shown;
+      const code = el.shadowRoot.querySelector('[part~="code"]');
+      if (!code || code.textContent !== el.forTestCode)
+        throw new Error('code not visible');
+      return performance.now() - t;
+    })(),
+  );
+  flow.click.push(click.wall);
+  flow.clickBusy.push(click.busy);
+  await page.evaluate(() =>
+    document.querySelector('otp-step').shadowRoot.querySelector('input').focus(),
+  );
+  // The keystroke comes from outside the page, as a person's does; timed from its dispatch.
+  const before = await busy(cdp);
+  await page.evaluate(() => {
+    const el = document.querySelector('otp-step');
+    window.keyTiming = new Promise((resolve) => {
+      const input = el.shadowRoot.querySelector('input');
+      const box = el.shadowRoot.querySelector('[part~="box"]');
+      let t = 0;
+      input.addEventListener('keydown', () => (t = performance.now()), {once: true});
+      // Resolved the moment the first box's text changes to the key pressed.
+      new MutationObserver((_, observer) => {
+        if (box.textContent.trim() !== '5') return;
+        observer.disconnect();
+        resolve(performance.now() - t);
+      }).observe(box, {childList: true, characterData: true, subtree: true});
+    });
+  });
+  await page.keyboard.press('5');
+  flow.key.push(await page.evaluate(() => window.keyTiming));
+  flow.keyBusy.push((await busy(cdp)) - before);
+  await close();
+}
+await browser.close();
+server.close();
+
+// 4. The tables.
+const ours = results['otp-step'];
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
+const KB = (n) => (n / 1024).toFixed(1);
+
+console.log(`\n## Size (same rollup + terser setup; KB = 1,024 bytes)\n`);
+console.log(
+  table(
+    ['entry', 'min KB', 'gzip KB', 'brotli KB', 'brotli vs otp-step'],
+    Object.entries(sizes).map(([name, s]) => [
+      name,
+      KB(s.min),
+      KB(s.gzip),
+      KB(s.brotli),
+      ratio(s.brotli, sizes['otp-step'].brotli),
+    ]),
+  ),
+);
+
+console.log(
+  `\n## Runtime, headless Chromium, ${RUNS} runs, fresh page each: median (min–max)\n`,
+);
+console.log(
+  table(
+    [
+      'entry',
+      'import ms',
+      'mount 1 ms',
+      'mount 1 busy ms',
+      `mount ${MANY} ms`,
+      `mount ${MANY} busy ms`,
+      'heap KB / instance',
+    ],
+    ENTRIES.map((name) => {
+      const r = results[name];
+      const perInstance = {
+        median: r.heap.median / MANY / 1024,
+        min: r.heap.min / MANY / 1024,
+        max: r.heap.max / MANY / 1024,
+      };
+      return [
+        name,
+        cell(r.import),
+        cell(r.one),
+        cell(r.oneBusy),
+        cell(r.many, 0),
+        cell(r.manyBusy, 0),
+        cell(perInstance, 2),
+      ];
+    }),
+  ),
+);
+
+console.log(
+  `\n## Ratios: peer ÷ otp-step (medians; above 1 means otp-step is smaller or faster)\n`,
+);
+console.log(
+  table(
+    ['entry', 'brotli', 'import', `mount ${MANY} busy`, 'heap / instance'],
+    ENTRIES.filter((n) => n !== 'otp-step').map((name) => [
+      name,
+      ratio(sizes[name].brotli, sizes['otp-step'].brotli),
+      ratio(results[name].import.median, ours.import.median),
+      ratio(results[name].manyBusy.median, ours.manyBusy.median),
+      ratio(results[name].heap.median, ours.heap.median),
+    ]),
+  ),
+);
+
+console.log(`\n## <otp-step> in use (local demo generator): median (min–max)\n`);
+console.log(
+  table(
+    ['step', 'wall ms', 'main-thread busy ms'],
+    [
+      [
+        'click → code visible in the open modal',
+        cell(stats(flow.click)),
+        cell(stats(flow.clickBusy)),
+      ],
+      [
+        'keystroke → box shows it',
+        cell(stats(flow.key), 2),
+        cell(stats(flow.keyBusy), 2),
+      ],
+    ],
+  ),
+);
+
+// 5. The budgets, reported (the size budget is also enforced by scripts/check-size.mjs).
+const heapPerInstanceKB = ours.heap.median / MANY / 1024;
+const budgets = [
+  [
+    'dist/otp-step.js ≤ 12 KB brotli',
+    sizes['otp-step (dist/otp-step.js)'].brotli <= 12 * 1024,
+    `${KB(sizes['otp-step (dist/otp-step.js)'].brotli)} KB`,
+  ],
+  [
+    `1,000 idle elements ≤ 1,000 Lit elements with six inputs (busy)`,
+    ours.manyBusy.median <= results.lit.manyBusy.median,
+    `${fmt(ours.manyBusy.median, 0)} vs ${fmt(results.lit.manyBusy.median, 0)} ms`,
+  ],
+  [
+    '≤ 3 KB of JS heap per idle element',
+    heapPerInstanceKB <= 3,
+    `${fmt(heapPerInstanceKB, 2)} KB`,
+  ],
+  [
+    'click → code visible < 16 ms of main-thread work',
+    stats(flow.clickBusy).median < 16,
+    `${fmt(stats(flow.clickBusy).median)} ms`,
+  ],
+];
+console.log(`\n## Budgets\n`);
+console.log(
+  table(
+    ['budget', 'met', 'measured'],
+    budgets.map(([b, ok, m]) => [b, ok ? 'yes' : 'NO', m]),
+  ),
+);
