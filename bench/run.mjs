@@ -2,7 +2,7 @@
 // users compare us with, measured side by side in one run on one machine.
 // Numbers, not pass/fail: quote ratios, since absolute times vary by machine.
 import {execFileSync} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {brotliCompressSync, constants, gzipSync} from 'node:zlib';
 import puppeteer from 'puppeteer-core';
@@ -52,7 +52,12 @@ execFileSync('node_modules/.bin/rollup', ['-c', 'bench/rollup.config.mjs', '--si
 const sizes = Object.fromEntries(
   ENTRIES.map((name) => [name, sizeOf(readFileSync(`bench/dist/${name}.js`))]),
 );
-sizes['otp-step (dist/otp-step.js)'] = sizeOf(readFileSync('dist/otp-step.js'));
+// What a page loads up front, and the chunks it loads only when it needs them.
+const ENTRY_FILE = 'dist/otp-step.js (entry: what every page loads)';
+sizes[ENTRY_FILE] = sizeOf(readFileSync('dist/otp-step.js'));
+for (const file of readdirSync('dist').filter((f) => /^otp-step-.+\.js$/.test(f))) {
+  sizes[`  dist/${file} (when used)`] = sizeOf(readFileSync(`dist/${file}`));
+}
 
 // 2. Serve them, and a blank page to load them into.
 const server = createServer((req, res) => {
@@ -213,7 +218,9 @@ const ours = results['otp-step'];
 const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
 const KB = (n) => (n / 1024).toFixed(1);
 
-console.log(`\n## Size (same rollup + terser setup; KB = 1,024 bytes)\n`);
+console.log(
+  `\n## Size (same rollup + terser setup; KB = 1,024 bytes; the otp-step row is all of its code bundled as one)\n`,
+);
 console.log(
   table(
     ['entry', 'min KB', 'gzip KB', 'brotli KB', 'brotli vs otp-step'],
@@ -301,8 +308,8 @@ const heapPerInstanceKB = ours.heap.median / MANY / 1024;
 const budgets = [
   [
     'dist/otp-step.js ≤ 12 KB brotli',
-    sizes['otp-step (dist/otp-step.js)'].brotli <= 12 * 1024,
-    `${KB(sizes['otp-step (dist/otp-step.js)'].brotli)} KB`,
+    sizes[ENTRY_FILE].brotli <= 12 * 1024,
+    `${KB(sizes[ENTRY_FILE].brotli)} KB`,
   ],
   [
     `1,000 idle elements ≤ 1,000 Lit elements with six inputs (busy)`,

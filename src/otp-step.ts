@@ -14,6 +14,7 @@ import {OtpStepError, RETRYABLE, type OtpErrorCode} from './errors.js';
 import {fire, type StepIdentity} from './events.js';
 import {
   formatFor,
+  loadMessages,
   messagesFor,
   warnings,
   type CodeShape,
@@ -22,8 +23,6 @@ import {
 } from './messages/index.js';
 import {styles} from './otp-step.styles.js';
 import type {CodeSource} from './sources/code-source.js';
-import {httpCodeSource} from './sources/http-source.js';
-import {localCodeSource} from './sources/local-source.js';
 import {watchSourceStep} from './step/source-step.js';
 import {resolveStepConfig, type StepConfig} from './step/step-config.js';
 import {onTick} from './ticker.js';
@@ -130,6 +129,8 @@ export class OtpStep extends LitElement {
   /** The language the messages and formats below are for; they are rebuilt only when it changes. */
   private messagesLang?: string;
   private languageChanged = false;
+  /** The built-in messages of the element's language, while they load. */
+  private messagesLoading?: Promise<unknown>;
   private t: OtpStepMessages = messagesFor('en');
   private f: Format = formatFor('en');
 
@@ -259,10 +260,26 @@ export class OtpStep extends LitElement {
     const lang = languageOf(this);
     if (lang !== this.messagesLang || changed.has('messages')) {
       this.messagesLang = lang;
+      const loading = loadMessages(lang);
+      // English until they arrive; then render again in the element's language.
+      if (loading) {
+        this.messagesLoading = loading.then(() => {
+          this.messagesLang = this.messagesLoading = undefined;
+          this.requestUpdate();
+        });
+      }
       this.t = messagesFor(lang, this.messages);
       this.f = formatFor(lang);
       this.languageChanged = true;
     }
+  }
+
+  /** `updateComplete` also waits for the messages of the element's language to load. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    if (!this.messagesLoading) return done;
+    await this.messagesLoading;
+    return super.getUpdateComplete();
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -391,7 +408,13 @@ export class OtpStep extends LitElement {
       return store;
     });
     const store = await this.storePromise;
-    if (!this.endpoint) return (this.localSource ??= localCodeSource(store));
+    // Each source is loaded when first used: an idle element, or a page in
+    // backend mode, never pays for the other.
+    if (!this.endpoint) {
+      const {localCodeSource} = await import('./sources/local-source.js');
+      return (this.localSource ??= localCodeSource(store));
+    }
+    const {httpCodeSource} = await import('./sources/http-source.js');
     return (this.httpSource ??= httpCodeSource(store, () => ({
       endpoint: this.endpoint,
       timeout: this.timeout,

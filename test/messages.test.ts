@@ -1,7 +1,15 @@
 import {expect} from '@open-wc/testing';
-import {formatFor, messagesFor} from '../src/messages/index.js';
+import {formatFor, loadMessages, messagesFor} from '../src/messages/index.js';
 
 describe('messages', () => {
+  before(() => Promise.all([loadMessages('pt'), loadMessages('de')]));
+
+  it('loads a language once, and has nothing to load for English or an unknown one', async () => {
+    expect(loadMessages('pt-BR')).to.be.undefined;
+    expect(loadMessages('en')).to.be.undefined;
+    expect(loadMessages('fr')).to.be.undefined;
+  });
+
   it('picks English, Portuguese or German by language tag, English otherwise', () => {
     expect(messagesFor('en-GB').confirm).to.equal('Confirm');
     expect(messagesFor('pt-BR').confirm).to.equal('Confirmar');

@@ -1,21 +1,44 @@
-import {de} from './de.js';
 import {en, type OtpStepMessages} from './en.js';
-import {pt} from './pt.js';
 
 export type {CodeShape, OtpStepMessages} from './en.js';
 export {formatFor, type Format} from './format.js';
 
-const builtIn: Record<string, OtpStepMessages> = {en, pt, de};
+/** English is built in; Portuguese and German load the first time a page asks for them. */
+const loaded: Record<string, OtpStepMessages> = {en};
+const loaders: Record<string, () => Promise<OtpStepMessages>> = {
+  pt: () => import('./pt.js').then((m) => m.pt),
+  de: () => import('./de.js').then((m) => m.de),
+};
+const loading = new Map<string, Promise<unknown>>();
+
+const primary = (lang: string) => lang.toLowerCase().split('-')[0];
+
+/**
+ * Loads the built-in messages for a language tag where there are some and they
+ * are not loaded yet; undefined when there is nothing to wait for.
+ */
+export function loadMessages(lang: string): Promise<unknown> | undefined {
+  const name = primary(lang);
+  const load = loaders[name];
+  if (loaded[name] || !load) return undefined;
+  if (!loading.has(name))
+    loading.set(
+      name,
+      load().then((m) => (loaded[name] = m)),
+    );
+  return loading.get(name);
+}
 
 /**
  * The messages for a BCP 47 language tag: `pt-BR` gets Portuguese, `de-AT`
- * German, anything else English; `overrides` (a page's own) win over them all.
+ * German (once `loadMessages` has brought them), anything else English;
+ * `overrides` (a page's own) win over them all.
  */
 export function messagesFor(
   lang: string,
   overrides?: Partial<OtpStepMessages>,
 ): OtpStepMessages {
-  const base = builtIn[lang.toLowerCase().split('-')[0]] ?? en;
+  const base = loaded[primary(lang)] ?? en;
   return overrides
     ? {...base, ...overrides, errors: {...base.errors, ...overrides.errors}}
     : base;
