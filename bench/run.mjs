@@ -163,11 +163,13 @@ for (const name of ENTRIES) {
 }
 
 // 3. Our element in use: click to code visible, keystroke to box.
-const flow = {click: [], clickBusy: [], key: [], keyBusy: []};
+const flow = {click: [], clickBusy: [], key: [], keyBusy: [], noopBusy: []};
 for (let run = 0; run < RUNS; run++) {
   const {page, cdp, close} = await freshPage();
   await page.evaluate(importEntry, '/dist/otp-step.js');
   await page.evaluate(mountInto, 1);
+  // What measuring costs: a page.evaluate that does nothing, with its two metric reads.
+  flow.noopBusy.push((await measure(page, cdp, () => 0)).busy);
   const click = await measure(page, cdp, () =>
     (async () => {
       const el = document.querySelector('otp-step');
@@ -298,6 +300,11 @@ console.log(
         'keystroke → box shows it',
         cell(stats(flow.key), 2),
         cell(stats(flow.keyBusy), 2),
+      ],
+      [
+        '(no-op page.evaluate: the measurement itself)',
+        '—',
+        cell(stats(flow.noopBusy), 2),
       ],
     ],
   ),
