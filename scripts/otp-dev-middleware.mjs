@@ -66,7 +66,7 @@ export function otpDevMiddleware({faults = false} = {}) {
     const fault = /^\/api\/faults\/([^/]+)\//.exec(path)?.[1];
     switch (fault) {
       case 'slow':
-        await new Promise((resolve) => setTimeout(resolve, 3000));
+        await new Promise((resolve) => setTimeout(resolve, 6000));
         return problem(ctx, 500, 'internal-error');
       case '500':
         return problem(ctx, 500, 'internal-error');

@@ -67,50 +67,69 @@ export function httpCodeSource(
     const {endpoint, timeout, credentials, headers} = options();
     const url = endpoint.replace(/\/+$/, '') + path;
     for (let attempt = 0; ; attempt++) {
-      const timer = AbortSignal.timeout(timeout * 1000);
-      let response: Response;
+      // A timer of our own rather than AbortSignal.timeout/any, whose timeout
+      // did not always fire in WebKitGTK; it covers the body as well as the headers.
+      const request = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        request.abort();
+      }, timeout * 1000);
+      const forward = () => request.abort(signal?.reason);
+      signal?.addEventListener('abort', forward);
       try {
-        response = await fetch(url, {
-          method: 'POST',
-          credentials,
-          headers: {
-            ...headers,
-            ...extra,
-            'content-type': 'application/json',
-            accept: 'application/json',
-          },
-          body: JSON.stringify(body),
-          signal: signal ? AbortSignal.any([signal, timer]) : timer,
-        });
-      } catch (error) {
-        if (signal?.aborted) throw error;
-        throw new OtpStepError(timer.aborted ? 'timeout' : 'network-error');
+        let response: Response;
+        try {
+          response = await fetch(url, {
+            method: 'POST',
+            credentials,
+            headers: {
+              ...headers,
+              ...extra,
+              'content-type': 'application/json',
+              accept: 'application/json',
+            },
+            body: JSON.stringify(body),
+            signal: request.signal,
+          });
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          throw new OtpStepError(timedOut ? 'timeout' : 'network-error');
+        }
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
+        // A server that says when it will be back, soon, is waited for once.
+        if (
+          response.status === 503 &&
+          attempt === 0 &&
+          retryAfter !== undefined &&
+          retryAfter <= MAX_AUTO_RETRY_SECONDS
+        ) {
+          clearTimeout(timer);
+          await delay(retryAfter * 1000, signal);
+          continue;
+        }
+        let parsed: unknown;
+        try {
+          parsed = await response.json();
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          if (timedOut) throw new OtpStepError('timeout');
+          throw new OtpStepError(
+            response.status >= 500 ? 'server-error' : 'bad-response',
+          );
+        }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+          throw new OtpStepError('bad-response');
+        }
+        return {
+          status: response.status,
+          body: parsed as Record<string, unknown>,
+          retryAfter,
+        };
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', forward);
       }
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
-      // A server that says when it will be back, soon, is waited for once.
-      if (
-        response.status === 503 &&
-        attempt === 0 &&
-        retryAfter !== undefined &&
-        retryAfter <= MAX_AUTO_RETRY_SECONDS
-      ) {
-        await delay(retryAfter * 1000, signal);
-        continue;
-      }
-      let parsed: unknown;
-      try {
-        parsed = await response.json();
-      } catch {
-        throw new OtpStepError(response.status >= 500 ? 'server-error' : 'bad-response');
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new OtpStepError('bad-response');
-      }
-      return {
-        status: response.status,
-        body: parsed as Record<string, unknown>,
-        retryAfter,
-      };
     }
   }
 
