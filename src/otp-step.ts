@@ -1,15 +1,8 @@
-import {LitElement, html, nothing, type PropertyValues} from 'lit';
+import {LitElement, adoptStyles, html, nothing, type PropertyValues} from 'lit';
 import {customElement, property, query, state} from 'lit/decorators.js';
-import {live} from 'lit/directives/live.js';
 import type {ChallengeView, ConfirmOutcome} from './challenge/challenge.js';
 import {openChallengeStore, type ChallengeStore} from './challenge/challenge-store.js';
-import {
-  cleanCode,
-  extractCode,
-  isWellFormedCode,
-  keepAlphabet,
-} from './code/clean-code.js';
-import {activeBox, typeCharacter, type CodeText} from './code/code-editing.js';
+import type {CodeText} from './code/code-editing.js';
 import {OtpStepError, RETRYABLE, type OtpErrorCode} from './errors.js';
 import {fire, type StepIdentity} from './events.js';
 import {
@@ -38,10 +31,6 @@ const MILESTONES = [60, 30, 10];
 
 /** What the step is doing, as the page can style it with `:state()`. */
 type Phase = 'idle' | 'pending' | 'expired' | 'locked' | 'confirmed';
-
-interface OtpCredential extends Credential {
-  code: string;
-}
 
 /**
  * The one-time-code step of a two-factor sign-in in one element: it obtains a
@@ -111,52 +100,58 @@ export class OtpStep extends LitElement {
   static override styles = styles;
   static formAssociated = true;
 
-  private readonly internals = this.attachInternals();
+  /** @internal */ readonly internals = this.attachInternals();
   private storePromise?: Promise<ChallengeStore>;
   private localSource?: CodeSource;
   private httpSource?: CodeSource;
-  /** The checked parameters the pending challenge was issued under. */
-  private activeConfig?: StepConfig;
-  private controller?: AbortController;
+  /** @internal The checked parameters the pending challenge was issued under. */
+  activeConfig?: StepConfig;
+  /** @internal */ controller?: AbortController;
   private issuing?: Promise<boolean>;
-  /** The pending WebOTP request, aborted when the code no longer needs it. */
-  private smsRequest?: AbortController;
+  /** @internal The pending WebOTP request, aborted when the code no longer needs it. */
+  smsRequest?: AbortController;
   private stopTicking?: () => void;
   private stopWatchingSource?: () => void;
-  private opener?: HTMLElement;
-  /** Set when Enter confirmed the code: once confirmed, the owning form is submitted. */
-  private submitFormOnConfirm = false;
+  /** @internal */ opener?: HTMLElement;
+  /** @internal Set when Enter confirmed the code: once confirmed, the owning form is submitted. */
+  submitFormOnConfirm = false;
   /** The language the messages and formats below are for; they are rebuilt only when it changes. */
   private messagesLang?: string;
   private languageChanged = false;
   /** The built-in messages of the element's language, while they load. */
   private messagesLoading?: Promise<unknown>;
-  private t: OtpStepMessages = messagesFor('en');
-  private f: Format = formatFor('en');
+  /** @internal */ t: OtpStepMessages = messagesFor('en');
+  /** @internal */ f: Format = formatFor('en');
 
-  @query('dialog') private dialog?: HTMLDialogElement;
-  @query('input') private input?: HTMLInputElement;
-  @query('[part~="trigger"]') private defaultTrigger?: HTMLButtonElement;
+  /** @internal */
+  @query('dialog') dialog?: HTMLDialogElement;
+  /** @internal */
+  @query('input') input?: HTMLInputElement;
 
-  @state() private challenge?: ChallengeView;
-  @state() private now = Date.now();
-  /** The dialog's DOM is built on first open, so an idle element costs only its trigger. */
-  @state() private dialogBuilt = false;
-  @state() private busy = false;
-  /** The code as typed so far, with the caret, as the boxes draw it. */
-  @state() private entry: CodeText = {value: '', start: 0, end: 0};
-  /** What happened to the last attempt, shown in the dialog. */
-  @state() private message = '';
-  @state() private invalid = false;
-  /** The countdown at its milestones, for screen readers only. */
-  @state() private announcement = '';
+  /** @internal */
+  @state() challenge?: ChallengeView;
+  /** @internal */
+  @state() now = Date.now();
+  /** The dialog's code, loaded on first open: an idle element costs only its trigger. */
+  @state() private dialogView?: typeof import('./dialog/otp-dialog.js');
+  /** @internal */
+  @state() busy = false;
+  /** @internal The code as typed so far, with the caret, as the boxes draw it. */
+  @state() entry: CodeText = {value: '', start: 0, end: 0};
+  /** @internal What happened to the last attempt, shown in the dialog. */
+  @state() message = '';
+  /** @internal */
+  @state() invalid = false;
+  /** @internal The countdown at its milestones, for screen readers only. */
+  @state() announcement = '';
   /** A problem that stopped the step, shown beside the trigger. */
   @state() private errorText = '';
-  @state() private statusText = '';
-  /** The confirmed code: the element's form value. */
-  @state() private confirmedCode = '';
-  /** What a Retry button would do again, where it shows, and from when. */
-  @state() private retry?: {run: () => unknown; inDialog: boolean; at: number};
+  /** @internal */
+  @state() statusText = '';
+  /** @internal The confirmed code: the element's form value. */
+  @state() confirmedCode = '';
+  /** @internal What a Retry button would do again, where it shows, and from when. */
+  @state() retry?: {run: () => unknown; inDialog: boolean; at: number};
   @state() private formDisabled = false;
 
   /** Name of this step, part of what keys its challenge. */
@@ -304,7 +299,7 @@ export class OtpStep extends LitElement {
         this.internals.setValidity(
           {valueMissing: true},
           this.t.required,
-          this.defaultTrigger,
+          this.renderRoot.querySelector<HTMLElement>('[part~="trigger"]') ?? undefined,
         );
       } else {
         this.internals.setValidity({});
@@ -315,7 +310,7 @@ export class OtpStep extends LitElement {
   formResetCallback(): void {
     this.close();
     this.confirmedCode = this.statusText = this.errorText = this.message = '';
-    this.setEntry({value: '', start: 0, end: 0});
+    this.clearEntry();
   }
 
   formDisabledCallback(disabled: boolean): void {
@@ -324,6 +319,22 @@ export class OtpStep extends LitElement {
 
   formStateRestoreCallback(state: string | File | FormData | null): void {
     if (typeof state === 'string') this.confirmedCode = state;
+  }
+
+  /** Loads the dialog's code and styles, once. */
+  private async loadDialog(): Promise<typeof import('./dialog/otp-dialog.js')> {
+    if (!this.dialogView) {
+      const view = await import('./dialog/otp-dialog.js');
+      adoptStyles(this.renderRoot as ShadowRoot, [styles, view.dialogStyles]);
+      this.dialogView ??= view;
+    }
+    return this.dialogView;
+  }
+
+  /** @internal Empties the code input and its boxes. */
+  clearEntry(): void {
+    this.entry = {value: '', start: 0, end: 0};
+    if (this.input) this.input.value = '';
   }
 
   private phase(): Phase {
@@ -400,8 +411,8 @@ export class OtpStep extends LitElement {
     }
   }
 
-  /** The page's source, else the backend at `endpoint`, else the local demo generator. */
-  private async getSource(): Promise<CodeSource> {
+  /** @internal The page's source, else the backend at `endpoint`, else the local demo generator. */
+  async getSource(): Promise<CodeSource> {
     if (this.source) return this.source;
     this.storePromise ??= openChallengeStore().then((store) => {
       if (!store.persistent) this.reportError(new OtpStepError('storage-unavailable'));
@@ -423,12 +434,14 @@ export class OtpStep extends LitElement {
     })));
   }
 
-  private identity(): StepIdentity {
+  /** @internal */
+  identity(): StepIdentity {
     const {stepName, user, client} = this.activeConfig ?? this;
     return {stepName, user, client};
   }
 
-  private shape(): CodeShape & {alphabet: StepConfig['alphabet']} {
+  /** @internal */
+  shape(): CodeShape & {alphabet: StepConfig['alphabet']} {
     const config = this.activeConfig;
     const alphabet =
       config?.alphabet ?? (this.alphabet === 'alphanumeric' ? 'alphanumeric' : 'numeric');
@@ -440,7 +453,8 @@ export class OtpStep extends LitElement {
   }
 
   /** Reports a failed request and, where trying again can help, offers a Retry button for it. */
-  private fail(error: unknown, again: () => unknown): void {
+  /** @internal */
+  fail(error: unknown, again: () => unknown): void {
     this.reportError(error);
     const code = error instanceof OtpStepError ? error.code : 'source-failed';
     if (!RETRYABLE.has(code)) return;
@@ -453,7 +467,8 @@ export class OtpStep extends LitElement {
   }
 
   /** Shows a problem where the person is looking and tells the page with `otp-error`. */
-  private reportError(error: unknown): void {
+  /** @internal */
+  reportError(error: unknown): void {
     const known = error instanceof OtpStepError;
     if (!known) console.error(error);
     const code: OtpErrorCode = known ? error.code : 'source-failed';
@@ -469,7 +484,8 @@ export class OtpStep extends LitElement {
     });
   }
 
-  private showOutcome(message: string, invalid: boolean): void {
+  /** @internal */
+  showOutcome(message: string, invalid: boolean): void {
     this.message = message;
     this.invalid = invalid;
   }
@@ -502,7 +518,7 @@ export class OtpStep extends LitElement {
       this.forTestCode = code ?? '';
       this.confirmedCode = this.errorText = this.statusText = this.announcement = '';
       this.showOutcome(resend ? this.t.issued : '', false);
-      this.setEntry({value: '', start: 0, end: 0});
+      this.clearEntry();
       // Open first, so that a page handling otp-issued finds the code on screen.
       await this.show();
       fire(this, 'otp-issued', {
@@ -521,100 +537,6 @@ export class OtpStep extends LitElement {
     }
   }
 
-  /** Puts the code and caret in the input and the boxes, and confirms a complete code. */
-  private setEntry(entry: CodeText): void {
-    this.entry = entry;
-    const input = this.input;
-    if (input) {
-      input.value = entry.value;
-      if (input === this.shadowRoot?.activeElement)
-        input.setSelectionRange(entry.start, entry.end);
-    }
-    if (entry.value) this.invalid = false;
-    const {length} = this.shape();
-    if (
-      entry.value.length === length &&
-      !this.noAutoConfirm &&
-      this.challenge?.status === 'pending'
-    ) {
-      void this.confirmCode(entry.value);
-    }
-  }
-
-  /** Fills every box from text that arrived at once: a paste, SMS autofill, WebOTP. */
-  private fillFrom(text: string): void {
-    const {length, alphabet} = this.shape();
-    const code = this.pasteTransformer
-      ? this.pasteTransformer(text)
-      : extractCode(text, length, alphabet);
-    const value = keepAlphabet(code, alphabet).slice(0, length);
-    this.setEntry({value, start: value.length, end: value.length});
-  }
-
-  private caretOf(input: HTMLInputElement): CodeText {
-    const at = input.value.length;
-    return {
-      value: input.value,
-      start: input.selectionStart ?? at,
-      end: input.selectionEnd ?? at,
-    };
-  }
-
-  private handleBeforeInput(event: InputEvent): void {
-    const input = event.target as HTMLInputElement;
-    const {length, alphabet} = this.shape();
-    const data =
-      event.data ??
-      (event.inputType.startsWith('insertFrom')
-        ? event.dataTransfer?.getData('text/plain')
-        : null);
-    // Composition (IME) and anything the browser will not let us cancel is
-    // tidied up afterwards, in handleInput.
-    if (!event.cancelable || !data || event.inputType === 'insertCompositionText') return;
-    event.preventDefault();
-    if (event.inputType === 'insertText' && [...data].length === 1) {
-      const character = keepAlphabet(data, alphabet);
-      if (character) this.setEntry(typeCharacter(this.caretOf(input), character, length));
-    } else {
-      // Several characters at once: SMS autofill, a paste, a drop, a keyboard's suggestion.
-      this.fillFrom(data);
-    }
-  }
-
-  private handlePaste(event: ClipboardEvent): void {
-    const text = event.clipboardData?.getData('text/plain');
-    // No text (an image, say): leave it to the browser, and handleInput tidies up.
-    if (!text) return;
-    event.preventDefault();
-    this.fillFrom(text);
-  }
-
-  /** Whatever changed the input without a cancelable beforeinput (deleting, IME, some autofill). */
-  private handleInput(event: Event): void {
-    const input = event.target as HTMLInputElement;
-    const {length, alphabet} = this.shape();
-    const clean = keepAlphabet(input.value, alphabet);
-    if (clean === input.value && clean.length <= length)
-      this.setEntry(this.caretOf(input));
-    else this.fillFrom(input.value);
-  }
-
-  /** Keeps the boxes' caret where the input's is, after arrows, Home, End or a selection. */
-  private handleCaretMove(event: Event): void {
-    this.entry = this.caretOf(event.target as HTMLInputElement);
-  }
-
-  /** A click lands on the transparent input; put the caret in the box under the pointer. */
-  private handleInputClick(event: MouseEvent): void {
-    const input = event.target as HTMLInputElement;
-    if (input.selectionStart !== input.selectionEnd) return;
-    const {length} = this.shape();
-    const box = Math.floor((event.offsetX / input.offsetWidth) * length);
-    const caret = Math.max(0, Math.min(box, input.value.length));
-    input.setSelectionRange(caret, caret);
-    this.entry = this.caretOf(input);
-  }
-
   private handleTriggerClick(): void {
     if (this.challenge?.status === 'pending' && !this.confirmedCode) void this.show();
     else void this.requestCode();
@@ -625,64 +547,6 @@ export class OtpStep extends LitElement {
     if (event.key === 'Enter' && this.confirmedCode && this.internals.form) {
       event.preventDefault();
       this.internals.form.requestSubmit();
-    }
-  }
-
-  private handleSubmit(event: SubmitEvent): void {
-    event.preventDefault();
-    // Enter pressed out of habit after a full code was confirmed by itself and
-    // rejected: keep the message about that code rather than complain of an empty one.
-    if (!this.input?.value && this.invalid) return;
-    this.submitFormOnConfirm = true;
-    void this.confirmCode(this.input?.value ?? '').finally(
-      () => (this.submitFormOnConfirm = false),
-    );
-  }
-
-  private handleCancel(event: Event): void {
-    // Escape must not close the dialog under a confirmation that is still running.
-    if (this.busy) event.preventDefault();
-  }
-
-  private handleClose(): void {
-    this.smsRequest?.abort();
-    const opener = this.opener;
-    this.opener = undefined;
-    // Browsers differ on where focus goes when a dialog closes; put it back on what opened it.
-    if (opener?.isConnected) opener.focus();
-  }
-
-  private async handleCopy(): Promise<void> {
-    try {
-      await navigator.clipboard.writeText(this.forTestCode);
-      this.showOutcome(this.t.copied, false);
-    } catch {
-      this.reportError(new OtpStepError('copy-failed'));
-    }
-  }
-
-  /**
-   * Asks the browser for a code that arrives by SMS (WebOTP). The request ends
-   * when the dialog closes, the code is confirmed or it expires. In an iframe
-   * the browser allows it only with `allow="otp-credentials"`.
-   */
-  private async listenForSms(): Promise<void> {
-    if (
-      !this.webOtp ||
-      !('OTPCredential' in window) ||
-      this.challenge?.status !== 'pending'
-    )
-      return;
-    this.smsRequest?.abort();
-    const {signal} = (this.smsRequest = new AbortController());
-    try {
-      const credential = (await navigator.credentials.get({
-        otp: {transport: ['sms']},
-        signal,
-      } as CredentialRequestOptions)) as OtpCredential | null;
-      if (credential?.code && !signal.aborted) this.fillFrom(credential.code);
-    } catch {
-      // Aborted, refused or unsupported: the person types the code instead.
     }
   }
 
@@ -698,79 +562,26 @@ export class OtpStep extends LitElement {
     return (this.issuing = this.issueCode());
   }
 
+  /** Opens the dialog. */
+  async show(): Promise<void> {
+    const view = await this.loadDialog();
+    await this.updateComplete;
+    const dialog = this.dialog;
+    if (!dialog || dialog.open || !this.isConnected) return;
+    this.opener = deepActiveElement();
+    dialog.showModal();
+    void view.listenForSms.call(this);
+  }
+
   /**
    * Confirms what the user typed, once cleaned of spaces, dashes and other
    * separators. Resolves to the outcome, or undefined when the code was not
    * checked (malformed, nothing pending, or a failure reported as `otp-error`).
    */
   async confirmCode(typed: string): Promise<ConfirmOutcome | undefined> {
-    const config = this.activeConfig;
-    if (!config || !this.challenge) {
-      this.reportError(new OtpStepError('no-pending-code'));
-      return undefined;
-    }
-    if (this.busy) return undefined;
-    const code = cleanCode(typed, config.alphabet);
-    if (!isWellFormedCode(code, config.length, config.alphabet)) {
-      this.reportError(new OtpStepError('malformed-code'));
-      return undefined;
-    }
-    const {signal} = (this.controller = new AbortController());
-    this.busy = true;
-    this.retry = undefined;
-    try {
-      const {outcome, challenge} = await (
-        await this.getSource()
-      ).confirm(config, code, signal);
-      const wasPending = this.challenge?.status === 'pending';
-      this.challenge = challenge;
-      const identity = {...this.identity(), requestId: challenge.requestId};
-      if (outcome.status === 'confirmed') {
-        this.smsRequest?.abort();
-        this.confirmedCode = code;
-        this.statusText = this.t.confirmed;
-        this.showOutcome(this.t.confirmed, false);
-        fire(this, 'otp-confirmed', identity);
-        this.close();
-        fire(this, 'step-complete', identity);
-        if (this.submitFormOnConfirm) {
-          await this.updateComplete;
-          this.internals.form?.requestSubmit();
-        }
-      } else {
-        const {reason, attemptsLeft} = outcome;
-        this.showOutcome(
-          reason === 'invalid' ? this.t.invalid(attemptsLeft, this.f) : this.t[reason],
-          true,
-        );
-        fire(this, 'otp-rejected', {...identity, reason, attemptsLeft});
-        if (reason === 'expired' && wasPending) fire(this, 'otp-expired', identity);
-        if (reason !== 'invalid') this.smsRequest?.abort();
-        if (reason === 'invalid') {
-          this.entry = {value: '', start: 0, end: 0};
-          if (this.input) this.input.value = '';
-          this.input?.focus();
-        }
-      }
-      return outcome;
-    } catch (error) {
-      // The challenge and the typed code stay as they were, for Retry.
-      if (!signal.aborted) this.fail(error, () => this.confirmCode(code));
-      return undefined;
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  /** Opens the dialog. */
-  async show(): Promise<void> {
-    this.dialogBuilt = true;
-    await this.updateComplete;
-    const dialog = this.dialog;
-    if (!dialog || dialog.open || !this.isConnected) return;
-    this.opener = deepActiveElement();
-    dialog.showModal();
-    void this.listenForSms();
+    // Straight in when the dialog's code is here, so the step is busy at once.
+    const view = this.dialogView ?? (await this.loadDialog());
+    return view.confirmCode.call(this, typed);
   }
 
   /** Closes the dialog; the pending challenge stays and the trigger reopens it. */
@@ -797,11 +608,12 @@ export class OtpStep extends LitElement {
       <p part="error" role="alert">${this.errorText}</p>
       ${this.retry && !this.retry.inDialog ? this.renderRetry(this.retry) : nothing}
       <p part="status" role="status">${this.statusText}</p>
-      ${this.dialogBuilt ? this.renderDialog() : nothing}
+      ${this.dialogView ? this.dialogView.renderDialog.call(this) : nothing}
     `;
   }
 
-  private renderRetry(retry: {run: () => unknown; at: number}) {
+  /** @internal */
+  renderRetry(retry: {run: () => unknown; at: number}) {
     const wait = Math.ceil((retry.at - this.now) / 1000);
     return html`<button
       type="button"
@@ -814,116 +626,6 @@ export class OtpStep extends LitElement {
     >
       ${wait > 0 ? this.t.retryIn(this.f.number(wait)) : this.t.retry}
     </button>`;
-  }
-
-  private renderDialog() {
-    const {t, f, challenge, entry} = this;
-    const shape = this.shape();
-    const user = this.activeConfig?.user ?? this.user;
-    const pending = challenge?.status === 'pending';
-    const secondsLeft = challenge
-      ? Math.max(0, (challenge.expiresAt - this.now) / 1000)
-      : 0;
-    const lifetime = challenge ? (challenge.expiresAt - challenge.issuedAt) / 1000 : 1;
-    const resendIn = challenge ? (challenge.resendAt - this.now) / 1000 : 0;
-    const canResend =
-      !this.busy &&
-      !!challenge &&
-      challenge.status !== 'locked' &&
-      (challenge.status !== 'pending' || (resendIn <= 0 && challenge.resendsLeft > 0));
-    const active = activeBox(entry, shape.length);
-    return html`
-      <dialog
-        part="dialog"
-        aria-labelledby="title"
-        aria-describedby="description"
-        @cancel=${this.handleCancel}
-        @close=${this.handleClose}
-      >
-        <form @submit=${this.handleSubmit} novalidate>
-          <h2 id="title" part="title">${t.title}</h2>
-          <p id="description" part="description">${t.description(shape, user, f)}</p>
-          ${
-            this.forTestCode
-              ? html`<div part="test-code">
-                  <span>${t.testCode} <small>(${t.testCodeNote})</small>:</span>
-                  <output part="code" dir="ltr" aria-label=${t.testCode}
-                    >${this.forTestCode}</output
-                  >
-                  <button type="button" part="copy" @click=${this.handleCopy}>
-                    ${t.copy}
-                  </button>
-                </div>`
-              : nothing
-          }
-          <label part="label" for="code">${t.inputLabel(shape, f)}</label>
-          <div part="entry" dir="ltr" style="--otp-step-length: ${shape.length}">
-            <input
-              id="code"
-              part="input"
-              name="code"
-              autocomplete="one-time-code"
-              inputmode=${shape.numeric ? 'numeric' : 'text'}
-              pattern=${shape.numeric ? `\\d{${shape.length}}` : `[0-9A-Za-z]{${shape.length}}`}
-              autocapitalize=${shape.numeric ? 'off' : 'characters'}
-              autocorrect="off"
-              spellcheck="false"
-              dir="ltr"
-              autofocus
-              .value=${live(entry.value)}
-              aria-invalid=${this.invalid ? 'true' : 'false'}
-              aria-describedby="message"
-              ?disabled=${!pending}
-              @beforeinput=${this.handleBeforeInput}
-              @input=${this.handleInput}
-              @paste=${this.handlePaste}
-              @keyup=${this.handleCaretMove}
-              @select=${this.handleCaretMove}
-              @focus=${this.handleCaretMove}
-              @click=${this.handleInputClick}
-            />
-            <div part="boxes" aria-hidden="true">
-              ${Array.from({length: shape.length}, (_, i) => {
-                const character = entry.value[i] ?? '';
-                const parts = `box${character ? ' box-filled' : ''}${i === active ? ' box-active' : ''}`;
-                return html`<span part=${parts}
-                  >${character && this.mask ? '•' : character}${
-                    i === active && pending ? html`<span part="caret"></span>` : nothing
-                  }</span
-                >`;
-              })}
-            </div>
-          </div>
-          <p part="timer">${pending ? t.expiresIn(f.clock(secondsLeft)) : ''}</p>
-          <progress
-            part="progress"
-            aria-label=${t.timeLeft}
-            max=${lifetime}
-            .value=${pending ? secondsLeft : 0}
-          ></progress>
-          <p part="attempts">
-            ${pending ? t.attemptsLeft(challenge.attemptsLeft, f) : ''}
-          </p>
-          <p id="message" part="message" aria-live="polite">${this.message}</p>
-          <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
-          ${this.retry?.inDialog ? this.renderRetry(this.retry) : nothing}
-          <div part="actions">
-            <button
-              type="button"
-              part="resend"
-              ?disabled=${!canResend}
-              @click=${this.requestCode}
-            >
-              ${pending && resendIn > 0 ? t.resendIn(f.number(Math.ceil(resendIn))) : t.resend}
-            </button>
-            <button type="submit" part="confirm" ?disabled=${!pending || this.busy}>
-              ${t.confirm}
-            </button>
-            <button type="button" part="close" @click=${this.close}>${t.close}</button>
-          </div>
-        </form>
-      </dialog>
-    `;
   }
 }
 
