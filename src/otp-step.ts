@@ -3,15 +3,12 @@ import {customElement, property, query, state} from 'lit/decorators.js';
 import type {ChallengeView, ConfirmOutcome} from './challenge/challenge.js';
 import {openChallengeStore, type ChallengeStore} from './challenge/challenge-store.js';
 import type {CodeText} from './code/code-editing.js';
-import {OtpStepError, RETRYABLE, type OtpErrorCode} from './errors.js';
+import {OtpStepError, type OtpErrorCode} from './errors.js';
 import {fire, type StepIdentity} from './events.js';
 import {
-  formatFor,
   loadMessages,
   messagesFor,
-  warnings,
   type CodeShape,
-  type Format,
   type OtpStepMessages,
 } from './messages/index.js';
 import {styles} from './otp-step.styles.js';
@@ -25,9 +22,6 @@ export type {OtpErrorCode} from './errors.js';
 export type {CodeSource, IssuedCode} from './sources/code-source.js';
 export type * from './events.js';
 export type {CodeShape, Format, OtpStepMessages} from './messages/index.js';
-
-/** Seconds left at which the countdown is spoken; never every second. */
-const MILESTONES = [60, 30, 10];
 
 /** What the step is doing, as the page can style it with `:state()`. */
 type Phase = 'idle' | 'pending' | 'expired' | 'locked' | 'confirmed';
@@ -116,12 +110,14 @@ export class OtpStep extends LitElement {
   /** @internal Set when Enter confirmed the code: once confirmed, the owning form is submitted. */
   submitFormOnConfirm = false;
   /** The language the messages and formats below are for; they are rebuilt only when it changes. */
-  private messagesLang?: string;
+  /** @internal */
+  messagesLang?: string;
   private languageChanged = false;
   /** The built-in messages of the element's language, while they load. */
   private messagesLoading?: Promise<unknown>;
+  /** The dialog's code, while it loads. */
+  private dialogLoading?: Promise<typeof import('./dialog/otp-dialog.js')>;
   /** @internal */ t: OtpStepMessages = messagesFor('en');
-  /** @internal */ f: Format = formatFor('en');
 
   /** @internal */
   @query('dialog') dialog?: HTMLDialogElement;
@@ -132,7 +128,9 @@ export class OtpStep extends LitElement {
   @state() challenge?: ChallengeView;
   /** @internal */
   @state() now = Date.now();
-  /** The dialog's code, loaded on first open: an idle element costs only its trigger. */
+  /** The dialog's DOM is built on first open, so an idle element costs only its trigger. */
+  @state() private dialogBuilt = false;
+  /** The dialog's code, loaded when first needed. */
   @state() private dialogView?: typeof import('./dialog/otp-dialog.js');
   /** @internal */
   @state() busy = false;
@@ -144,15 +142,16 @@ export class OtpStep extends LitElement {
   @state() invalid = false;
   /** @internal The countdown at its milestones, for screen readers only. */
   @state() announcement = '';
-  /** A problem that stopped the step, shown beside the trigger. */
-  @state() private errorText = '';
+  /** @internal A problem that stopped the step, shown beside the trigger. */
+  @state() errorText = '';
   /** @internal */
   @state() statusText = '';
   /** @internal The confirmed code: the element's form value. */
   @state() confirmedCode = '';
   /** @internal What a Retry button would do again, where it shows, and from when. */
   @state() retry?: {run: () => unknown; inDialog: boolean; at: number};
-  @state() private formDisabled = false;
+  /** @internal */
+  @state() formDisabled = false;
 
   /** Name of this step, part of what keys its challenge. */
   @property({attribute: 'step-name'}) stepName = '';
@@ -264,17 +263,19 @@ export class OtpStep extends LitElement {
         });
       }
       this.t = messagesFor(lang, this.messages);
-      this.f = formatFor(lang);
       this.languageChanged = true;
     }
   }
 
   /** `updateComplete` also waits for the messages of the element's language to load. */
   protected override async getUpdateComplete(): Promise<boolean> {
-    const done = await super.getUpdateComplete();
-    if (!this.messagesLoading) return done;
-    await this.messagesLoading;
-    return super.getUpdateComplete();
+    let done = await super.getUpdateComplete();
+    // What loads on demand (messages, the dialog's code), then the render it brings.
+    while (this.messagesLoading || this.dialogLoading) {
+      await Promise.all([this.messagesLoading, this.dialogLoading]);
+      done = await super.getUpdateComplete();
+    }
+    return done;
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -322,13 +323,13 @@ export class OtpStep extends LitElement {
   }
 
   /** Loads the dialog's code and styles, once. */
-  private async loadDialog(): Promise<typeof import('./dialog/otp-dialog.js')> {
-    if (!this.dialogView) {
-      const view = await import('./dialog/otp-dialog.js');
+  private loadDialog(): Promise<typeof import('./dialog/otp-dialog.js')> {
+    if (this.dialogView) return Promise.resolve(this.dialogView);
+    return (this.dialogLoading ??= import('./dialog/otp-dialog.js').then((view) => {
       adoptStyles(this.renderRoot as ShadowRoot, [styles, view.dialogStyles]);
-      this.dialogView ??= view;
-    }
-    return this.dialogView;
+      this.dialogLoading = undefined;
+      return (this.dialogView = view);
+    }));
   }
 
   /** @internal Empties the code input and its boxes. */
@@ -378,20 +379,10 @@ export class OtpStep extends LitElement {
   private handleTick = (): void => {
     const before = this.now;
     this.now = Date.now();
-    const challenge = this.challenge;
     // Ticking only for a Retry countdown: stop once it is over.
-    if (challenge?.status !== 'pending') return this.syncTicker();
-    if (this.now >= challenge.expiresAt) {
-      this.challenge = {...challenge, status: 'expired'};
-      this.smsRequest?.abort();
-      this.showOutcome(this.t.expired, true);
-      fire(this, 'otp-expired', {...this.identity(), requestId: challenge.requestId});
-      return;
-    }
-    const leftBefore = (challenge.expiresAt - before) / 1000;
-    const left = (challenge.expiresAt - this.now) / 1000;
-    const milestone = MILESTONES.find((m) => leftBefore > m && left <= m);
-    if (milestone) this.announcement = this.t.left(this.f.duration(milestone));
+    if (this.challenge?.status !== 'pending') return this.syncTicker();
+    // A pending code is always shown, so the dialog's code is here to count it down.
+    this.dialogView?.tick.call(this, before);
   };
 
   /** After a reload, picks up the challenge left open for this step, user and client. */
@@ -456,14 +447,12 @@ export class OtpStep extends LitElement {
   /** @internal */
   fail(error: unknown, again: () => unknown): void {
     this.reportError(error);
-    const code = error instanceof OtpStepError ? error.code : 'source-failed';
-    if (!RETRYABLE.has(code)) return;
-    const wait = error instanceof OtpStepError ? (error.retryAfterSeconds ?? 0) : 0;
-    this.retry = {
-      run: again,
-      inDialog: !!this.dialog?.open,
-      at: Date.now() + wait * 1000,
-    };
+    const inDialog = !!this.dialog?.open;
+    // Whether Retry can help, and its button, are the dialog's code.
+    const offer = (view: typeof import('./dialog/otp-dialog.js')) =>
+      view.offerRetry.call(this, error, again, inDialog);
+    if (this.dialogView) offer(this.dialogView);
+    else void this.loadDialog().then(offer);
   }
 
   /** Shows a problem where the person is looking and tells the page with `otp-error`. */
@@ -490,64 +479,9 @@ export class OtpStep extends LitElement {
     this.invalid = invalid;
   }
 
-  private async issueCode(): Promise<boolean> {
-    if (this.disabled || this.formDisabled) return false;
-    const result = resolveStepConfig(this);
-    if (!result.ok) {
-      this.reportError(new OtpStepError(result.error));
-      return false;
-    }
-    const {config} = result;
-    for (const warning of result.warnings) console.warn(warnings[warning]);
-    const resend = this.challenge?.status === 'pending';
-    const identity = {
-      stepName: config.stepName,
-      user: config.user,
-      client: config.client,
-    };
-    if (!fire(this, 'otp-request', {...identity, resend}, true)) return false;
-
-    this.controller?.abort();
-    const {signal} = (this.controller = new AbortController());
-    this.busy = true;
-    this.retry = undefined;
-    try {
-      const {challenge, code} = await (await this.getSource()).issue(config, signal);
-      this.activeConfig = config;
-      this.challenge = challenge;
-      this.forTestCode = code ?? '';
-      this.confirmedCode = this.errorText = this.statusText = this.announcement = '';
-      this.showOutcome(resend ? this.t.issued : '', false);
-      this.clearEntry();
-      // Open first, so that a page handling otp-issued finds the code on screen.
-      await this.show();
-      fire(this, 'otp-issued', {
-        ...identity,
-        requestId: challenge.requestId,
-        expiresAt: challenge.expiresAt,
-        resendAt: challenge.resendAt,
-        attemptsLeft: challenge.attemptsLeft,
-      });
-      return true;
-    } catch (error) {
-      if (!signal.aborted) this.fail(error, () => this.requestCode());
-      return false;
-    } finally {
-      this.busy = false;
-    }
-  }
-
   private handleTriggerClick(): void {
     if (this.challenge?.status === 'pending' && !this.confirmedCode) void this.show();
     else void this.requestCode();
-  }
-
-  private handleTriggerKeydown(event: KeyboardEvent): void {
-    // Once the code is confirmed, Enter goes on to the owning form, as in a text field.
-    if (event.key === 'Enter' && this.confirmedCode && this.internals.form) {
-      event.preventDefault();
-      this.internals.form.requestSubmit();
-    }
   }
 
   /**
@@ -558,19 +492,20 @@ export class OtpStep extends LitElement {
    */
   requestCode(): Promise<boolean> {
     // A second click while a code is on its way gets the same answer, not a second code.
-    if (this.busy && this.issuing) return this.issuing;
-    return (this.issuing = this.issueCode());
+    this.issuing ??= this.loadDialog()
+      .then((view) => view.issueCode.call(this))
+      .catch((error: unknown) => (this.reportError(error), false))
+      .finally(() => (this.issuing = undefined));
+    return this.issuing;
   }
 
   /** Opens the dialog. */
   async show(): Promise<void> {
     const view = await this.loadDialog();
+    this.dialogBuilt = true;
     await this.updateComplete;
-    const dialog = this.dialog;
-    if (!dialog || dialog.open || !this.isConnected) return;
-    this.opener = deepActiveElement();
-    dialog.showModal();
-    void view.listenForSms.call(this);
+    if (this.isConnected && this.dialog && !this.dialog.open)
+      view.open.call(this, this.dialog);
   }
 
   /**
@@ -595,7 +530,7 @@ export class OtpStep extends LitElement {
       <slot
         name="trigger"
         @click=${this.handleTriggerClick}
-        @keydown=${this.handleTriggerKeydown}
+        @keydown=${this.dialogView?.handleTriggerKeydown}
       >
         <button
           part="trigger"
@@ -606,34 +541,15 @@ export class OtpStep extends LitElement {
         </button>
       </slot>
       <p part="error" role="alert">${this.errorText}</p>
-      ${this.retry && !this.retry.inDialog ? this.renderRetry(this.retry) : nothing}
+      ${
+        this.retry && !this.retry.inDialog && this.dialogView
+          ? this.dialogView.renderRetry.call(this, this.retry)
+          : nothing
+      }
       <p part="status" role="status">${this.statusText}</p>
-      ${this.dialogView ? this.dialogView.renderDialog.call(this) : nothing}
+      ${this.dialogBuilt && this.dialogView ? this.dialogView.renderDialog.call(this) : nothing}
     `;
   }
-
-  /** @internal */
-  renderRetry(retry: {run: () => unknown; at: number}) {
-    const wait = Math.ceil((retry.at - this.now) / 1000);
-    return html`<button
-      type="button"
-      part="retry"
-      ?disabled=${this.busy || wait > 0}
-      @click=${() => {
-        this.retry = undefined;
-        void retry.run();
-      }}
-    >
-      ${wait > 0 ? this.t.retryIn(this.f.number(wait)) : this.t.retry}
-    </button>`;
-  }
-}
-
-/** The focused element, looking inside shadow roots. */
-function deepActiveElement(): HTMLElement | undefined {
-  let active = document.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active instanceof HTMLElement ? active : undefined;
 }
 
 /** The language that applies to `element`: its own `lang` or its nearest ancestor's, across shadow roots. */

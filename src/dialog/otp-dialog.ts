@@ -14,11 +14,17 @@ import {
   keepAlphabet,
 } from '../code/clean-code.js';
 import {activeBox, typeCharacter, type CodeText} from '../code/code-editing.js';
-import {OtpStepError} from '../errors.js';
+import {OtpStepError, RETRYABLE} from '../errors.js';
 import {fire} from '../events.js';
+import {formatFor, type Format} from '../messages/format.js';
+import {warnings} from '../messages/index.js';
+import {resolveStepConfig} from '../step/step-config.js';
 import type {OtpStep} from '../otp-step.js';
 
 export {dialogStyles} from './otp-dialog.styles.js';
+
+/** Numbers and durations in the element's language (built once per language). */
+const format = (host: OtpStep): Format => formatFor(host.messagesLang ?? 'en');
 
 interface OtpCredential extends Credential {
   code: string;
@@ -156,7 +162,7 @@ async function handleCopy(this: OtpStep): Promise<void> {
  * when the dialog closes, the code is confirmed or it expires. In an iframe
  * the browser allows it only with `allow="otp-credentials"`.
  */
-export async function listenForSms(this: OtpStep): Promise<void> {
+async function listenForSms(this: OtpStep): Promise<void> {
   if (
     !this.webOtp ||
     !('OTPCredential' in window) ||
@@ -221,7 +227,9 @@ export async function confirmCode(
     } else {
       const {reason, attemptsLeft} = outcome;
       this.showOutcome(
-        reason === 'invalid' ? this.t.invalid(attemptsLeft, this.f) : this.t[reason],
+        reason === 'invalid'
+          ? this.t.invalid(attemptsLeft, format(this))
+          : this.t[reason],
         true,
       );
       fire(this, 'otp-rejected', {...identity, reason, attemptsLeft});
@@ -244,7 +252,8 @@ export async function confirmCode(
 }
 
 export function renderDialog(this: OtpStep) {
-  const {t, f, challenge, entry} = this;
+  const {t, challenge, entry} = this;
+  const f = format(this);
   const shape = this.shape();
   const user = this.activeConfig?.user ?? this.user;
   const pending = challenge?.status === 'pending';
@@ -329,7 +338,7 @@ export function renderDialog(this: OtpStep) {
         <p part="attempts">${pending ? t.attemptsLeft(challenge.attemptsLeft, f) : ''}</p>
         <p id="message" part="message" aria-live="polite">${this.message}</p>
         <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
-        ${this.retry?.inDialog ? this.renderRetry(this.retry) : nothing}
+        ${this.retry?.inDialog ? renderRetry.call(this, this.retry) : nothing}
         <div part="actions">
           <button
             type="button"
@@ -347,4 +356,123 @@ export function renderDialog(this: OtpStep) {
       </form>
     </dialog>
   `;
+}
+
+/** Retry, after a request failed in a way that trying again can mend; counts down a wait. */
+export function renderRetry(this: OtpStep, retry: {run: () => unknown; at: number}) {
+  const wait = Math.ceil((retry.at - this.now) / 1000);
+  return html`<button
+    type="button"
+    part="retry"
+    ?disabled=${this.busy || wait > 0}
+    @click=${() => {
+      this.retry = undefined;
+      void retry.run();
+    }}
+  >
+    ${wait > 0 ? this.t.retryIn(format(this).number(wait)) : this.t.retry}
+  </button>`;
+}
+
+/** Seconds left at which the countdown is spoken; never every second. */
+const MILESTONES = [60, 30, 10];
+
+/** One second of a pending code's countdown: expiry, and the milestones spoken. */
+export function tick(this: OtpStep, before: number): void {
+  const challenge = this.challenge;
+  if (challenge?.status !== 'pending') return;
+  if (this.now >= challenge.expiresAt) {
+    this.challenge = {...challenge, status: 'expired'};
+    this.smsRequest?.abort();
+    this.showOutcome(this.t.expired, true);
+    fire(this, 'otp-expired', {...this.identity(), requestId: challenge.requestId});
+    return;
+  }
+  const leftBefore = (challenge.expiresAt - before) / 1000;
+  const left = (challenge.expiresAt - this.now) / 1000;
+  const milestone = MILESTONES.find((m) => leftBefore > m && left <= m);
+  if (milestone) this.announcement = this.t.left(format(this).duration(milestone));
+}
+
+/** Opens the dialog as a modal, remembering what had focus, and listens for an SMS code. */
+export function open(this: OtpStep, dialog: HTMLDialogElement): void {
+  this.opener = deepActiveElement();
+  dialog.showModal();
+  void listenForSms.call(this);
+}
+
+/** Once the code is confirmed, Enter on the trigger goes on to the owning form, as in a text field. */
+export function handleTriggerKeydown(this: OtpStep, event: KeyboardEvent): void {
+  if (event.key === 'Enter' && this.confirmedCode && this.form) {
+    event.preventDefault();
+    this.form.requestSubmit();
+  }
+}
+
+/** The focused element, looking inside shadow roots. */
+function deepActiveElement(): HTMLElement | undefined {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active instanceof HTMLElement ? active : undefined;
+}
+
+/** Offers a Retry button for a failure that trying again can mend, after the wait it asks for. */
+export function offerRetry(
+  this: OtpStep,
+  error: unknown,
+  again: () => unknown,
+  inDialog: boolean,
+): void {
+  const code = error instanceof OtpStepError ? error.code : 'source-failed';
+  if (!RETRYABLE.has(code)) return;
+  const wait = error instanceof OtpStepError ? (error.retryAfterSeconds ?? 0) : 0;
+  this.retry = {run: again, inDialog, at: Date.now() + wait * 1000};
+}
+
+/** Obtains a code and shows it: the body of `requestCode()`. */
+export async function issueCode(this: OtpStep): Promise<boolean> {
+  if (this.disabled || this.formDisabled) return false;
+  const result = resolveStepConfig(this);
+  if (!result.ok) {
+    this.reportError(new OtpStepError(result.error));
+    return false;
+  }
+  const {config} = result;
+  for (const warning of result.warnings) console.warn(warnings[warning]);
+  const resend = this.challenge?.status === 'pending';
+  const identity = {
+    stepName: config.stepName,
+    user: config.user,
+    client: config.client,
+  };
+  if (!fire(this, 'otp-request', {...identity, resend}, true)) return false;
+
+  this.controller?.abort();
+  const {signal} = (this.controller = new AbortController());
+  this.busy = true;
+  this.retry = undefined;
+  try {
+    const {challenge, code} = await (await this.getSource()).issue(config, signal);
+    this.activeConfig = config;
+    this.challenge = challenge;
+    this.forTestCode = code ?? '';
+    this.confirmedCode = this.errorText = this.statusText = this.announcement = '';
+    this.showOutcome(resend ? this.t.issued : '', false);
+    this.clearEntry();
+    // Open first, so that a page handling otp-issued finds the code on screen.
+    await this.show();
+    fire(this, 'otp-issued', {
+      ...identity,
+      requestId: challenge.requestId,
+      expiresAt: challenge.expiresAt,
+      resendAt: challenge.resendAt,
+      attemptsLeft: challenge.attemptsLeft,
+    });
+    return true;
+  } catch (error) {
+    if (!signal.aborted) this.fail(error, () => this.requestCode());
+    return false;
+  } finally {
+    this.busy = false;
+  }
 }

@@ -47,7 +47,7 @@ export function messagesFor(
 /** Warnings go to the developer's console, so they stay in English. */
 export const warnings = {
   'long-lifetime':
-    'otp-step: the code lifetime is over 10 minutes; NIST SP 800-63B-4 (§3.1.3) limits out-of-band codes to 10 minutes.',
+    'otp-step: code lifetime over 10 minutes, the most NIST SP 800-63B-4 (§3.1.3) allows.',
   'short-code':
-    'otp-step: the code is shorter than 6 characters; NIST SP 800-63B-4 (§3.1.3) asks for at least six digits (20 bits).',
+    'otp-step: code shorter than the six digits NIST SP 800-63B-4 (§3.1.3) asks for.',
 } as const;
