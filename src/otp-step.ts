@@ -479,6 +479,15 @@ export class OtpStep extends LitElement {
     this.invalid = invalid;
   }
 
+  /**
+   * A pointer over the trigger, or focus on it, comes just before a click: load
+   * the dialog's code and the code source, and build the language's Intl
+   * formats (slow the first time), so the click itself has little left to do.
+   */
+  private warmUp(): void {
+    void this.loadDialog().then((view) => view.warmUp.call(this));
+  }
+
   private handleTriggerClick(): void {
     if (this.challenge?.status === 'pending' && !this.confirmedCode) void this.show();
     else void this.requestCode();
@@ -529,6 +538,8 @@ export class OtpStep extends LitElement {
     return html`
       <slot
         name="trigger"
+        @pointerover=${this.warmUp}
+        @focusin=${this.warmUp}
         @click=${this.handleTriggerClick}
         @keydown=${this.dialogView?.handleTriggerKeydown}
       >

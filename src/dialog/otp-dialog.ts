@@ -476,3 +476,9 @@ export async function issueCode(this: OtpStep): Promise<boolean> {
     this.busy = false;
   }
 }
+
+/** Builds what the first open needs, ahead of the click: Intl formats and the code source. */
+export function warmUp(this: OtpStep): void {
+  format(this).plural(1);
+  void this.getSource().catch(() => undefined);
+}

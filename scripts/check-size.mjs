@@ -1,0 +1,60 @@
+// The size budget (run after `npm run build`): what every page that uses
+// <otp-step> loads up front. Fails when either budget is exceeded.
+// - dist/otp-step.js, lit and idb-keyval included: at most 12 KB brotli;
+// - our own code in it, without lit, idb-keyval and tslib: at most 6 KB brotli.
+// KB here is 1,000 bytes, the stricter reading. Chunks loaded only when used
+// (the dialog, backend mode, other languages) are listed but not budgeted.
+import {literalsHtmlCssMinifier} from '@literals/rollup-plugin-html-css-minifier';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import {readdirSync, readFileSync, rmSync} from 'node:fs';
+import {brotliCompressSync, constants} from 'node:zlib';
+import {rollup} from 'rollup';
+
+const BUDGET = {entry: 12_000, own: 6_000};
+const brotli = (bytes) =>
+  brotliCompressSync(bytes, {params: {[constants.BROTLI_PARAM_QUALITY]: 11}}).length;
+
+// Our own code: the same build with the dependencies left out.
+const outDir = 'node_modules/.cache/otp-step/size';
+const bundle = await rollup({
+  input: 'src/otp-step.ts',
+  external: (id) => /^(lit|@lit|idb-keyval|tslib)(\/|$)/.test(id),
+  preserveEntrySignatures: 'allow-extension',
+  plugins: [
+    resolve(),
+    typescript({tsconfig: './tsconfig.build.json', declaration: false, outDir}),
+    literalsHtmlCssMinifier(),
+    terser({ecma: 2022, module: true, compress: {passes: 2}, format: {comments: false}}),
+  ],
+});
+const {output} = await bundle.generate({format: 'es', dir: outDir});
+await bundle.close();
+rmSync(outDir, {recursive: true, force: true});
+const own = brotli(Buffer.from(output.find((o) => o.type === 'chunk' && o.isEntry).code));
+const entry = brotli(readFileSync('dist/otp-step.js'));
+
+const rows = [
+  ['dist/otp-step.js (lit and idb-keyval included)', entry, BUDGET.entry],
+  ['  our own code in it', own, BUDGET.own],
+  ...readdirSync('dist')
+    .filter((f) => /^otp-step-.+\.js$/.test(f))
+    .map((f) => [
+      `  dist/${f} (loaded when used)`,
+      brotli(readFileSync(`dist/${f}`)),
+      undefined,
+    ]),
+];
+let over = false;
+for (const [name, size, budget] of rows) {
+  const verdict =
+    budget === undefined ? '' : size <= budget ? `≤ ${budget} ok` : `> ${budget} OVER`;
+  over ||= budget !== undefined && size > budget;
+  console.log(`${name.padEnd(58)} ${String(size).padStart(6)} B brotli  ${verdict}`);
+}
+if (over) {
+  console.error('size budget exceeded: see above');
+  process.exit(1);
+}
+console.log('size budget: met');
