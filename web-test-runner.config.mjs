@@ -6,20 +6,11 @@ import {defaultReporter} from '@web/test-runner';
 import {chromeLauncher} from '@web/test-runner-chrome';
 import {webdriverLauncher} from '@web/test-runner-webdriver';
 import * as puppeteerCore from 'puppeteer-core';
+import {CHROMIUM_ARGS} from './scripts/browsers.mjs';
 import {countReporter} from './scripts/count-reporter.mjs';
 import {otpDevMiddleware} from './scripts/otp-dev-middleware.mjs';
 
 const wanted = (process.env.OTP_STEP_BROWSERS ?? 'chromium,firefox,webkit').split(',');
-
-// The network is closed on our machines; Chromium's background calls only add noise.
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const launchers = {
   chromium: () =>
@@ -27,7 +18,7 @@ const launchers = {
       launchOptions: {
         executablePath: process.env.CHROME_PATH,
         headless: true,
-        args: chromiumArgs,
+        args: CHROMIUM_ARGS,
       },
     }),
   // Firefox through WebDriver BiDi: no geckodriver needed.

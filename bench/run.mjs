@@ -6,7 +6,7 @@ import {readdirSync, readFileSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {brotliCompressSync, constants, gzipSync} from 'node:zlib';
 import puppeteer from 'puppeteer-core';
-import {locateBrowsers} from '../scripts/browsers.mjs';
+import {CHROMIUM_ARGS, locateBrowsers} from '../scripts/browsers.mjs';
 import {ENTRIES} from './rollup.config.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -83,15 +83,7 @@ if (!executablePath) {
 const browser = await puppeteer.launch({
   executablePath,
   headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--js-flags=--expose-gc',
-  ],
+  args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'],
 });
 
 /** A fresh page in a fresh context: nothing cached, no IndexedDB left from a run before. */

@@ -4,6 +4,19 @@
 import {execFileSync, spawnSync} from 'node:child_process';
 import {accessSync, constants} from 'node:fs';
 
+/**
+ * Chromium's flags for our machines: as root it needs --no-sandbox, and the
+ * network is closed, so its background calls only add noise.
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 const DEBIAN_PACKAGES = ['chromium', 'firefox-esr', 'webkit2gtk-driver', 'xvfb', 'xauth'];
 
 const MINIBROWSER_PATHS = [
