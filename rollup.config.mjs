@@ -5,16 +5,14 @@
 //   idb-keyval (and tslib's decorator helper) left as dependencies, so an app
 //   ships one copy of each.
 import {rmSync} from 'node:fs';
-import resolve from '@rollup/plugin-node-resolve';
-import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import {literalsHtmlCssMinifier} from '@literals/rollup-plugin-html-css-minifier';
+import {bundlePlugins, DEPENDENCIES} from './scripts/bundle-plugins.mjs';
 
 // Chunk names carry a hash: start from an empty dist/ so no stale chunk ships.
 rmSync('dist', {recursive: true, force: true});
 
 const input = 'src/otp-step.ts';
-const dependencies = /^(lit|@lit|idb-keyval|tslib)(\/|$)/;
 
 export default [
   {
@@ -30,23 +28,11 @@ export default [
       format: 'es',
       sourcemap: false,
     },
-    plugins: [
-      // The production build of lit, without dev-mode warnings.
-      resolve({exportConditions: ['production']}),
-      typescript({tsconfig: './tsconfig.build.json', declaration: false, outDir: 'dist'}),
-      // White space in html`` and css`` templates is bytes every page pays for.
-      literalsHtmlCssMinifier(),
-      terser({
-        ecma: 2022,
-        module: true,
-        compress: {passes: 2},
-        format: {comments: false},
-      }),
-    ],
+    plugins: bundlePlugins('dist'),
   },
   {
     input,
-    external: (id) => dependencies.test(id),
+    external: (id) => DEPENDENCIES.test(id),
     output: {
       dir: 'dist/lib',
       format: 'es',

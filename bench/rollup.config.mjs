@@ -2,7 +2,7 @@
 import commonjs from '@rollup/plugin-commonjs';
 import resolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
-import terser from '@rollup/plugin-terser';
+import {minify} from '../scripts/bundle-plugins.mjs';
 
 export const ENTRIES = ['lit', 'otp-step', 'input-otp', 'ionic', 'zag', 'shoelace'];
 
@@ -26,6 +26,6 @@ export default ENTRIES.map((name) => ({
     }),
     resolve({browser: true, exportConditions: ['production']}),
     commonjs(),
-    terser({ecma: 2022, module: true, compress: {passes: 2}, format: {comments: false}}),
+    minify(),
   ],
 }));

@@ -4,13 +4,10 @@
 // - our own code in it, without lit, idb-keyval and tslib: at most 6 KB brotli.
 // KB here is 1,000 bytes, the stricter reading. Chunks loaded only when used
 // (the dialog, backend mode, other languages) are listed but not budgeted.
-import {literalsHtmlCssMinifier} from '@literals/rollup-plugin-html-css-minifier';
-import resolve from '@rollup/plugin-node-resolve';
-import terser from '@rollup/plugin-terser';
-import typescript from '@rollup/plugin-typescript';
 import {readdirSync, readFileSync, rmSync} from 'node:fs';
 import {brotliCompressSync, constants} from 'node:zlib';
 import {rollup} from 'rollup';
+import {bundlePlugins, DEPENDENCIES} from './bundle-plugins.mjs';
 
 const BUDGET = {entry: 12_000, own: 6_000};
 const brotli = (bytes) =>
@@ -20,14 +17,9 @@ const brotli = (bytes) =>
 const outDir = 'node_modules/.cache/otp-step/size';
 const bundle = await rollup({
   input: 'src/otp-step.ts',
-  external: (id) => /^(lit|@lit|idb-keyval|tslib)(\/|$)/.test(id),
+  external: (id) => DEPENDENCIES.test(id),
   preserveEntrySignatures: 'allow-extension',
-  plugins: [
-    resolve(),
-    typescript({tsconfig: './tsconfig.build.json', declaration: false, outDir}),
-    literalsHtmlCssMinifier(),
-    terser({ecma: 2022, module: true, compress: {passes: 2}, format: {comments: false}}),
-  ],
+  plugins: bundlePlugins(outDir),
 });
 const {output} = await bundle.generate({format: 'es', dir: outDir});
 await bundle.close();

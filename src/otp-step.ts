@@ -94,7 +94,7 @@ export class OtpStep extends LitElement {
   static override styles = styles;
   static formAssociated = true;
 
-  /** @internal */ readonly internals = this.attachInternals();
+  private readonly internals = this.attachInternals();
   private storePromise?: Promise<ChallengeStore>;
   private localSource?: CodeSource;
   private httpSource?: CodeSource;
@@ -109,8 +109,7 @@ export class OtpStep extends LitElement {
   /** @internal */ opener?: HTMLElement;
   /** @internal Set when Enter confirmed the code: once confirmed, the owning form is submitted. */
   submitFormOnConfirm = false;
-  /** The language the messages and formats below are for; they are rebuilt only when it changes. */
-  /** @internal */
+  /** @internal The language `t` is for; the messages are rebuilt only when it changes. */
   messagesLang?: string;
   private languageChanged = false;
   /** The built-in messages of the element's language, while they load. */
@@ -249,8 +248,8 @@ export class OtpStep extends LitElement {
   protected override willUpdate(changed: PropertyValues): void {
     // A new challenge or retry is shown against the time now, not that of the last tick.
     if (changed.has('challenge') || changed.has('retry')) this.now = Date.now();
-    // Rendering runs every second during a countdown: build the Intl formatters
-    // only when the language or the page's messages change.
+    // Rendering runs every second during a countdown: rebuild the messages only
+    // when the language or the page's messages change.
     const lang = languageOf(this);
     if (lang !== this.messagesLang || changed.has('messages')) {
       this.messagesLang = lang;
@@ -267,7 +266,7 @@ export class OtpStep extends LitElement {
     }
   }
 
-  /** `updateComplete` also waits for the messages of the element's language to load. */
+  /** `updateComplete` also waits for what loads on demand: the language's messages, the dialog's code. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let done = await super.getUpdateComplete();
     // What loads on demand (messages, the dialog's code), then the render it brings.
@@ -443,8 +442,7 @@ export class OtpStep extends LitElement {
     };
   }
 
-  /** Reports a failed request and, where trying again can help, offers a Retry button for it. */
-  /** @internal */
+  /** @internal Reports a failed request and, where trying again can help, offers a Retry button for it. */
   fail(error: unknown, again: () => unknown): void {
     this.reportError(error);
     const inDialog = !!this.dialog?.open;
@@ -455,8 +453,7 @@ export class OtpStep extends LitElement {
     else void this.loadDialog().then(offer);
   }
 
-  /** Shows a problem where the person is looking and tells the page with `otp-error`. */
-  /** @internal */
+  /** @internal Shows a problem where the person is looking and tells the page with `otp-error`. */
   reportError(error: unknown): void {
     const known = error instanceof OtpStepError;
     if (!known) console.error(error);

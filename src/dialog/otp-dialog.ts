@@ -1,8 +1,9 @@
 /**
- * The dialog of <otp-step>: its view, the code entry and confirming. Loaded the
- * first time the dialog opens (or a code is confirmed), so a page pays for it
- * only once someone starts the step. Each function runs with the element as
- * `this`; Lit calls the listeners in the template the same way.
+ * The dialog of <otp-step>: issuing, its view, the code entry, confirming, Retry
+ * and the countdown. Loaded when first needed (a pointer or focus on the trigger,
+ * a code asked for or confirmed, a failure to offer Retry for), so an idle page
+ * never pays for it. Each function runs with the element as `this`; Lit calls
+ * the listeners in the template the same way.
  */
 import {html, nothing} from 'lit';
 import {live} from 'lit/directives/live.js';
@@ -222,7 +223,7 @@ export async function confirmCode(
       fire(this, 'step-complete', identity);
       if (this.submitFormOnConfirm) {
         await this.updateComplete;
-        this.internals.form?.requestSubmit();
+        this.form?.requestSubmit();
       }
     } else {
       const {reason, attemptsLeft} = outcome;
@@ -234,11 +235,11 @@ export async function confirmCode(
       );
       fire(this, 'otp-rejected', {...identity, reason, attemptsLeft});
       if (reason === 'expired' && wasPending) fire(this, 'otp-expired', identity);
-      if (reason !== 'invalid') this.smsRequest?.abort();
       if (reason === 'invalid') {
-        this.entry = {value: '', start: 0, end: 0};
-        if (this.input) this.input.value = '';
+        this.clearEntry();
         this.input?.focus();
+      } else {
+        this.smsRequest?.abort();
       }
     }
     return outcome;
