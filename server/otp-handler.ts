@@ -17,6 +17,7 @@ import type {
   IssueResponseBody,
 } from '../src/sources/protocol.js';
 import {resolveStepConfig} from '../src/step/step-config.js';
+import {confirmationTokens} from './confirmation.js';
 import {json, problem} from './problem.js';
 import {memoryOtpStore, type OtpStore} from './store.js';
 
@@ -96,9 +97,7 @@ export function isOtpRoute(pathname: string): boolean {
  * for issuing and confirming one-time codes, to mount on node:http, Express or
  * Connect with `toNodeListener`, or to call from any runtime with `Request`.
  */
-export function createOtpHandler(
-  options: OtpHandlerOptions,
-): (request: Request) => Promise<Response> {
+export function createOtpHandler(options: OtpHandlerOptions) {
   const production = process.env.NODE_ENV === 'production';
   if (options.testMode && production) {
     throw new Error(
@@ -127,6 +126,13 @@ export function createOtpHandler(
       ));
   const mac = (requestId: string, code: string) =>
     createHmac('sha256', secret).update(`${requestId}:${code}`).digest();
+  const tokens = confirmationTokens({
+    key: createHmac('sha256', secret).update('otp-step confirmation').digest(),
+    store,
+    now,
+    lifetimeMs: 5 * 60_000,
+    normalizeUser: (u) => u,
+  });
 
   async function issue(request: Request): Promise<Response> {
     const parsed = await readJson(request, limits.maxBodyBytes);
@@ -338,7 +344,17 @@ export function createOtpHandler(
     });
     if (!judged) return unknown();
     if (judged.status === 'confirmed') {
-      const body: ConfirmResponseBody = {status: 'confirmed', requestId};
+      const {token} = await tokens.issue({
+        user: seen.user,
+        client: seen.client,
+        stepName: seen.stepName,
+        requestId,
+      });
+      const body: ConfirmResponseBody = {
+        status: 'confirmed',
+        requestId,
+        confirmation: token,
+      };
       return json(200, body);
     }
     const {reason, attemptsLeft} = judged;
@@ -353,7 +369,7 @@ export function createOtpHandler(
     return problem(409, 'used', 'This code has already been used.');
   }
 
-  return async (request) => {
+  const handle = async (request: Request): Promise<Response> => {
     try {
       const path = new URL(request.url).pathname.replace(/\/+$/, '');
       const confirmMatch = CONFIRM_ROUTE.exec(path);
@@ -382,6 +398,7 @@ export function createOtpHandler(
       return problem(500, 'internal-error', 'The server could not handle the request.');
     }
   };
+  return Object.assign(handle, {verifyConfirmation: tokens.verify});
 }
 
 function issueAnswer(
@@ -391,6 +408,7 @@ function issueAnswer(
 ): IssueResponseBody {
   return {
     requestId: view.requestId,
+    issuedAt: new Date(view.issuedAt).toISOString(),
     expiresAt: new Date(view.expiresAt).toISOString(),
     expiresIn: Math.round((view.expiresAt - at) / 1000),
     resendAt: new Date(view.resendAt).toISOString(),

@@ -179,7 +179,9 @@ describe('reference server: confirming', () => {
       ` ${String(json.code).slice(0, 3)}-${String(json.code).slice(3)} `,
     );
     assert.equal(ok.status, 200);
-    assert.deepEqual(ok.json, {status: 'confirmed', requestId: json.requestId});
+    assert.equal(ok.json.status, 'confirmed');
+    assert.equal(ok.json.requestId, json.requestId);
+    assert.match(String(ok.json.confirmation), /^v1\.[\w-]+\.[\w-]+$/);
     const again = await confirm(ctx, json.requestId, String(json.code));
     assert.equal(again.status, 409);
     assert.equal(again.json.code, 'used');

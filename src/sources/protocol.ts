@@ -23,6 +23,8 @@ export interface IssueRequestBody {
 /** 201 Created. */
 export interface IssueResponseBody {
   requestId: string;
+  /** When the server issued the code: orders two answers that arrive out of order. */
+  issuedAt: string;
   expiresAt: string;
   expiresIn: number;
   resendAt: string;
@@ -42,6 +44,11 @@ export interface ConfirmRequestBody {
 export interface ConfirmResponseBody {
   status: 'confirmed';
   requestId: string;
+  /**
+   * Proof of the confirmation for the app's own server: a short-lived token
+   * signed with the server's secret, which `verifyConfirmation` accepts once.
+   */
+  confirmation: string;
 }
 
 /** Stable codes of the problems a server answers with (RFC 9457 `code` member). */
@@ -57,6 +64,12 @@ export type ProblemCode =
   | 'resend-cooldown'
   | 'resend-limit'
   | 'request-in-progress'
+  | 'idempotency-key-reused'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'busy'
+  | 'notification-failed'
+  | 'request-timeout'
   | 'invalid-request'
   | 'malformed-json'
   | 'unsupported-media-type'

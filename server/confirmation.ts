@@ -1,0 +1,101 @@
+import {createHmac, timingSafeEqual} from 'node:crypto';
+import type {OtpStore} from './store.js';
+
+/** What a confirmation token says: who confirmed a code, where, and until when it proves it. */
+export interface OtpConfirmationClaims {
+  /** The account, as the server normalised it. */
+  user: string;
+  client: string;
+  stepName: string;
+  requestId: string;
+  /** Epoch milliseconds. */
+  issuedAt: number;
+  expiresAt: number;
+}
+
+/** What `verifyConfirmation` may be told to expect; a token naming anything else is refused. */
+export type ExpectedConfirmation = Partial<
+  Pick<OtpConfirmationClaims, 'user' | 'client' | 'stepName'>
+>;
+
+const VERSION = 'v1';
+const base64url = (bytes: Buffer | string) => Buffer.from(bytes).toString('base64url');
+
+/**
+ * Confirmation tokens: `v1.<claims>.<HMAC-SHA256>`, base64url. Short-lived and
+ * single use: the store remembers each token until it expires, and the first
+ * verification spends it. The key is the server's own (derived from its secret),
+ * so only a server holding the secret can make or check one.
+ */
+export function confirmationTokens(options: {
+  key: Buffer;
+  store: OtpStore;
+  now: () => number;
+  lifetimeMs: number;
+  normalizeUser: (user: string) => string;
+}) {
+  const {key, store, now, lifetimeMs, normalizeUser} = options;
+  const sign = (payload: string) =>
+    createHmac('sha256', key).update(`${VERSION}.${payload}`).digest();
+  const spentKey = (requestId: string) => `confirmation:${requestId}`;
+
+  return {
+    /** Signs the claims for a code just confirmed and records the token as unspent. */
+    async issue(
+      claims: Omit<OtpConfirmationClaims, 'issuedAt' | 'expiresAt'>,
+    ): Promise<{token: string; claims: OtpConfirmationClaims}> {
+      const issuedAt = now();
+      const full: OtpConfirmationClaims = {
+        ...claims,
+        issuedAt,
+        expiresAt: issuedAt + lifetimeMs,
+      };
+      const payload = base64url(JSON.stringify(full));
+      await store.update(spentKey(claims.requestId), () => [
+        'unspent',
+        undefined,
+        lifetimeMs,
+      ]);
+      return {
+        token: `${VERSION}.${payload}.${base64url(sign(payload))}`,
+        claims: full,
+      };
+    },
+
+    /**
+     * The claims of a valid token, the first time it is verified; null for a token
+     * that is spent, expired, forged or altered, or that names another user,
+     * client or step than `expected`. A token refused for naming another user is
+     * not spent, so a stranger cannot use up the owner's proof.
+     */
+    async verify(
+      token: unknown,
+      expected: ExpectedConfirmation = {},
+    ): Promise<OtpConfirmationClaims | null> {
+      if (typeof token !== 'string' || token.length > 4096) return null;
+      const [version, payload, signature, ...rest] = token.split('.');
+      if (version !== VERSION || !payload || !signature || rest.length) return null;
+      const given = Buffer.from(signature, 'base64url');
+      const wanted = sign(payload);
+      if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return null;
+      let claims: OtpConfirmationClaims;
+      try {
+        claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      } catch {
+        return null;
+      }
+      if (typeof claims?.requestId !== 'string' || !(claims.expiresAt > now()))
+        return null;
+      if (expected.user !== undefined && normalizeUser(expected.user) !== claims.user)
+        return null;
+      if (expected.client !== undefined && expected.client !== claims.client)
+        return null;
+      if (expected.stepName !== undefined && expected.stepName !== claims.stepName)
+        return null;
+      const fresh = await store.update(spentKey(claims.requestId), (value) =>
+        value === 'unspent' ? [undefined, true] : [value, false],
+      );
+      return fresh ? claims : null;
+    },
+  };
+}
