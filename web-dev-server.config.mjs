@@ -2,6 +2,9 @@
 import {esbuildPlugin} from '@web/dev-server-esbuild';
 import {otpDevMiddleware} from './scripts/otp-dev-middleware.mjs';
 
+// The reference server shows codes (test mode) only in development and tests.
+process.env.NODE_ENV ??= 'development';
+
 const port = Number(process.env.PORT ?? 8000);
 
 export default {

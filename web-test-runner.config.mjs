@@ -10,6 +10,9 @@ import {CHROMIUM_ARGS} from './scripts/browsers.mjs';
 import {countReporter} from './scripts/count-reporter.mjs';
 import {otpDevMiddleware} from './scripts/otp-dev-middleware.mjs';
 
+// The reference server shows codes (test mode) only in development and tests.
+process.env.NODE_ENV ??= 'test';
+
 const wanted = (process.env.OTP_STEP_BROWSERS ?? 'chromium,firefox,webkit').split(',');
 
 const launchers = {

@@ -92,7 +92,8 @@ function runNodeSuite() {
       `--test-reporter-destination=${tap}`,
       'build/node/server/test/',
     ],
-    {stdio: 'inherit'},
+    // The reference server shows codes (test mode) only under NODE_ENV=development or test.
+    {stdio: 'inherit', env: {...process.env, NODE_ENV: 'test'}},
   );
   const summary = readFileSync(tap, 'utf8');
   const count = (name) =>

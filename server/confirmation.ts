@@ -88,8 +88,7 @@ export function confirmationTokens(options: {
         return null;
       if (expected.user !== undefined && normalizeUser(expected.user) !== claims.user)
         return null;
-      if (expected.client !== undefined && expected.client !== claims.client)
-        return null;
+      if (expected.client !== undefined && expected.client !== claims.client) return null;
       if (expected.stepName !== undefined && expected.stepName !== claims.stepName)
         return null;
       const fresh = await store.update(spentKey(claims.requestId), (value) =>

@@ -2,14 +2,23 @@
  * otp-step/server: the reference server for `<otp-step endpoint="…">`.
  * Node.js 20 or later; nothing here reaches the browser bundle.
  */
+export {createOtpHandler, isOtpRoute, type OtpHandler} from './otp-handler.js';
 export {
-  createOtpHandler,
   DEFAULT_LIMITS,
-  isOtpRoute,
   type OtpHandlerOptions,
   type OtpLimits,
   type OtpNotification,
-} from './otp-handler.js';
+} from './options.js';
+export type {ExpectedConfirmation, OtpConfirmationClaims} from './confirmation.js';
+export type {OtpLogger} from './log-safe.js';
+export {normalizeUser} from './normalize-user.js';
 export {toNodeListener} from './node-adapter.js';
-export {memoryOtpStore, type MemoryOtpStore, type OtpStore} from './store.js';
+export {
+  DEFAULT_MAX_KEYS,
+  memoryOtpStore,
+  OtpStoreFullError,
+  type MemoryOtpStore,
+  type MemoryOtpStoreOptions,
+  type OtpStore,
+} from './store.js';
 export type * from '../src/sources/protocol.js';

@@ -1,20 +1,38 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {Readable} from 'node:stream';
-import {isOtpRoute} from './otp-handler.js';
+import {rememberSocketAddress} from './client-address.js';
+import {isOtpRoute, methodNotAllowed} from './otp-handler.js';
+import {problem} from './problem.js';
 
 type NodeRequest = IncomingMessage & {body?: unknown};
 type Next = (error?: unknown) => void;
 
+/** Methods a web `Request` refuses to be made with (and we would refuse anyway). */
+const FORBIDDEN_METHODS = /^(?:CONNECT|TRACE|TRACK)$/i;
+
 /**
  * Mounts a web-standard handler on Node's HTTP server, or as Express or Connect
  * middleware (`app.use('/otp', toNodeListener(handler))`). As middleware, paths
- * that are not the handler's go on to `next`.
+ * that are not the handler's go on to `next`. Every answer on the handler's paths
+ * is problem+json, even for requests a web `Request` cannot represent, and the
+ * socket's address goes with the request for the per-address limit.
  */
 export function toNodeListener(handler: (request: Request) => Promise<Response>) {
   return async (req: NodeRequest, res: ServerResponse, next?: Next): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (next && !isOtpRoute(path)) return next();
     try {
-      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-      if (next && !isOtpRoute(url.pathname)) return next();
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+      } catch {
+        return await send(
+          res,
+          problem(400, 'invalid-request', 'The Host header is not valid.'),
+        );
+      }
+      if (FORBIDDEN_METHODS.test(req.method ?? ''))
+        return await send(res, methodNotAllowed());
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers)) {
         for (const one of Array.isArray(value)
@@ -39,12 +57,22 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>)
             : (Readable.toWeb(req) as ReadableStream),
         duplex: 'half',
       } as RequestInit);
-      const response = await handler(request);
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
+      rememberSocketAddress(request, req.socket.remoteAddress);
+      await send(res, await handler(request));
     } catch (error) {
       if (next) return next(error);
-      res.writeHead(500).end();
+      await send(
+        res,
+        problem(500, 'internal-error', 'The server could not handle the request.'),
+      );
     }
   };
+}
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  const headers = Object.fromEntries(response.headers);
+  // A body that was cut off (too slow, too large) may still be arriving: close the connection.
+  if (response.status === 408 || response.status === 413) headers.connection = 'close';
+  res.writeHead(response.status, headers);
+  res.end(Buffer.from(await response.arrayBuffer()));
 }

@@ -6,6 +6,9 @@ import {
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  408: 'Request Timeout',
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
@@ -16,6 +19,8 @@ const TITLES: Record<number, string> = {
   423: 'Locked',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
 };
 
 /** An RFC 9457 problem response with a stable `code`. */

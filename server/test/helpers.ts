@@ -9,20 +9,32 @@ import {
 
 export const SECRET = 'a test secret that is long enough to key the HMAC';
 
-/** A handler in test mode on its own memory store and clock, and everything it sent. */
-export function setup(options: Partial<OtpHandlerOptions> = {}) {
+/** A logger that keeps what it is given, one line per call, for tests to read. */
+export function recordingLogger() {
+  const lines: string[] = [];
+  const keep = (message: string) => void lines.push(message);
+  return {lines, logger: {info: keep, warn: keep, error: keep}};
+}
+
+/** A handler in test mode on its own memory store and clock, and everything it sent and logged. */
+export function setup(
+  options: Partial<OtpHandlerOptions> = {},
+  storeOptions: {maxKeys?: number} = {},
+) {
   const clock = {now: 1_700_000_000_000};
-  const store = memoryOtpStore(() => clock.now);
+  const store = memoryOtpStore({now: () => clock.now, ...storeOptions});
   const sent: OtpNotification[] = [];
+  const {lines: logged, logger} = recordingLogger();
   const handler = createOtpHandler({
     secret: SECRET,
     store,
     testMode: true,
     now: () => clock.now,
     notify: (n) => void sent.push(n),
+    logger,
     ...options,
   });
-  return {handler, store, clock, sent};
+  return {handler, store, clock, sent, logged};
 }
 
 export async function post(

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {createOtpHandler} from '../index.js';
-import {assertConforms, issueBody, post, SECRET, setup, wrongCode} from './helpers.js';
+import {
+  assertConforms,
+  issueBody,
+  post,
+  recordingLogger,
+  SECRET,
+  setup,
+  wrongCode,
+} from './helpers.js';
 
 async function issue(
   ctx: ReturnType<typeof setup>,
@@ -64,32 +72,76 @@ describe('reference server: issuing', () => {
     assert.equal(record.digest.length, 32);
   });
 
-  it('refuses to start in test mode when NODE_ENV=production', () => {
+  it('refuses test mode and the console notify outside development and tests, NODE_ENV unset included', () => {
     const before = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
+    const {logger} = recordingLogger();
     try {
-      assert.throws(
-        () => createOtpHandler({secret: SECRET, testMode: true, notify: () => {}}),
-        /testMode/,
-      );
-      assert.throws(() => createOtpHandler({secret: SECRET}), /notify/);
-      assert.doesNotThrow(() => createOtpHandler({secret: SECRET, notify: () => {}}));
+      for (const environment of ['production', 'staging', 'Development', '', undefined]) {
+        if (environment === undefined) delete process.env.NODE_ENV;
+        else process.env.NODE_ENV = environment;
+        assert.throws(
+          () =>
+            createOtpHandler({secret: SECRET, testMode: true, notify: () => {}, logger}),
+          /testMode/,
+          String(environment),
+        );
+        assert.throws(() => createOtpHandler({secret: SECRET, logger}), /notify/);
+        assert.doesNotThrow(() =>
+          createOtpHandler({secret: SECRET, notify: () => {}, logger}),
+        );
+      }
+      for (const environment of ['development', 'test']) {
+        process.env.NODE_ENV = environment;
+        assert.doesNotThrow(() =>
+          createOtpHandler({secret: SECRET, testMode: true, logger}),
+        );
+      }
     } finally {
       process.env.NODE_ENV = before;
     }
   });
 
-  it('refuses a short secret', () => {
+  it('refuses a short secret or one byte repeated, and copies a byte secret', async () => {
     assert.throws(() => createOtpHandler({secret: 'short'}), /32 bytes/);
+    assert.throws(() => createOtpHandler({secret: 'a'.repeat(64)}), /repeated/);
+    assert.throws(() => createOtpHandler({secret: new Uint8Array(32)}), /repeated/);
+    const bytes = new Uint8Array(32).map((_, i) => i + 1);
+    const ctx = setup({secret: bytes});
+    const {json} = await issue(ctx);
+    // The caller wipes its buffer, as careful code does: the server's codes still work.
+    bytes.fill(0);
+    assert.equal((await confirm(ctx, json.requestId, String(json.code))).status, 200);
   });
 
-  it('answers an unknown user clearly', async () => {
-    const ctx = setup({lookupUser: (user) => user === 'alice'});
-    const answer = await issue(ctx, 'mallory');
+  it('answers an unknown user as a known one, and sends nothing, unless told to reveal it', async () => {
+    const hidden = setup({lookupUser: (user) => user === 'alice'});
+    const decoy = await issue(hidden, 'mallory');
+    const real = await issue(hidden, 'alice');
+    assert.equal(decoy.status, 201);
+    assert.deepEqual(
+      Object.keys(decoy.json).sort(),
+      Object.keys(real.json)
+        .sort()
+        .filter((k) => k !== 'code'),
+    );
+    assert.deepEqual(
+      hidden.sent.map((n) => n.user),
+      ['alice'],
+    );
+    // Nothing confirms a decoy: every guess is a wrong code, as for a real user.
+    const guess = await confirm(hidden, decoy.json.requestId, '123456');
+    assert.equal(guess.status, 422);
+    assert.equal(guess.json.attemptsLeft, 4);
+
+    const revealing = setup({
+      lookupUser: (user) => user === 'alice',
+      revealUnknownUsers: true,
+    });
+    const answer = await issue(revealing, 'mallory');
     assert.equal(answer.status, 404);
     assert.equal(answer.json.code, 'unknown-user');
-    assert.equal(ctx.sent.length, 0);
-    assert.equal((await issue(ctx, 'alice')).status, 201);
+    assert.equal(revealing.sent.length, 0);
+    assert.equal((await issue(revealing, 'alice')).status, 201);
   });
 
   it('checks the parameters against its own limits', async () => {
@@ -194,7 +246,12 @@ describe('reference server: confirming', () => {
       Array.from({length: 200}, () => confirm(ctx, json.requestId, String(json.code))),
     );
     assert.equal(answers.filter((a) => a.status === 200).length, 1);
-    assert.equal(answers.filter((a) => a.json.code === 'used').length, 199);
+    // The others find it used, or wait behind the account's reserved attempts.
+    assert.equal(
+      answers.filter((a) => a.json.code === 'used' || a.json.code === 'rate-limited')
+        .length,
+      199,
+    );
   });
 
   it('cuts 10,000 guesses off at the maximum number of attempts', async () => {
@@ -204,6 +261,7 @@ describe('reference server: confirming', () => {
     let invalid = 0;
     let locked = 0;
     let confirmed = 0;
+    let limited = 0;
     for (let guess = 0; guess < 10_000; guess++) {
       const answer = await post(ctx.handler, `/otp/codes/${json.requestId}/confirm`, {
         code: String(guess).padStart(6, '0'),
@@ -211,10 +269,12 @@ describe('reference server: confirming', () => {
       if (answer.status === 200) confirmed++;
       else if (answer.json.code === 'invalid-code') invalid++;
       else if (answer.json.code === 'locked') locked++;
+      else if (answer.json.code === 'rate-limited') limited++;
     }
-    // At most 5 guesses were judged at all; the 5th wrong one locked it.
+    // At most 5 guesses were judged at all; the 5th wrong one locked it, and the
+    // account's back-off refused the rest without judging them.
     assert.equal(invalid + confirmed <= 5, true);
-    assert.equal(invalid + locked + confirmed, 10_000);
+    assert.equal(invalid + locked + confirmed + limited, 10_000);
     if (confirmed === 0) assert.equal(invalid, 4);
     const last = await confirm(ctx, json.requestId, code);
     assert.equal(last.json.code, confirmed ? 'used' : 'locked');

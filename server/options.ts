@@ -1,0 +1,144 @@
+import type {OtpConfirmationClaims} from './confirmation.js';
+import type {OtpLogger} from './log-safe.js';
+import type {OtpStore} from './store.js';
+
+/** What the "send templated notification" step gets for each code issued. */
+export interface OtpNotification {
+  /** The account, normalised (see `normalizeUser`). */
+  user: string;
+  client: string;
+  code: string;
+  expiresAt: Date;
+  template: string;
+  stepName: string;
+  sourceStep: string;
+  requestId: string;
+}
+
+export interface OtpLimits {
+  /** Longest lifetime a client may ask for, in seconds (NIST SP 800-63B-4: 10 minutes). */
+  maxLifetimeSeconds: number;
+  /** Shortest code a client may ask for. */
+  minLength: number;
+  /** Wrong codes before one code locks, across its resends. */
+  maxAttempts: number;
+  resendAfterSeconds: number;
+  maxResends: number;
+  /** Codes issued per account (every client and step name together) per window. */
+  issuesPerWindow: number;
+  windowSeconds: number;
+  /** Issue requests per source address (IPv6: per /64) per window. */
+  issuesPerAddress: number;
+  /** Notifications sent by the whole server per minute: a guard against SMS pumping. */
+  notificationsPerMinute: number;
+  /**
+   * Wrong codes an account may have judged before it is refused outright; the
+   * count lasts `failureMemorySeconds` after the last wrong code (NIST SP
+   * 800-63B-4 §3.2.2: at most 100).
+   */
+  maxFailuresPerAccount: number;
+  failureMemorySeconds: number;
+  /** Past the first `maxAttempts` wrong codes, an account waits this long, doubled with each further one. */
+  backoffBaseSeconds: number;
+  backoffMaxSeconds: number;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Longest a request body may take to arrive. */
+  bodyTimeoutSeconds: number;
+  /** How long a confirmation token proves the confirmation. */
+  confirmationLifetimeSeconds: number;
+}
+
+export interface OtpHandlerOptions {
+  /** Key of the HMACs kept in place of codes and of confirmation tokens: 32 bytes or more, kept secret. */
+  secret: string | Uint8Array;
+  /** Where challenges and counters are kept; memory by default (one process only). */
+  store?: OtpStore;
+  /** Sends the code (SMS, e-mail); the default prints it to the console, in development and tests only. */
+  notify?: (notification: OtpNotification) => void | Promise<void>;
+  /**
+   * The user who passed the first factor, from the app's session cookie or token;
+   * null when there is none. With it, a request without a session is answered
+   * 401 `unauthenticated` and one for another user 403 `forbidden`.
+   */
+  authenticate?: (request: Request) => string | null | Promise<string | null>;
+  /**
+   * The "get user info" step: a falsy answer means there is no such user. It runs
+   * after the rate limits. An unknown user gets the same answer as a known one,
+   * and no notification, unless `revealUnknownUsers`.
+   */
+  lookupUser?: (user: string, client: string, request: Request) => unknown;
+  /** Answer 404 `unknown-user` for users `lookupUser` does not know (lets callers enumerate users). */
+  revealUnknownUsers?: boolean;
+  /** Runs once for each confirmed code, so the app can mark its session. */
+  onConfirmed?: (claims: OtpConfirmationClaims, request: Request) => void | Promise<void>;
+  /** The account a user name stands for; by default NFKC, case-folded, invisible characters dropped. */
+  normalizeUser?: (user: string) => string;
+  /** The address a request comes from; by default the socket's (see `trustedProxies`). */
+  clientAddress?: (request: Request) => string | undefined;
+  /** Proxies whose `X-Forwarded-For` is believed; without them the header is ignored. */
+  trustedProxies?: string[];
+  /** Returns codes in issue answers, for the ForTestCode. Only with NODE_ENV=development or test. */
+  testMode?: boolean;
+  limits?: Partial<OtpLimits>;
+  /** Template name handed to `notify`. */
+  template?: string;
+  /** Where the server writes warnings and failures; `console` by default. */
+  logger?: OtpLogger;
+  /** The clock, for tests. */
+  now?: () => number;
+}
+
+export const DEFAULT_LIMITS: OtpLimits = {
+  maxLifetimeSeconds: 600,
+  minLength: 6,
+  maxAttempts: 5,
+  resendAfterSeconds: 30,
+  maxResends: 3,
+  issuesPerWindow: 10,
+  windowSeconds: 15 * 60,
+  issuesPerAddress: 30,
+  notificationsPerMinute: 60,
+  maxFailuresPerAccount: 100,
+  failureMemorySeconds: 24 * 60 * 60,
+  backoffBaseSeconds: 1,
+  backoffMaxSeconds: 15 * 60,
+  maxBodyBytes: 4096,
+  bodyTimeoutSeconds: 10,
+  confirmationLifetimeSeconds: 5 * 60,
+};
+
+/** Where codes may be shown or printed: a developer's machine and test runs, nowhere else. */
+const SAFE_ENVIRONMENTS = ['development', 'test'];
+
+/** The secret as a copy of its bytes, or why it cannot key the server's HMACs. */
+export function checkedSecret(secret: string | Uint8Array | undefined): Buffer {
+  const bytes =
+    typeof secret === 'string'
+      ? Buffer.from(secret)
+      : secret instanceof Uint8Array
+        ? // A copy: the caller may zero or reuse its buffer.
+          Buffer.from(Uint8Array.prototype.slice.call(secret))
+        : undefined;
+  if (!bytes || bytes.length < 32)
+    throw new Error('otp-step: the secret must be 32 bytes or more');
+  if (bytes.every((b) => b === bytes[0]))
+    throw new Error('otp-step: the secret must not be one byte repeated');
+  return bytes;
+}
+
+/** Refuses, at start-up, what would show codes outside development and tests. */
+export function checkEnvironment(options: OtpHandlerOptions): void {
+  const environment = process.env.NODE_ENV;
+  if (SAFE_ENVIRONMENTS.includes(environment ?? '')) return;
+  const where =
+    environment === undefined ? 'NODE_ENV is unset' : `NODE_ENV=${environment}`;
+  if (options.testMode)
+    throw new Error(
+      `otp-step: testMode returns codes in answers and runs only with NODE_ENV=development or test (${where})`,
+    );
+  if (!options.notify)
+    throw new Error(
+      `otp-step: give a notify hook; the default prints codes to the console and runs only with NODE_ENV=development or test (${where})`,
+    );
+}

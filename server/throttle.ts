@@ -1,0 +1,132 @@
+/**
+ * The server's counters as pure functions of a stored value and the time, to run
+ * inside the store's atomic `update`. Each check that lets a request through
+ * also takes its share (a reservation), so parallel requests cannot all pass
+ * before any is counted; a request refused later hands its shares back, so a
+ * refused request uses up nothing.
+ */
+
+/** A fixed window: `count` requests until `endsAt` (epoch ms). */
+export interface WindowCount {
+  count: number;
+  endsAt: number;
+}
+
+/** A store `change` answer: the new value, the result, and how long to keep the value. */
+type Change<T> = [value: unknown, result: T, ttlMs?: number];
+
+/**
+ * Takes one from a window of `max` per `windowMs`: the result is 0 when taken,
+ * else the seconds until the window ends. A full window is left as it is.
+ */
+export function takeFromWindow(
+  value: unknown,
+  max: number,
+  windowMs: number,
+  now: number,
+): Change<{retryAfter: number; endsAt: number}> {
+  const window = value as WindowCount | undefined;
+  if (!window || window.endsAt <= now) {
+    const endsAt = now + windowMs;
+    return [{count: 1, endsAt}, {retryAfter: 0, endsAt}, windowMs];
+  }
+  if (window.count >= max) {
+    const retryAfter = Math.max(1, Math.ceil((window.endsAt - now) / 1000));
+    return [value, {retryAfter, endsAt: window.endsAt}];
+  }
+  return [
+    {count: window.count + 1, endsAt: window.endsAt},
+    {retryAfter: 0, endsAt: window.endsAt},
+    window.endsAt - now,
+  ];
+}
+
+/** Gives back what `takeFromWindow` took, if that window is still the one stored. */
+export function giveBackToWindow(
+  value: unknown,
+  endsAt: number,
+  now: number,
+): Change<void> {
+  const window = value as WindowCount | undefined;
+  if (!window || window.endsAt !== endsAt || window.count <= 0 || endsAt <= now)
+    return [value, undefined];
+  return [{count: window.count - 1, endsAt}, undefined, endsAt - now];
+}
+
+/** Wrong codes judged for one account, across every challenge, client and step. */
+export interface AccountFailures {
+  failures: number;
+  /** When the last wrong code was judged (epoch ms). */
+  lastAt: number;
+}
+
+export interface FailurePolicy {
+  /** Wrong codes judged without a wait (one code's worth of attempts). */
+  freeFailures: number;
+  /** The wait after the first failure past the free ones; it doubles with each further failure. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Wrong codes an account may have judged before it is refused outright. */
+  maxFailures: number;
+  /** How long the count lasts after the last failure; also the refusal once `maxFailures` is reached. */
+  memoryMs: number;
+}
+
+/** How long after its last failure an account with `failures` must wait before the next judgement. */
+export function backoffMs(failures: number, policy: FailurePolicy): number {
+  if (failures >= policy.maxFailures) return policy.memoryMs;
+  if (failures < policy.freeFailures) return 0;
+  const doublings = Math.min(failures - policy.freeFailures, 40);
+  return Math.min(policy.backoffBaseMs * 2 ** doublings, policy.backoffMaxMs);
+}
+
+/**
+ * Reserves the judgement of one code for an account, counting it as a failure
+ * until `settleFailure` says otherwise. Refused with the seconds to wait while
+ * the account's back-off runs. The count lasts `memoryMs` after the last failure,
+ * so no span of that length can hold more than `maxFailures` judged wrong codes.
+ */
+export function reserveFailure(
+  value: unknown,
+  policy: FailurePolicy,
+  now: number,
+): Change<{retryAfter: number; previousLastAt?: number}> {
+  const account = value as AccountFailures | undefined;
+  const failures = account?.failures ?? 0;
+  if (account) {
+    const openAt = account.lastAt + backoffMs(failures, policy);
+    if (now < openAt)
+      return [value, {retryAfter: Math.max(1, Math.ceil((openAt - now) / 1000))}];
+  }
+  return [
+    {failures: failures + 1, lastAt: now},
+    {retryAfter: 0, previousLastAt: account?.lastAt},
+    policy.memoryMs,
+  ];
+}
+
+/**
+ * Settles a reservation once the code is judged: a wrong code stays counted, a
+ * confirmed code clears the account, and an attempt that was not judged at all
+ * (expired, used, unknown) is handed back.
+ */
+export function settleFailure(
+  value: unknown,
+  outcome: 'failed' | 'confirmed' | 'not-judged',
+  reservedAt: number,
+  previousLastAt: number | undefined,
+  policy: FailurePolicy,
+  now: number,
+): Change<void> {
+  if (outcome === 'confirmed') return [undefined, undefined];
+  const account = value as AccountFailures | undefined;
+  if (outcome === 'failed' || !account) return [value, undefined];
+  const failures = Math.max(0, account.failures - 1);
+  if (failures === 0) return [undefined, undefined];
+  // Hand back the time too, unless another attempt was counted since.
+  const lastAt =
+    account.lastAt === reservedAt && previousLastAt !== undefined
+      ? previousLastAt
+      : account.lastAt;
+  return [{failures, lastAt}, undefined, Math.max(1, lastAt + policy.memoryMs - now)];
+}
