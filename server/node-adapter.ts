@@ -1,8 +1,8 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {Readable} from 'node:stream';
 import {rememberSocketAddress} from './client-address.js';
-import {isOtpRoute, methodNotAllowed} from './otp-handler.js';
-import {problem} from './problem.js';
+import {isOtpRoute} from './otp-handler.js';
+import {methodNotAllowed, problem} from './problem.js';
 
 type NodeRequest = IncomingMessage & {body?: unknown};
 type Next = (error?: unknown) => void;

@@ -53,3 +53,17 @@ export function json(status: number, body: unknown): Response {
     headers: {'content-type': 'application/json', 'cache-control': 'no-store'},
   });
 }
+
+/** 429 `rate-limited` with the wait, `why` saying which limit. */
+export function rateLimited(retryAfter: number, why: string): Response {
+  return problem(429, 'rate-limited', `Too many requests ${why}; try again later.`, {
+    retryAfter,
+  });
+}
+
+/** 405 with `Allow: POST`: the protocol has no other method. */
+export function methodNotAllowed(): Response {
+  const response = problem(405, 'method-not-allowed', 'Use POST.');
+  response.headers.set('allow', 'POST');
+  return response;
+}

@@ -1,0 +1,129 @@
+import {timingSafeEqual} from 'node:crypto';
+import {
+  challengeStatus,
+  judgeAttempt,
+  type ConfirmOutcome,
+} from '../src/challenge/challenge.js';
+import {cleanCode, isWellFormedCode} from '../src/code/clean-code.js';
+import type {ConfirmResponseBody} from '../src/sources/protocol.js';
+import {
+  accountKey,
+  EXPIRED_GRACE_MS,
+  type HandlerContext,
+  type ServerRecord,
+} from './handler-context.js';
+import {logSafe} from './log-safe.js';
+import {json, problem, rateLimited} from './problem.js';
+import {reserveFailure, settleFailure} from './throttle.js';
+
+/**
+ * `POST …/codes/{requestId}/confirm`: judges one code. The account's budget of
+ * wrong codes is reserved before the judgement and settled after it: a wrong
+ * code stays counted, a confirmed one clears the account, and an attempt that
+ * was not judged is handed back. A confirmed code earns a confirmation token.
+ */
+export async function confirmCode(
+  ctx: HandlerContext,
+  request: Request,
+  requestId: string,
+): Promise<Response> {
+  const {options, store, now, logger} = ctx;
+  const parsed = await ctx.readBody(request);
+  if (parsed instanceof Response) return parsed;
+  const typed = (parsed as {code?: unknown} | null)?.code;
+  if (typeof typed !== 'string' || typed.length > 64) {
+    return problem(
+      400,
+      'invalid-request',
+      'The body must be {"code": "…"} with the code as a string.',
+    );
+  }
+  const unknown = () =>
+    problem(404, 'unknown-request', 'There is no pending code with this request id.');
+  const challengeKey = await ctx.peek(`request:${requestId}`);
+  if (typeof challengeKey !== 'string') return unknown();
+  const seen = await ctx.peek<ServerRecord | undefined>(challengeKey);
+  if (!seen || seen.requestId !== requestId) return unknown();
+  const session = await ctx.refuseSession(request, seen.user);
+  if (session) return session;
+
+  const at = now();
+  // A code that cannot be judged any more says why, whatever the account's back-off.
+  const status = challengeStatus(seen, at);
+  if (status !== 'pending')
+    return rejection(judgeAttempt(seen, false, at).outcome as Rejected);
+
+  // One budget of wrong codes per account, across all its codes, reserved before judging.
+  const failuresKey = accountKey('failures', seen.user);
+  const reserved = await store.update(failuresKey, (v) =>
+    reserveFailure(v, ctx.failurePolicy, at),
+  );
+  if (reserved.retryAfter)
+    return rateLimited(reserved.retryAfter, 'after too many wrong codes for this user');
+  let settled: 'failed' | 'confirmed' | 'not-judged' = 'not-judged';
+  let judged: ConfirmOutcome | undefined;
+  try {
+    // A code of the wrong shape cannot match, and counts as a wrong code like any other.
+    const code = cleanCode(typed, seen.alphabet);
+    const candidate = ctx.mac(
+      requestId,
+      isWellFormedCode(code, seen.length, seen.alphabet) ? code : '',
+    );
+    const result = await store.update<
+      {outcome: ConfirmOutcome; counted: boolean} | undefined
+    >(challengeKey, (value) => {
+      const record = value as ServerRecord | undefined;
+      if (!record || record.requestId !== requestId) return [value, undefined];
+      const matches =
+        !record.decoy && !!record.digest && timingSafeEqual(candidate, record.digest);
+      const {record: next, outcome} = judgeAttempt(record, matches, at);
+      const counted = next !== record;
+      if (!counted) return [value, {outcome, counted}];
+      return [next, {outcome, counted}, record.expiresAt + EXPIRED_GRACE_MS - at];
+    });
+    if (result?.counted)
+      settled = result.outcome.status === 'confirmed' ? 'confirmed' : 'failed';
+    judged = result?.outcome;
+  } finally {
+    await store.update(failuresKey, (v) =>
+      settleFailure(v, settled, at, reserved.previousLastAt, ctx.failurePolicy, now()),
+    );
+  }
+  if (!judged) return unknown();
+  if (judged.status === 'confirmed') {
+    const {token, claims} = await ctx.tokens.issue({
+      user: seen.user,
+      client: seen.client,
+      stepName: seen.stepName,
+      requestId,
+    });
+    try {
+      await options.onConfirmed?.(claims, request);
+    } catch (error) {
+      logger.error(
+        `otp-step: onConfirmed failed for ${logSafe(seen.user)}: ${logSafe(error instanceof Error ? error.message : error)}`,
+      );
+    }
+    const body: ConfirmResponseBody = {
+      status: 'confirmed',
+      requestId,
+      confirmation: token,
+    };
+    return json(200, body);
+  }
+  return rejection(judged);
+}
+
+type Rejected = Extract<ConfirmOutcome, {status: 'rejected'}>;
+
+function rejection({reason, attemptsLeft}: Rejected): Response {
+  if (reason === 'invalid')
+    return problem(422, 'invalid-code', 'That code is not right.', {attemptsLeft});
+  if (reason === 'locked')
+    return problem(423, 'locked', 'Too many wrong codes: this code is locked.', {
+      attemptsLeft: 0,
+    });
+  if (reason === 'expired')
+    return problem(410, 'expired', 'This code has expired; ask for a new one.');
+  return problem(409, 'used', 'This code has already been used.');
+}
