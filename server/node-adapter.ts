@@ -59,8 +59,8 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>)
       } as RequestInit);
       rememberSocketAddress(request, req.socket.remoteAddress);
       await send(res, await handler(request));
-    } catch (error) {
-      if (next) return next(error);
+    } catch {
+      // The handler answers its own failures; this is the adapter's (a header Node let through that Headers refuses, say).
       await send(
         res,
         problem(500, 'internal-error', 'The server could not handle the request.'),
@@ -70,9 +70,14 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>)
 }
 
 async function send(res: ServerResponse, response: Response): Promise<void> {
-  const headers = Object.fromEntries(response.headers);
-  // A body that was cut off (too slow, too large) may still be arriving: close the connection.
-  if (response.status === 408 || response.status === 413) headers.connection = 'close';
-  res.writeHead(response.status, headers);
-  res.end(Buffer.from(await response.arrayBuffer()));
+  try {
+    const headers = Object.fromEntries(response.headers);
+    // A body that was cut off (too slow, too large) may still be arriving: close the connection.
+    if (response.status === 408 || response.status === 413) headers.connection = 'close';
+    res.writeHead(response.status, headers);
+    res.end(Buffer.from(await response.arrayBuffer()));
+  } catch {
+    // Headers already sent or the socket gone: nothing can be answered; never an unhandled rejection.
+    res.destroy();
+  }
 }
