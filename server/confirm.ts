@@ -84,6 +84,15 @@ export async function confirmCode(
     if (result?.counted)
       settled = result.outcome.status === 'confirmed' ? 'confirmed' : 'failed';
     judged = result?.outcome;
+    // Security events go to the log (OWASP ASVS 5 §16.3): confirmations and locks, never a code.
+    const who = `${logSafe(seen.user)} (${logSafe(seen.client)}, ${logSafe(seen.stepName)})`;
+    if (settled === 'confirmed') logger.info(`otp-step: code confirmed for ${who}`);
+    else if (
+      settled === 'failed' &&
+      judged?.status === 'rejected' &&
+      judged.reason === 'locked'
+    )
+      logger.warn(`otp-step: code locked after too many wrong codes for ${who}`);
   } finally {
     await store.update(failuresKey, (v) =>
       settleFailure(v, settled, at, reserved.previousLastAt, ctx.failurePolicy, now()),

@@ -21,6 +21,7 @@ import {
 import {logSafe} from './log-safe.js';
 import {json, problem, rateLimited} from './problem.js';
 import {OtpStoreFullError} from './store.js';
+import {judgeableFrom} from './throttle.js';
 
 /**
  * `POST …/codes`: checks the request, the session and every limit, issues a code
@@ -69,6 +70,17 @@ export async function issueCode(
   const session = await ctx.refuseSession(request, config.user);
   if (session) return session;
   if (store.full) throw new OtpStoreFullError();
+  // No code is sent that the account's back-off would keep from being judged before it expires.
+  const judgedFrom = judgeableFrom(
+    await ctx.peek(accountKey('failures', config.user)),
+    ctx.failurePolicy,
+  );
+  const tooEarly = judgedFrom - now() - config.lifetimeSeconds * 1000;
+  if (tooEarly > 0)
+    return rateLimited(
+      Math.ceil(tooEarly / 1000),
+      'after too many wrong codes for this user',
+    );
 
   // A retried request with the same key gets the first answer, never a second code.
   const idempotencyKey = request.headers.get('idempotency-key');
@@ -182,19 +194,20 @@ export async function issueCode(
     await store.update(`request:${requestId}`, () => [challengeKey, undefined, keepFor]);
     undo.push(() => store.update(`request:${requestId}`, () => [undefined, undefined]));
 
-    if (known) {
-      const busy = await ctx.take(
-        'notifications',
-        limits.notificationsPerMinute,
-        60_000,
-        undo,
+    // Decoys take their place under the cap too, so that `busy` tells nothing about a user.
+    const busy = await ctx.take(
+      'notifications',
+      limits.notificationsPerMinute,
+      60_000,
+      undo,
+    );
+    if (busy)
+      return await refuse(
+        problem(503, 'busy', 'Too many codes are being sent; try again shortly.', {
+          retryAfter: busy,
+        }),
       );
-      if (busy)
-        return await refuse(
-          problem(503, 'busy', 'Too many codes are being sent; try again shortly.', {
-            retryAfter: busy,
-          }),
-        );
+    if (known) {
       try {
         await ctx.notify({
           user: config.user,

@@ -80,6 +80,12 @@ export function backoffMs(failures: number, policy: FailurePolicy): number {
   return Math.min(policy.backoffBaseMs * 2 ** doublings, policy.backoffMaxMs);
 }
 
+/** When the account's next wrong-or-right code may be judged (epoch ms; 0 for an account with no failures). */
+export function judgeableFrom(value: unknown, policy: FailurePolicy): number {
+  const account = value as AccountFailures | undefined;
+  return account ? account.lastAt + backoffMs(account.failures, policy) : 0;
+}
+
 /**
  * Reserves the judgement of one code for an account, counting it as a failure
  * until `settleFailure` says otherwise. Refused with the seconds to wait while
@@ -93,11 +99,9 @@ export function reserveFailure(
 ): Change<{retryAfter: number; previousLastAt?: number}> {
   const account = value as AccountFailures | undefined;
   const failures = account?.failures ?? 0;
-  if (account) {
-    const openAt = account.lastAt + backoffMs(failures, policy);
-    if (now < openAt)
-      return [value, {retryAfter: Math.max(1, Math.ceil((openAt - now) / 1000))}];
-  }
+  const openAt = judgeableFrom(account, policy);
+  if (now < openAt)
+    return [value, {retryAfter: Math.max(1, Math.ceil((openAt - now) / 1000))}];
   return [
     {failures: failures + 1, lastAt: now},
     {retryAfter: 0, previousLastAt: account?.lastAt},

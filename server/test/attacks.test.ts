@@ -129,6 +129,24 @@ describe('attack: guessing one account by rotating client and step name', () => 
   });
 });
 
+describe('attack: codes that could never be judged', () => {
+  it('sends no code while the account’s back-off outlasts the code’s lifetime', async () => {
+    const ctx = setup({
+      ...byTestAddress,
+      limits: {backoffBaseSeconds: 1000, backoffMaxSeconds: 2000, issuesPerWindow: 100},
+    });
+    const {json} = await issue(ctx, 'victim');
+    for (let i = 0; i < 5; i++)
+      await confirm(ctx, json.requestId, wrongCode(String(json.code)));
+    const refused = await issue(ctx, 'Victim', {client: 'other', lifetime: 300});
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers.get('retry-after'), '700');
+    assert.equal(ctx.sent.length, 1);
+    ctx.clock.now += 700_000;
+    assert.equal((await issue(ctx, 'victim', {client: 'other'})).status, 201);
+  });
+});
+
 describe('attack: flooding one account with codes', () => {
   it('sends at most issuesPerWindow codes for 1,000 requests rotating client, step name and spelling', async () => {
     const ctx = setup(byTestAddress);
@@ -195,6 +213,18 @@ describe('attack: flooding one account with codes', () => {
       DEFAULT_LIMITS.issuesPerAddress,
     );
     assert.equal(answers.filter((s) => s === 429).length, 200 - lookups);
+  });
+
+  it('counts decoys under the notification cap, so busy tells nothing about a user', async () => {
+    const ctx = setup({
+      ...byTestAddress,
+      lookupUser: (user) => user.startsWith('known'),
+      limits: {notificationsPerMinute: 2},
+    });
+    assert.equal((await issue(ctx, 'known-1')).status, 201);
+    assert.equal((await issue(ctx, 'unknown-1')).status, 201);
+    assert.equal((await issue(ctx, 'known-2')).json.code, 'busy');
+    assert.equal((await issue(ctx, 'unknown-2')).json.code, 'busy');
   });
 
   it('caps notifications for the whole server per minute (SMS pumping)', async () => {
@@ -351,6 +381,20 @@ describe('attack: logs', () => {
     assert.equal(answer.status, 502);
     assert.ok(failing.logged.some((line) => line.includes('gateway refused [code]')));
     assert.ok(!failing.logged.some((line) => /\d{6}/.test(line)));
+
+    // Confirmations and locks are logged as security events, without the code.
+    const events = setup();
+    const ok = await issue(events, 'alice');
+    await confirm(events, ok.json.requestId, String(ok.json.code));
+    const bad = await issue(events, 'bob');
+    for (let i = 0; i < 5; i++)
+      await confirm(events, bad.json.requestId, wrongCode(String(bad.json.code)));
+    assert.ok(events.logged.includes('otp-step: code confirmed for alice (web, login)'));
+    assert.ok(
+      events.logged.includes(
+        'otp-step: code locked after too many wrong codes for bob (web, login)',
+      ),
+    );
   });
 });
 
