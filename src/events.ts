@@ -38,7 +38,11 @@ export interface OtpExpiredDetail extends StepIdentity {
 export interface OtpErrorDetail {
   /** Stable: switch on this, not on the message. */
   code: OtpErrorCode;
-  /** Readable, as shown in the element. */
+  /**
+   * Readable, as shown in the element; for the page's own mistakes (a bad
+   * attribute, `no-source`) the developer's detail in English, while the element
+   * shows only a generic line.
+   */
   message: string;
   /** With `resend-cooldown`: seconds until a new code can be sent. */
   retryAfterSeconds?: number;

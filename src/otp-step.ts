@@ -41,6 +41,7 @@ type Phase = 'idle' | 'pending' | 'expired' | 'locked' | 'confirmed';
  * @csspart dialog - The modal `<dialog>`.
  * @csspart title - The dialog's heading.
  * @csspart description - What to enter, and for whom.
+ * @csspart demo-note - In demo mode: says that codes are made and checked in this browser.
  * @csspart test-code - The box that shows the ForTestCode.
  * @csspart code - The ForTestCode itself.
  * @csspart copy - The button that copies the ForTestCode.
@@ -190,8 +191,10 @@ export class OtpStep extends LitElement {
   @property({type: Boolean, reflect: true}) disabled = false;
   /** Turns pasted or autofilled text into the code; by default the code is taken out of it ("Your code is 123 456"). */
   @property({attribute: false}) pasteTransformer?: (text: string) => string;
-  /** Base URL of a backend speaking docs/protocol.md; without it, codes come from the local demo generator. */
+  /** Base URL of a backend speaking docs/protocol.md: where production codes come from. */
   @property() endpoint = '';
+  /** Codes made and checked in this browser by the local demo generator, for demos and tests; used only without `endpoint` and `source`. Without any of the three, no code is issued. */
+  @property({type: Boolean}) demo = false;
   /** Seconds to wait for the backend before giving up. */
   @property({type: Number}) timeout = 10;
   /** Whether requests to the backend carry cookies: `same-origin`, `include` or `omit`. */
@@ -387,7 +390,13 @@ export class OtpStep extends LitElement {
   /** After a reload, picks up the challenge left open for this step, user and client. */
   private async restore(): Promise<void> {
     await this.updateComplete;
-    if (this.challenge || !this.user.trim()) return;
+    // Without a source there is nothing to pick up; requestCode() says why.
+    if (
+      this.challenge ||
+      !this.user.trim() ||
+      !(this.source || this.endpoint || this.demo)
+    )
+      return;
     const result = resolveStepConfig(this);
     if (!result.ok) return;
     try {
@@ -401,9 +410,10 @@ export class OtpStep extends LitElement {
     }
   }
 
-  /** @internal The page's source, else the backend at `endpoint`, else the local demo generator. */
+  /** @internal The page's source, else the backend at `endpoint`, else, with `demo`, the local demo generator. */
   async getSource(): Promise<CodeSource> {
     if (this.source) return this.source;
+    if (!this.endpoint && !this.demo) throw new OtpStepError('no-source');
     this.storePromise ??= openChallengeStore().then((store) => {
       if (!store.persistent) this.reportError(new OtpStepError('storage-unavailable'));
       return store;
@@ -458,9 +468,13 @@ export class OtpStep extends LitElement {
     const known = error instanceof OtpStepError;
     if (!known) console.error(error);
     const code: OtpErrorCode = known ? error.code : 'source-failed';
-    const message = this.t.errors[code];
-    if (this.dialog?.open) this.showOutcome(message, true);
-    else this.errorText = message;
+    // The messages have no line for the page's own mistakes (a bad attribute, no
+    // source): the person gets a generic line, the developer the detail.
+    let message = (this.t.errors as Partial<Record<OtpErrorCode, string>>)[code];
+    const shown = message ?? this.t.misconfigured;
+    if (message === undefined) console.error((message = known ? error.message : code));
+    if (this.dialog?.open) this.showOutcome(shown, true);
+    else this.errorText = shown;
     fire(this, 'otp-error', {
       code,
       message,

@@ -17,6 +17,7 @@ async function formWithStep(extra: {disabled?: boolean; manual?: boolean} = {}) 
       <fieldset ?disabled=${!!extra.disabled}>
         <input name="email" value="maria@example.com" />
         <otp-step
+          demo
           name="otp"
           required
           user=${uniqueUser()}

@@ -18,7 +18,7 @@ import {activeBox, typeCharacter, type CodeText} from '../code/code-editing.js';
 import {OtpStepError, RETRYABLE} from '../errors.js';
 import {fire} from '../events.js';
 import {formatFor, type Format} from '../messages/format.js';
-import {warnings} from '../messages/index.js';
+import {developerMessages, warnings} from '../messages/developer.js';
 import {resolveStepConfig} from '../step/step-config.js';
 import type {OtpStep} from '../otp-step.js';
 
@@ -281,6 +281,11 @@ export function renderDialog(this: OtpStep) {
         <h2 id="title" part="title">${t.title}</h2>
         <p id="description" part="description">${t.description(shape, user, f)}</p>
         ${
+          this.demo && !this.source && !this.endpoint
+            ? html`<p part="demo-note">${t.demoNote}</p>`
+            : nothing
+        }
+        ${
           this.forTestCode
             ? html`<div part="test-code">
                 <span>${t.testCode} <small>(${t.testCodeNote})</small>:</span>
@@ -434,8 +439,9 @@ export function offerRetry(
 export async function issueCode(this: OtpStep): Promise<boolean> {
   if (this.disabled || this.formDisabled) return false;
   const result = resolveStepConfig(this);
-  if (!result.ok) {
-    this.reportError(new OtpStepError(result.error));
+  if (!result.ok || (!this.source && !this.endpoint && !this.demo)) {
+    const mistake = result.ok ? 'no-source' : result.error;
+    this.reportError(new OtpStepError(mistake, developerMessages[mistake]));
     return false;
   }
   const {config} = result;

@@ -47,11 +47,3 @@ export function messagesFor(
     ? {...base, ...overrides, errors: {...base.errors, ...overrides.errors}}
     : base;
 }
-
-/** Warnings go to the developer's console, so they stay in English. */
-export const warnings = {
-  'long-lifetime':
-    'otp-step: code lifetime over 10 minutes, the most NIST SP 800-63B-4 (§3.1.3) allows.',
-  'short-code':
-    'otp-step: code shorter than the six digits NIST SP 800-63B-4 (§3.1.3) asks for.',
-} as const;
