@@ -38,6 +38,10 @@ export type OtpErrorCode =
   | 'unknown-user'
   /** Backend: the server no longer knows the pending request. */
   | 'unknown-request'
+  /** Backend: 401, the request carried no valid session or credentials (sign in again). */
+  | 'unauthenticated'
+  /** Backend: 403, the signed-in session may not ask for codes for this user. */
+  | 'forbidden'
   /** The code source failed in a way not listed above. */
   | 'source-failed';
 

@@ -59,6 +59,9 @@ export const de: OtpStepMessages = {
     'unknown-user': 'Diesen Benutzer gibt es nicht.',
     'unknown-request':
       'Der Server kennt diesen Code nicht mehr: Fordern Sie einen neuen an.',
+    unauthenticated:
+      'Sie sind nicht angemeldet oder Ihre Sitzung ist abgelaufen: Melden Sie sich erneut an.',
+    forbidden: 'Diese Anfrage ist nicht erlaubt.',
     'source-failed':
       'Der Code konnte nicht abgerufen oder geprüft werden. Bitte erneut versuchen.',
   },

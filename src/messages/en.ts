@@ -102,6 +102,8 @@ export const en: OtpStepMessages = {
     'request-failed': 'The server refused the request.',
     'unknown-user': 'There is no such user.',
     'unknown-request': 'The server no longer knows this code: ask for a new one.',
+    unauthenticated: 'You are not signed in, or your session ended: sign in again.',
+    forbidden: 'This request is not allowed.',
     'source-failed': 'The code could not be obtained or checked. Retry.',
   },
 };

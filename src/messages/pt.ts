@@ -63,6 +63,8 @@ export const pt: OtpStepMessages = {
     'request-failed': 'O servidor recusou a solicitação.',
     'unknown-user': 'Usuário não encontrado.',
     'unknown-request': 'O servidor não reconhece mais este código: solicite um novo.',
+    unauthenticated: 'Você não está conectado ou sua sessão terminou: entre novamente.',
+    forbidden: 'Esta solicitação não é permitida.',
     'source-failed': 'Não foi possível obter ou verificar o código. Tente novamente.',
   },
 };

@@ -39,9 +39,12 @@ const PASSED_ON = new Set<string>([
   'rate-limited',
   'unknown-user',
   'unknown-request',
+  'unauthenticated',
+  'forbidden',
 ]);
 
-type Answer = {status: number; body: Record<string, unknown>; retryAfter?: number};
+/** An answer from the server, its JSON body read. */
+export type Answer = {status: number; body: Record<string, unknown>; retryAfter?: number};
 
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
@@ -131,22 +134,6 @@ export function httpCodeSource(
         signal?.removeEventListener('abort', forward);
       }
     }
-  }
-
-  /** The error a refusal stands for, with the wait it asks for. */
-  function refusal({status, body, retryAfter}: Answer): OtpStepError {
-    const problem = body as Partial<ProblemBody>;
-    const wait =
-      retryAfter ?? (isCount(problem.retryAfter) ? problem.retryAfter : undefined);
-    if (typeof problem.code === 'string' && PASSED_ON.has(problem.code)) {
-      return new OtpStepError(problem.code as OtpErrorCode, problem.detail, wait);
-    }
-    if (status === 429) return new OtpStepError('rate-limited', problem.detail, wait);
-    return new OtpStepError(
-      status >= 500 ? 'server-error' : 'request-failed',
-      problem.detail,
-      wait,
-    );
   }
 
   async function keep(
@@ -266,6 +253,27 @@ export function httpCodeSource(
 
     pending: (config) => pendingChallenge(store, challengeKey(config), now()),
   };
+}
+
+/**
+ * The error a refusal stands for, with the wait it asks for: a problem code the
+ * element knows is passed on; anything else is `rate-limited` (429),
+ * `server-error` (5xx, with Retry: `busy`, `notification-failed`) or
+ * `request-failed` (other 4xx: `request-timeout`, `idempotency-key-reused`).
+ */
+export function refusal({status, body, retryAfter}: Answer): OtpStepError {
+  const problem = body as Partial<ProblemBody>;
+  const wait =
+    retryAfter ?? (isCount(problem.retryAfter) ? problem.retryAfter : undefined);
+  if (typeof problem.code === 'string' && PASSED_ON.has(problem.code)) {
+    return new OtpStepError(problem.code as OtpErrorCode, problem.detail, wait);
+  }
+  if (status === 429) return new OtpStepError('rate-limited', problem.detail, wait);
+  return new OtpStepError(
+    status >= 500 ? 'server-error' : 'request-failed',
+    problem.detail,
+    wait,
+  );
 }
 
 /** Seconds to wait from a `Retry-After` header: a number of seconds or an HTTP date. */
