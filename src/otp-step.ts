@@ -29,7 +29,8 @@ type Phase = 'idle' | 'pending' | 'expired' | 'locked' | 'confirmed';
 /**
  * The one-time-code step of a two-factor sign-in in one element: it obtains a
  * code for a user, keeps the pending challenge, shows it in a modal dialog and
- * confirms what the user types. Form-associated: its value is the confirmed code.
+ * confirms what the user types. Form-associated: its value is the server's
+ * confirmation token (backend mode) or the confirmed code (demo mode).
  *
  * @summary Get and confirm a one-time code for a user.
  *
@@ -84,7 +85,7 @@ type Phase = 'idle' | 'pending' | 'expired' | 'locked' | 'confirmed';
  *
  * @fires otp-request - Before a code is requested (first or resent); cancelable: `preventDefault()` stops it.
  * @fires otp-issued - A code was issued and the dialog shows it; `forTestCode` holds it where the source gives it out.
- * @fires otp-confirmed - The code was confirmed.
+ * @fires otp-confirmed - The code was confirmed; `detail.confirmation` carries the server's token in backend mode.
  * @fires otp-rejected - A code was not accepted; `detail.reason` is `invalid`, `expired`, `locked` or `used`, with `attemptsLeft`.
  * @fires otp-expired - The pending code's lifetime ran out.
  * @fires otp-error - Something stopped the step; `detail.code` is stable, `detail.message` readable.
@@ -146,7 +147,7 @@ export class OtpStep extends LitElement {
   @state() errorText = '';
   /** @internal */
   @state() statusText = '';
-  /** @internal The confirmed code: the element's form value. */
+  /** @internal The element's form value: the server's confirmation token, or in demo mode the confirmed code. */
   @state() confirmedCode = '';
   /** @internal What a Retry button would do again, where it shows, and from when. */
   @state() retry?: {run: () => unknown; inDialog: boolean; at: number};
@@ -206,7 +207,7 @@ export class OtpStep extends LitElement {
   /** The page's own messages, for a language the element does not have or to reword it. */
   @property({attribute: false}) messages?: Partial<OtpStepMessages>;
 
-  /** The confirmed code, or '' until a code is confirmed. */
+  /** The server's confirmation token (backend mode) or the confirmed code (demo mode); '' until a code is confirmed. */
   get value(): string {
     return this.confirmedCode;
   }

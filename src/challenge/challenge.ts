@@ -32,7 +32,11 @@ export type ChallengeStatus = 'pending' | 'expired' | 'locked' | 'confirmed';
 export type RejectReason = 'invalid' | 'expired' | 'locked' | 'used';
 
 export type ConfirmOutcome =
-  | {status: 'confirmed'}
+  | {
+      status: 'confirmed';
+      /** From a backend: its signed proof of the confirmation, for the app's server to check. */
+      confirmation?: string;
+    }
   | {status: 'rejected'; reason: RejectReason; attemptsLeft: number};
 
 /** What the element shows of a challenge: no secret. */

@@ -214,13 +214,16 @@ export async function confirmCode(
     this.challenge = challenge;
     const identity = {...this.identity(), requestId: challenge.requestId};
     if (outcome.status === 'confirmed') {
+      const {confirmation} = outcome;
+      const done = confirmation === undefined ? identity : {...identity, confirmation};
       this.smsRequest?.abort();
-      this.confirmedCode = code;
+      // A backend's token is what the app's server can check; the spent code proves nothing.
+      this.confirmedCode = confirmation ?? code;
       this.statusText = this.t.confirmed;
       this.showOutcome(this.t.confirmed, false);
-      fire(this, 'otp-confirmed', identity);
+      fire(this, 'otp-confirmed', done);
       this.close();
-      fire(this, 'step-complete', identity);
+      fire(this, 'step-complete', done);
       if (this.submitFormOnConfirm) {
         await this.updateComplete;
         this.form?.requestSubmit();

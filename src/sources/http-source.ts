@@ -217,8 +217,11 @@ export function httpCodeSource(
       let outcome: ConfirmOutcome;
       let change: (r: ChallengeRecord) => ChallengeRecord;
       if (answer.status === 200) {
-        if (answer.body.status !== 'confirmed') throw new OtpStepError('bad-response');
-        outcome = {status: 'confirmed'};
+        const {status, confirmation} = answer.body;
+        // The token is what the app's server checks: a confirmation without one is no use.
+        if (status !== 'confirmed' || typeof confirmation !== 'string' || !confirmation)
+          throw new OtpStepError('bad-response');
+        outcome = {status: 'confirmed', confirmation};
         change = (r) => ({...r, consumed: true});
       } else if (problem.code === 'invalid-code' || problem.code === 'locked') {
         const left = problem.code === 'locked' ? 0 : problem.attemptsLeft;
