@@ -22,6 +22,11 @@ export interface ChallengeRecord {
   maxResends: number;
   /** Set once the code is confirmed; the secret is dropped then. */
   consumed: boolean;
+  /**
+   * Backend only: when the server issued the code (epoch ms, the server's clock),
+   * to tell which of two answers that crossed between tabs is the newer.
+   */
+  serverIssuedAt?: number;
   /** Local source only: salt and SHA-256 digest of the code, never the code. */
   salt?: Uint8Array;
   digest?: Uint8Array;

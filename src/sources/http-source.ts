@@ -170,10 +170,12 @@ export function httpCodeSource(
           idempotencyKeys.delete(key);
         throw error;
       }
-      const {requestId, expiresIn, resendIn, attemptsLeft, resendsLeft, code} =
+      const {requestId, issuedAt, expiresIn, resendIn, attemptsLeft, resendsLeft, code} =
         answer.body;
+      const serverIssuedAt = typeof issuedAt === 'string' ? Date.parse(issuedAt) : NaN;
       if (
         typeof requestId !== 'string' ||
+        Number.isNaN(serverIssuedAt) ||
         !requestId ||
         !isCount(expiresIn) ||
         !isCount(resendIn) ||
@@ -199,8 +201,21 @@ export function httpCodeSource(
         resends: 0,
         maxResends: resendsLeft,
         consumed: false,
+        serverIssuedAt,
       };
-      await store.set(key, record);
+      // Two tabs can ask at once and their answers cross: keep whichever code the
+      // server issued later, read and written in one transaction, so an older
+      // answer arriving last cannot replace the code the person was sent last.
+      const kept = await store.update(key, (previous) => {
+        const next =
+          previous?.serverIssuedAt !== undefined &&
+          previous.serverIssuedAt > serverIssuedAt
+            ? previous
+            : record;
+        return [next, next];
+      });
+      // The code in this answer is not the one kept, so it is not given out.
+      if (kept !== record) return {challenge: viewOf(kept, at)};
       return {challenge: viewOf(record, at), ...(code === undefined ? {} : {code})};
     },
 

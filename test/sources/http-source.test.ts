@@ -1,5 +1,6 @@
-import {expect} from '@open-wc/testing';
+import {aTimeout, expect} from '@open-wc/testing';
 import {
+  challengeKey,
   memoryChallengeStore,
   type ChallengeStore,
 } from '../../src/challenge/challenge-store.js';
@@ -29,7 +30,64 @@ const tab = (store: ChallengeStore, endpoint: string) =>
     headers: {},
   }));
 
+/**
+ * The shared store as one tab sees it, with its writes held until `release()`:
+ * the tab's answer has come back, but lands after the other tab's.
+ */
+function heldStore(shared: ChallengeStore) {
+  let release!: () => void;
+  let reached!: () => void;
+  const open = new Promise<void>((resolve) => (release = resolve));
+  const waiting = new Promise<void>((resolve) => (reached = resolve));
+  const store: ChallengeStore = {
+    ...shared,
+    async update(key, change) {
+      reached();
+      await open;
+      return shared.update(key, change);
+    },
+  };
+  return {store, waiting, release};
+}
+
 describe('HTTP code source', () => {
+  // Two instances of the reference server (/api/otp and /api/no-test-mode) stand
+  // for two tabs' requests reaching a server: each issues its own code for the user.
+  it('keeps the newer code when an older answer lands after it, from another tab', async () => {
+    const shared = memoryChallengeStore();
+    const step = config();
+    const held = heldStore(shared);
+    // Tab A's answer arrives first from the server but is written last.
+    const older = tab(held.store, '/api/otp').issue(step);
+    await held.waiting;
+    // Server clocks count milliseconds: make sure the second code is issued later.
+    await aTimeout(5);
+    const newer = await tab(shared, '/api/no-test-mode').issue(step);
+    held.release();
+    const late = await older;
+
+    const kept = await shared.get(challengeKey(step));
+    expect(kept!.requestId).to.equal(newer.challenge.requestId);
+    // The late tab shows the code that is kept, and gives out no code it dropped.
+    expect(late.challenge.requestId).to.equal(newer.challenge.requestId);
+    expect(late.code).to.be.undefined;
+    expect(late.challenge.status).to.equal('pending');
+  });
+
+  it('replaces an older code with a newer answer, and keeps when the server issued it', async () => {
+    const shared = memoryChallengeStore();
+    const step = config();
+    const first = await tab(shared, '/api/no-test-mode').issue(step);
+    await aTimeout(5);
+    const second = await tab(shared, '/api/otp').issue(step);
+    expect(second.challenge.requestId).not.to.equal(first.challenge.requestId);
+    expect(second.code).to.match(/^\d{6}$/);
+    const kept = await shared.get(challengeKey(step));
+    expect(kept!.requestId).to.equal(second.challenge.requestId);
+    expect(kept!.serverIssuedAt).to.be.a('number');
+    expect(Math.abs(kept!.serverIssuedAt! - Date.now())).to.be.below(60_000);
+  });
+
   it('gives the server’s confirmation token with a confirmed code', async () => {
     const store = memoryChallengeStore();
     const step = config();
