@@ -300,7 +300,15 @@ export function renderDialog(this: OtpStep) {
             : nothing
         }
         <label part="label" for="code">${t.inputLabel(shape, f)}</label>
-        <div part="entry" dir="ltr" style="--otp-step-length: ${shape.length}">
+        <div
+          part="entry"
+          dir="ltr"
+          .style=${
+            // Through CSSOM (the style property), not a style attribute, which a
+            // CSP without style-src 'unsafe-inline' blocks; so is styleMap's first render.
+            `--otp-step-length: ${shape.length}`
+          }
+        >
           <input
             id="code"
             part="input"
