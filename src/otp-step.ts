@@ -470,10 +470,12 @@ export class OtpStep extends LitElement {
     if (!known) console.error(error);
     const code: OtpErrorCode = known ? error.code : 'source-failed';
     // The messages have no line for the page's own mistakes (a bad attribute, no
-    // source): the person gets a generic line, the developer the detail.
-    let message = (this.t.errors as Partial<Record<OtpErrorCode, string>>)[code];
-    const shown = message ?? this.t.misconfigured;
-    if (message === undefined) console.error((message = known ? error.message : code));
+    // source), which the person cannot mend: they get a generic line, and the
+    // developer the detail, in the console and in the event.
+    const text = (this.t.errors as Partial<Record<OtpErrorCode, string>>)[code];
+    const message = text ?? (error as Error).message;
+    if (text === undefined) console.error(message);
+    const shown = text ?? this.t.misconfigured;
     if (this.dialog?.open) this.showOutcome(shown, true);
     else this.errorText = shown;
     fire(this, 'otp-error', {
