@@ -54,6 +54,7 @@ settings.addEventListener('change', () => {
   const lang = String(data.get('lang'));
   step.setAttribute('lang', lang);
   step.setAttribute('dir', lang.startsWith('ar') ? 'rtl' : 'ltr');
+  // An empty endpoint leaves the page's `demo` attribute in charge: codes made in this browser.
   step.endpoint = String(data.get('source'));
   step.alphabet = String(data.get('alphabet'));
   step.size = data.get('size') as typeof step.size;

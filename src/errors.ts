@@ -5,7 +5,7 @@ import type {ConfigErrorCode} from './step/step-config.js';
  * the wording of messages may change, the codes do not.
  */
 export type OtpErrorCode =
-  | ConfigErrorCode
+  | DeveloperErrorCode
   /** The typed code is not `length` characters of the alphabet once cleaned. No attempt is used. */
   | 'malformed-code'
   /** `confirmCode()` with no code requested, or the challenge is gone. */
@@ -38,8 +38,24 @@ export type OtpErrorCode =
   | 'unknown-user'
   /** Backend: the server no longer knows the pending request. */
   | 'unknown-request'
+  /** Backend: 401, the request carried no valid session or credentials (sign in again). */
+  | 'unauthenticated'
+  /** Backend: 403, the signed-in session may not ask for codes for this user. */
+  | 'forbidden'
   /** The code source failed in a way not listed above. */
   | 'source-failed';
+
+/**
+ * Mistakes in how the page set the element up. The person sees only a short
+ * generic line; the developer's detail goes to the console and to `otp-error`.
+ */
+export type DeveloperErrorCode =
+  | ConfigErrorCode
+  /**
+   * No code source: neither `endpoint` (production), `source`, nor `demo` (codes
+   * made and checked in this browser, for demos and tests) is set. No code is issued.
+   */
+  | 'no-source';
 
 /** Failures worth trying again as they were: the element offers a Retry button for them. */
 export const RETRYABLE: ReadonlySet<OtpErrorCode> = new Set<OtpErrorCode>([

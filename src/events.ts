@@ -23,6 +23,12 @@ export interface OtpIssuedDetail extends StepIdentity {
 
 export interface OtpConfirmedDetail extends StepIdentity {
   requestId: string;
+  /**
+   * Backend mode: the server's signed, single-use proof of this confirmation, for
+   * the app's server to check (`verifyConfirmation`); absent in demo mode. The
+   * event alone proves nothing: a page's script can fire it.
+   */
+  confirmation?: string;
 }
 
 export interface OtpRejectedDetail extends StepIdentity {
@@ -38,7 +44,11 @@ export interface OtpExpiredDetail extends StepIdentity {
 export interface OtpErrorDetail {
   /** Stable: switch on this, not on the message. */
   code: OtpErrorCode;
-  /** Readable, as shown in the element. */
+  /**
+   * Readable, as shown in the element; for the page's own mistakes (a bad
+   * attribute, `no-source`) the developer's detail in English, while the element
+   * shows only a generic line.
+   */
   message: string;
   /** With `resend-cooldown`: seconds until a new code can be sent. */
   retryAfterSeconds?: number;
@@ -47,6 +57,8 @@ export interface OtpErrorDetail {
 /** Fired when a step has done its work, so the next step can start (`source-step`). */
 export interface StepCompleteDetail extends StepIdentity {
   requestId: string;
+  /** As in `otp-confirmed`: the server's confirmation token, in backend mode. */
+  confirmation?: string;
 }
 
 /** The events of `<otp-step>`, by name. */

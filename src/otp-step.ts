@@ -29,7 +29,8 @@ type Phase = 'idle' | 'pending' | 'expired' | 'locked' | 'confirmed';
 /**
  * The one-time-code step of a two-factor sign-in in one element: it obtains a
  * code for a user, keeps the pending challenge, shows it in a modal dialog and
- * confirms what the user types. Form-associated: its value is the confirmed code.
+ * confirms what the user types. Form-associated: its value is the server's
+ * confirmation token (backend mode) or the confirmed code (demo mode).
  *
  * @summary Get and confirm a one-time code for a user.
  *
@@ -41,6 +42,7 @@ type Phase = 'idle' | 'pending' | 'expired' | 'locked' | 'confirmed';
  * @csspart dialog - The modal `<dialog>`.
  * @csspart title - The dialog's heading.
  * @csspart description - What to enter, and for whom.
+ * @csspart demo-note - In demo mode: says that codes are made and checked in this browser.
  * @csspart test-code - The box that shows the ForTestCode.
  * @csspart code - The ForTestCode itself.
  * @csspart copy - The button that copies the ForTestCode.
@@ -83,7 +85,7 @@ type Phase = 'idle' | 'pending' | 'expired' | 'locked' | 'confirmed';
  *
  * @fires otp-request - Before a code is requested (first or resent); cancelable: `preventDefault()` stops it.
  * @fires otp-issued - A code was issued and the dialog shows it; `forTestCode` holds it where the source gives it out.
- * @fires otp-confirmed - The code was confirmed.
+ * @fires otp-confirmed - The code was confirmed; `detail.confirmation` carries the server's token in backend mode.
  * @fires otp-rejected - A code was not accepted; `detail.reason` is `invalid`, `expired`, `locked` or `used`, with `attemptsLeft`.
  * @fires otp-expired - The pending code's lifetime ran out.
  * @fires otp-error - Something stopped the step; `detail.code` is stable, `detail.message` readable.
@@ -145,7 +147,7 @@ export class OtpStep extends LitElement {
   @state() errorText = '';
   /** @internal */
   @state() statusText = '';
-  /** @internal The confirmed code: the element's form value. */
+  /** @internal The element's form value: the server's confirmation token, or in demo mode the confirmed code. */
   @state() confirmedCode = '';
   /** @internal What a Retry button would do again, where it shows, and from when. */
   @state() retry?: {run: () => unknown; inDialog: boolean; at: number};
@@ -190,8 +192,10 @@ export class OtpStep extends LitElement {
   @property({type: Boolean, reflect: true}) disabled = false;
   /** Turns pasted or autofilled text into the code; by default the code is taken out of it ("Your code is 123 456"). */
   @property({attribute: false}) pasteTransformer?: (text: string) => string;
-  /** Base URL of a backend speaking docs/protocol.md; without it, codes come from the local demo generator. */
+  /** Base URL of a backend speaking docs/protocol.md: where production codes come from. */
   @property() endpoint = '';
+  /** Codes made and checked in this browser by the local demo generator, for demos and tests; used only without `endpoint` and `source`. Without any of the three, no code is issued. */
+  @property({type: Boolean}) demo = false;
   /** Seconds to wait for the backend before giving up. */
   @property({type: Number}) timeout = 10;
   /** Whether requests to the backend carry cookies: `same-origin`, `include` or `omit`. */
@@ -203,7 +207,7 @@ export class OtpStep extends LitElement {
   /** The page's own messages, for a language the element does not have or to reword it. */
   @property({attribute: false}) messages?: Partial<OtpStepMessages>;
 
-  /** The confirmed code, or '' until a code is confirmed. */
+  /** The server's confirmation token (backend mode) or the confirmed code (demo mode); '' until a code is confirmed. */
   get value(): string {
     return this.confirmedCode;
   }
@@ -387,7 +391,13 @@ export class OtpStep extends LitElement {
   /** After a reload, picks up the challenge left open for this step, user and client. */
   private async restore(): Promise<void> {
     await this.updateComplete;
-    if (this.challenge || !this.user.trim()) return;
+    // Without a source there is nothing to pick up; requestCode() says why.
+    if (
+      this.challenge ||
+      !this.user.trim() ||
+      !(this.source || this.endpoint || this.demo)
+    )
+      return;
     const result = resolveStepConfig(this);
     if (!result.ok) return;
     try {
@@ -401,9 +411,10 @@ export class OtpStep extends LitElement {
     }
   }
 
-  /** @internal The page's source, else the backend at `endpoint`, else the local demo generator. */
+  /** @internal The page's source, else the backend at `endpoint`, else, with `demo`, the local demo generator. */
   async getSource(): Promise<CodeSource> {
     if (this.source) return this.source;
+    if (!this.endpoint && !this.demo) throw new OtpStepError('no-source');
     this.storePromise ??= openChallengeStore().then((store) => {
       if (!store.persistent) this.reportError(new OtpStepError('storage-unavailable'));
       return store;
@@ -458,9 +469,15 @@ export class OtpStep extends LitElement {
     const known = error instanceof OtpStepError;
     if (!known) console.error(error);
     const code: OtpErrorCode = known ? error.code : 'source-failed';
-    const message = this.t.errors[code];
-    if (this.dialog?.open) this.showOutcome(message, true);
-    else this.errorText = message;
+    // The messages have no line for the page's own mistakes (a bad attribute, no
+    // source), which the person cannot mend: they get a generic line, and the
+    // developer the detail, in the console and in the event.
+    const text = (this.t.errors as Partial<Record<OtpErrorCode, string>>)[code];
+    const message = text ?? (error as Error).message;
+    if (text === undefined) console.error(message);
+    const shown = text ?? this.t.misconfigured;
+    if (this.dialog?.open) this.showOutcome(shown, true);
+    else this.errorText = shown;
     fire(this, 'otp-error', {
       code,
       message,

@@ -19,6 +19,7 @@ guardUncaughtErrors();
 const step = (extra = '') =>
   fixture<OtpStep>(
     html`<otp-step
+      demo
       user=${uniqueUser()}
       max-attempts="2"
       lifetime="2m"
@@ -187,7 +188,7 @@ describe('<otp-step> sizes', () => {
     const widths: Record<string, number> = {};
     for (const size of ['small', 'medium', 'large']) {
       const el = await fixture<OtpStep>(
-        html`<otp-step size=${size} user=${uniqueUser()}></otp-step>`,
+        html`<otp-step demo size=${size} user=${uniqueUser()}></otp-step>`,
       );
       await clickTriggerForCode(el);
       widths[size] = part(el, 'box').getBoundingClientRect().width;

@@ -62,6 +62,55 @@ describe('<otp-step endpoint> against the reference server', () => {
     expect(verdict.type).to.equal('otp-confirmed');
   });
 
+  it('hands the page and the form the server’s confirmation token, not the spent code', async () => {
+    const user = uniqueUser();
+    const form = await fixture<HTMLFormElement>(
+      html`<form>
+        <otp-step
+          endpoint="/api/otp"
+          name="otp"
+          step-name="login"
+          user=${user}
+          client="web"
+        ></otp-step>
+      </form>`,
+    );
+    const el = form.querySelector('otp-step')!;
+    await el.updateComplete;
+    const events = recordEvents(el, 'otp-confirmed', 'step-complete');
+    const issued = await clickTriggerForCode(el);
+    const code = el.forTestCode;
+    expect((await enterCode(el, code)).type).to.equal('otp-confirmed');
+    await el.updateComplete;
+    const [confirmed, complete] = events.map((e) => e.detail);
+    const token = confirmed.confirmation!;
+    // v1.<claims>.<signature>, signed by the server; the claims name this user and request.
+    expect(token).to.match(/^v1\.[\w-]+\.[\w-]+$/);
+    const claims = JSON.parse(
+      atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')),
+    );
+    expect(claims).to.include({
+      user,
+      client: 'web',
+      stepName: 'login',
+      requestId: issued.detail.requestId,
+    });
+    expect(complete.confirmation).to.equal(token);
+    expect(el.value).to.equal(token);
+    expect(new FormData(form).get('otp')).to.equal(token);
+    expect(token).not.to.include(code);
+
+    // The browser restores the token with the form, as it was submitted.
+    const again = document.createElement('otp-step');
+    again.name = 'otp';
+    form.append(again);
+    await again.updateComplete;
+    again.formStateRestoreCallback(token);
+    await again.updateComplete;
+    expect(again.value).to.equal(token);
+    expect(new FormData(form).getAll('otp')).to.deep.equal([token, token]);
+  });
+
   it('reports the server’s attempts left and lock', async () => {
     const el = await backed('/api/otp');
     await clickTriggerForCode(el);
@@ -128,7 +177,7 @@ describe('<otp-step endpoint> against the reference server', () => {
       confirm: async (_config, code) => {
         calls.push(`confirm ${code}`);
         return {
-          outcome: {status: 'confirmed'},
+          outcome: {status: 'confirmed', confirmation: 'signed-by-my-server'},
           challenge: {...challenge, status: 'confirmed'},
         };
       },
@@ -139,8 +188,12 @@ describe('<otp-step endpoint> against the reference server', () => {
     );
     await clickTriggerForCode(el);
     expect(el.forTestCode).to.equal('424242');
-    await enterCode(el, '424242');
+    const confirmed = await enterCode(el, '424242');
     expect(calls).to.deep.equal(['issue', 'confirm 424242']);
+    expect((confirmed as CustomEvent).detail.confirmation).to.equal(
+      'signed-by-my-server',
+    );
+    expect(el.value).to.equal('signed-by-my-server');
   });
 });
 

@@ -53,6 +53,7 @@ function paste(el: OtpStep, text: string) {
 async function openStep(attributes = '') {
   const el = await fixture<OtpStep>(
     html`<otp-step
+      demo
       user=${uniqueUser()}
       ?no-auto-confirm=${attributes.includes('manual')}
       ?mask=${attributes.includes('mask')}
@@ -287,7 +288,7 @@ describe('<otp-step> code entry', () => {
 
     it('fills in and confirms a code that arrives by SMS', async () => {
       const el = await fixture<OtpStep>(
-        html`<otp-step user=${uniqueUser()} web-otp></otp-step>`,
+        html`<otp-step demo user=${uniqueUser()} web-otp></otp-step>`,
       );
       await clickTriggerForCode(el);
       await waitUntil(() => requests.length === 1);
@@ -302,7 +303,7 @@ describe('<otp-step> code entry', () => {
 
     it('stops asking when the dialog closes', async () => {
       const el = await fixture<OtpStep>(
-        html`<otp-step user=${uniqueUser()} web-otp></otp-step>`,
+        html`<otp-step demo user=${uniqueUser()} web-otp></otp-step>`,
       );
       await clickTriggerForCode(el);
       await waitUntil(() => requests.length === 1);
@@ -311,7 +312,9 @@ describe('<otp-step> code entry', () => {
     });
 
     it('does not ask without the attribute', async () => {
-      const el = await fixture<OtpStep>(html`<otp-step user=${uniqueUser()}></otp-step>`);
+      const el = await fixture<OtpStep>(
+        html`<otp-step demo user=${uniqueUser()}></otp-step>`,
+      );
       await clickTriggerForCode(el);
       expect(requests).to.have.length(0);
     });

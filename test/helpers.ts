@@ -101,3 +101,18 @@ export function fakeClock() {
     toFake: ['Date', 'setInterval', 'clearInterval'],
   });
 }
+
+/** Language tags a page may hold that name no language of ours, or none at all. */
+export const ODD_TAGS = [
+  'constructor',
+  '__proto__',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '',
+  'x-',
+  '-',
+  'en-',
+  'a'.repeat(5000),
+  'zz-'.repeat(2000),
+];

@@ -9,14 +9,31 @@ import {
   text,
   uniqueUser,
   wrongCode,
+  ODD_TAGS,
 } from './helpers.js';
 
 guardUncaughtErrors();
 
 describe('<otp-step> languages and direction', () => {
+  it('speaks English, and works, for a lang that names no language or a member of Object', async () => {
+    for (const lang of ODD_TAGS) {
+      const el = await fixture<OtpStep>(
+        html`<otp-step demo lang=${lang} user=${uniqueUser()}></otp-step>`,
+      );
+      const label = lang.slice(0, 20) || '(empty)';
+      expect(text(el, 'trigger'), label).to.equal('Get code');
+      expect(await el.requestCode(), label).to.be.true;
+      await el.updateComplete;
+      expect(text(el, 'title'), label).to.equal('Enter the one-time code');
+      expect(text(el, 'timer'), label).to.match(/^Expires in \d:\d\d$/);
+      el.close();
+      el.remove();
+    }
+  });
+
   it('speaks Portuguese from its own lang', async () => {
     const el = await fixture<OtpStep>(
-      html`<otp-step lang="pt-BR" user=${uniqueUser()}></otp-step>`,
+      html`<otp-step demo lang="pt-BR" user=${uniqueUser()}></otp-step>`,
     );
     expect(text(el, 'trigger')).to.equal('Obter código');
     await clickTriggerForCode(el);
@@ -32,7 +49,7 @@ describe('<otp-step> languages and direction', () => {
   it('speaks German from the nearest ancestor’s lang', async () => {
     const root = fixtureSync<HTMLDivElement>(
       html`<div lang="de">
-        <section><otp-step user=${uniqueUser()}></otp-step></section>
+        <section><otp-step demo user=${uniqueUser()}></otp-step></section>
       </div>`,
     );
     const el = root.querySelector('otp-step')!;
@@ -45,14 +62,14 @@ describe('<otp-step> languages and direction', () => {
 
   it('speaks English where the language is not one it has', async () => {
     const el = await fixture<OtpStep>(
-      html`<otp-step lang="fr" user=${uniqueUser()}></otp-step>`,
+      html`<otp-step demo lang="fr" user=${uniqueUser()}></otp-step>`,
     );
     expect(text(el, 'trigger')).to.equal('Get code');
   });
 
   it('takes a page’s own messages for another language', async () => {
     const el = fixtureSync<OtpStep>(
-      html`<otp-step lang="fr" user=${uniqueUser()}></otp-step>`,
+      html`<otp-step demo lang="fr" user=${uniqueUser()}></otp-step>`,
     );
     el.messages = {
       trigger: 'Obtenir un code',
@@ -66,7 +83,9 @@ describe('<otp-step> languages and direction', () => {
 
   it('mirrors the layout right to left but keeps the code left to right', async () => {
     const root = fixtureSync<HTMLDivElement>(
-      html`<div dir="rtl" lang="ar-EG"><otp-step user=${uniqueUser()}></otp-step></div>`,
+      html`<div dir="rtl" lang="ar-EG">
+        <otp-step demo user=${uniqueUser()}></otp-step>
+      </div>`,
     );
     const el = root.querySelector('otp-step')!;
     await el.updateComplete;

@@ -1,5 +1,6 @@
 import {expect} from '@open-wc/testing';
 import {formatFor, loadMessages, messagesFor} from '../src/messages/index.js';
+import {ODD_TAGS} from './helpers.js';
 
 describe('messages', () => {
   before(() => Promise.all([loadMessages('pt'), loadMessages('de')]));
@@ -25,9 +26,15 @@ describe('messages', () => {
     } as never);
     expect(fr.confirm).to.equal('Valider');
     expect(fr.errors.locked).to.equal('Bloqué.');
-    expect(fr.errors['user-required']).to.equal(
-      messagesFor('en').errors['user-required'],
-    );
+    expect(fr.errors['unknown-user']).to.equal(messagesFor('en').errors['unknown-user']);
+  });
+
+  it('gives English, and loads nothing, for a tag that names a member of Object', () => {
+    for (const odd of ODD_TAGS) {
+      expect(loadMessages(odd), odd.slice(0, 20)).to.be.undefined;
+      expect(messagesFor(odd).trigger, odd.slice(0, 20)).to.equal('Get code');
+      expect(messagesFor(odd).errors.locked).to.equal(messagesFor('en').errors.locked);
+    }
   });
 
   it('has every message in every language', () => {
@@ -62,5 +69,11 @@ describe('formatFor', () => {
   it('falls back to English for a tag Intl refuses', () => {
     expect(formatFor('C').clock(65)).to.equal('1:05');
     expect(formatFor('not a tag').number(1000)).to.equal('1,000');
+    for (const odd of ODD_TAGS) {
+      const f = formatFor(odd);
+      expect(f.clock(65), odd.slice(0, 20)).to.equal('1:05');
+      expect(f.duration(60)).to.equal('1 minute');
+      expect(f.plural(1)).to.equal('one');
+    }
   });
 });

@@ -31,7 +31,7 @@ guardUncaughtErrors();
 
 const step = (user = uniqueUser()) =>
   fixture<OtpStep>(
-    html`<otp-step step-name="login" user=${user} client="web"></otp-step>`,
+    html`<otp-step demo step-name="login" user=${user} client="web"></otp-step>`,
   );
 
 // `fixture()` of a plain element waits for an animation frame, which never comes
@@ -50,7 +50,7 @@ describe('<otp-step>', () => {
 
     it('starts from a trigger of the page’s own, in the trigger slot', async () => {
       const el = await fixture<OtpStep>(
-        html`<otp-step user=${uniqueUser()}
+        html`<otp-step demo user=${uniqueUser()}
           ><button slot="trigger">Sign in with a code</button></otp-step
         >`,
       );
@@ -126,6 +126,7 @@ describe('<otp-step>', () => {
     it('draws alphanumeric codes without look-alike characters', async () => {
       const el = await fixture<OtpStep>(
         html`<otp-step
+          demo
           user=${uniqueUser()}
           alphabet="alphanumeric"
           length="8"
@@ -159,7 +160,7 @@ describe('<otp-step>', () => {
 
     it('accepts lower-case letters for an alphanumeric code', async () => {
       const el = await fixture<OtpStep>(
-        html`<otp-step user=${uniqueUser()} alphabet="alphanumeric"></otp-step>`,
+        html`<otp-step demo user=${uniqueUser()} alphabet="alphanumeric"></otp-step>`,
       );
       await clickTriggerForCode(el);
       const verdict = await enterCode(el, el.forTestCode.toLowerCase());
@@ -203,7 +204,7 @@ describe('<otp-step>', () => {
 
     it('locks after max-attempts wrong codes and then refuses even the right one', async () => {
       const el = await fixture<OtpStep>(
-        html`<otp-step user=${uniqueUser()} max-attempts="3"></otp-step>`,
+        html`<otp-step demo user=${uniqueUser()} max-attempts="3"></otp-step>`,
       );
       await clickTriggerForCode(el);
       const code = el.forTestCode;
@@ -263,7 +264,7 @@ describe('<otp-step>', () => {
 
     it('expires the code at the end of its lifetime and offers a new one', async () => {
       const el = await fixture<OtpStep>(
-        html`<otp-step user=${uniqueUser()} lifetime="90s"></otp-step>`,
+        html`<otp-step demo user=${uniqueUser()} lifetime="90s"></otp-step>`,
       );
       await clickTriggerForCode(el);
       const code = el.forTestCode;
@@ -369,6 +370,62 @@ describe('<otp-step>', () => {
     });
   });
 
+  describe('without a code source', () => {
+    const sourceless = (user = uniqueUser()) =>
+      fixture<OtpStep>(html`<otp-step step-name="login" user=${user}></otp-step>`);
+
+    it('issues nothing and tells the developer to set endpoint or demo', async () => {
+      const el = await sourceless();
+      const events = recordEvents(el, 'otp-request', 'otp-issued', 'otp-error');
+      const consoleError = sinon.stub(console, 'error');
+      try {
+        expect(await el.requestCode()).to.be.false;
+        await el.updateComplete;
+        expect(events.map((e) => e.type)).to.deep.equal(['otp-error']);
+        const {detail} = events[0] as CustomEvent<{code: string; message: string}>;
+        expect(detail.code).to.equal('no-source');
+        expect(detail.message).to.include('endpoint').and.to.include('demo');
+        expect(consoleError.calledWith(detail.message)).to.be.true;
+      } finally {
+        consoleError.restore();
+      }
+      expect(text(el, 'error')).to.equal('This sign-in step is not set up correctly.');
+      expect(el.forTestCode).to.equal('');
+      expect(dialogOf(el)).to.be.null;
+      await expect(el).to.be.accessible();
+    });
+
+    it('picks up nothing, silently, where a demo challenge was left pending', async () => {
+      const user = uniqueUser();
+      const first = await fixture<OtpStep>(
+        html`<otp-step demo step-name="login" user=${user}></otp-step>`,
+      );
+      await clickTriggerForCode(first);
+      first.remove();
+      const errors: Event[] = [];
+      const listen = (e: Event) => errors.push(e);
+      document.addEventListener('otp-error', listen);
+      try {
+        const el = await sourceless(user);
+        await aTimeout(100);
+        await el.updateComplete;
+        expect(errors).to.deep.equal([]);
+        expect(text(el, 'error')).to.equal('');
+        expect(el.shadowRoot!.querySelector('dialog')?.open ?? false).to.be.false;
+      } finally {
+        document.removeEventListener('otp-error', listen);
+      }
+    });
+
+    it('says in the dialog, with demo, that codes are made and checked in this browser', async () => {
+      const el = await step();
+      await clickTriggerForCode(el);
+      expect(text(el, 'demo-note')).to.equal(
+        'Demo: codes are made and checked in this browser.',
+      );
+    });
+  });
+
   describe('bad input', () => {
     const cases: [string, Record<string, string>, string][] = [
       ['a missing user', {user: ''}, 'user-required'],
@@ -382,29 +439,66 @@ describe('<otp-step>', () => {
       ['an unknown alphabet', {alphabet: 'emoji'}, 'invalid-alphabet'],
     ];
     for (const [what, attributes, code] of cases) {
-      it(`refuses ${what} with a message and ${code}, issuing nothing`, async () => {
+      it(`refuses ${what} with ${code}: a generic line for the person, the detail for the developer`, async () => {
         const el = await step();
         for (const [name, value] of Object.entries(attributes))
           el.setAttribute(name, value);
-        const events = recordEvents(el, 'otp-error', 'otp-issued');
-        part(el, 'trigger').click();
-        await waitUntil(() => events.length > 0);
-        await el.updateComplete;
-        expect(events.map((e) => e.type)).to.deep.equal(['otp-error']);
-        expect((events[0] as CustomEvent).detail.code).to.equal(code);
-        expect(text(el, 'error')).to.equal((events[0] as CustomEvent).detail.message);
-        expect(text(el, 'error')).not.to.equal('');
-        expect(dialogOf(el)).to.be.null;
-        expect(el.forTestCode).to.equal('');
+        const consoleError = sinon.stub(console, 'error');
+        try {
+          const events = recordEvents(el, 'otp-error', 'otp-issued');
+          part(el, 'trigger').click();
+          await waitUntil(() => events.length > 0);
+          await el.updateComplete;
+          expect(events.map((e) => e.type)).to.deep.equal(['otp-error']);
+          const {detail} = events[0] as CustomEvent<{code: string; message: string}>;
+          expect(detail.code).to.equal(code);
+          expect(text(el, 'error')).to.equal(
+            'This sign-in step is not set up correctly.',
+          );
+          // The developer's detail names the attribute, and stays out of the page.
+          expect(detail.message).to.match(/^otp-step: /);
+          expect(detail.message).to.include(
+            code === 'user-required' ? 'user' : code.slice(8),
+          );
+          expect(el.shadowRoot!.textContent).not.to.include(detail.message);
+          expect(consoleError.calledWith(detail.message)).to.be.true;
+          expect(dialogOf(el)).to.be.null;
+          expect(el.forTestCode).to.equal('');
+        } finally {
+          consoleError.restore();
+        }
         await expect(el).to.be.accessible();
       });
     }
+
+    it('shows the generic line in Portuguese and German too', async () => {
+      for (const [lang, line] of [
+        ['pt-BR', 'Esta etapa de acesso não está configurada corretamente.'],
+        ['de', 'Dieser Anmeldeschritt ist nicht richtig eingerichtet.'],
+      ]) {
+        const el = await step();
+        el.lang = lang;
+        el.lifetime = 'soon';
+        // The language's messages load first; a line already shown stays in its language.
+        await el.updateComplete;
+        const consoleError = sinon.stub(console, 'error');
+        try {
+          const error = oneEvent(el, 'otp-error');
+          part(el, 'trigger').click();
+          expect((await error).detail.message).to.include('lifetime must be');
+          await el.updateComplete;
+          expect(text(el, 'error'), lang).to.equal(line);
+        } finally {
+          consoleError.restore();
+        }
+      }
+    });
 
     it('warns, citing NIST SP 800-63B-4, of a lifetime over 10 minutes or a code under 6, and still works', async () => {
       const warn = sinon.stub(console, 'warn');
       try {
         const el = await fixture<OtpStep>(
-          html`<otp-step user=${uniqueUser()} lifetime="15m" length="4"></otp-step>`,
+          html`<otp-step demo user=${uniqueUser()} lifetime="15m" length="4"></otp-step>`,
         );
         await clickTriggerForCode(el);
         expect(el.forTestCode).to.match(/^\d{4}$/);
@@ -427,7 +521,12 @@ describe('<otp-step>', () => {
             <input name="user" .value=${user} />
             <button type="submit">Get user info</button>
           </form>
-          <otp-step source-step="user-info" step-name="login" client="web"></otp-step>
+          <otp-step
+            demo
+            source-step="user-info"
+            step-name="login"
+            client="web"
+          ></otp-step>
         </div>
       `);
       const el = root.querySelector('otp-step')!;
@@ -442,8 +541,8 @@ describe('<otp-step>', () => {
       const user = uniqueUser('chain');
       const root = fixtureSync<HTMLDivElement>(html`
         <div>
-          <otp-step id="first" step-name="first" user=${user}></otp-step>
-          <otp-step id="second" step-name="second" source-step="first"></otp-step>
+          <otp-step demo id="first" step-name="first" user=${user}></otp-step>
+          <otp-step demo id="second" step-name="second" source-step="first"></otp-step>
         </div>
       `);
       const [first, second] = root.querySelectorAll('otp-step');

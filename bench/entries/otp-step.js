@@ -7,6 +7,7 @@ export async function mount(container, count) {
   const elements = Array.from({length: count}, () => {
     const el = document.createElement('otp-step');
     el.setAttribute('user', `bench-${++users}`);
+    el.setAttribute('demo', '');
     return el;
   });
   container.append(...elements);

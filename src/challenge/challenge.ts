@@ -22,6 +22,11 @@ export interface ChallengeRecord {
   maxResends: number;
   /** Set once the code is confirmed; the secret is dropped then. */
   consumed: boolean;
+  /**
+   * Backend only: when the server issued the code (epoch ms, the server's clock),
+   * to tell which of two answers that crossed between tabs is the newer.
+   */
+  serverIssuedAt?: number;
   /** Local source only: salt and SHA-256 digest of the code, never the code. */
   salt?: Uint8Array;
   digest?: Uint8Array;
@@ -32,7 +37,11 @@ export type ChallengeStatus = 'pending' | 'expired' | 'locked' | 'confirmed';
 export type RejectReason = 'invalid' | 'expired' | 'locked' | 'used';
 
 export type ConfirmOutcome =
-  | {status: 'confirmed'}
+  | {
+      status: 'confirmed';
+      /** From a backend: its signed proof of the confirmation, for the app's server to check. */
+      confirmation?: string;
+    }
   | {status: 'rejected'; reason: RejectReason; attemptsLeft: number};
 
 /** What the element shows of a challenge: no secret. */

@@ -18,7 +18,7 @@ import {activeBox, typeCharacter, type CodeText} from '../code/code-editing.js';
 import {OtpStepError, RETRYABLE} from '../errors.js';
 import {fire} from '../events.js';
 import {formatFor, type Format} from '../messages/format.js';
-import {warnings} from '../messages/index.js';
+import {developerMessages, warnings} from '../messages/developer.js';
 import {resolveStepConfig} from '../step/step-config.js';
 import type {OtpStep} from '../otp-step.js';
 
@@ -214,13 +214,16 @@ export async function confirmCode(
     this.challenge = challenge;
     const identity = {...this.identity(), requestId: challenge.requestId};
     if (outcome.status === 'confirmed') {
+      const {confirmation} = outcome;
+      const done = confirmation === undefined ? identity : {...identity, confirmation};
       this.smsRequest?.abort();
-      this.confirmedCode = code;
+      // A backend's token is what the app's server can check; the spent code proves nothing.
+      this.confirmedCode = confirmation ?? code;
       this.statusText = this.t.confirmed;
       this.showOutcome(this.t.confirmed, false);
-      fire(this, 'otp-confirmed', identity);
+      fire(this, 'otp-confirmed', done);
       this.close();
-      fire(this, 'step-complete', identity);
+      fire(this, 'step-complete', done);
       if (this.submitFormOnConfirm) {
         await this.updateComplete;
         this.form?.requestSubmit();
@@ -281,6 +284,11 @@ export function renderDialog(this: OtpStep) {
         <h2 id="title" part="title">${t.title}</h2>
         <p id="description" part="description">${t.description(shape, user, f)}</p>
         ${
+          this.demo && !this.source && !this.endpoint
+            ? html`<p part="demo-note">${t.demoNote}</p>`
+            : nothing
+        }
+        ${
           this.forTestCode
             ? html`<div part="test-code">
                 <span>${t.testCode} <small>(${t.testCodeNote})</small>:</span>
@@ -292,7 +300,15 @@ export function renderDialog(this: OtpStep) {
             : nothing
         }
         <label part="label" for="code">${t.inputLabel(shape, f)}</label>
-        <div part="entry" dir="ltr" style="--otp-step-length: ${shape.length}">
+        <div
+          part="entry"
+          dir="ltr"
+          .style=${
+            // Through CSSOM (the style property), not a style attribute, which a
+            // CSP without style-src 'unsafe-inline' blocks; so is styleMap's first render.
+            `--otp-step-length: ${shape.length}`
+          }
+        >
           <input
             id="code"
             part="input"
@@ -434,8 +450,9 @@ export function offerRetry(
 export async function issueCode(this: OtpStep): Promise<boolean> {
   if (this.disabled || this.formDisabled) return false;
   const result = resolveStepConfig(this);
-  if (!result.ok) {
-    this.reportError(new OtpStepError(result.error));
+  if (!result.ok || (!this.source && !this.endpoint && !this.demo)) {
+    const mistake = result.ok ? 'no-source' : result.error;
+    this.reportError(new OtpStepError(mistake, developerMessages[mistake]));
     return false;
   }
   const {config} = result;

@@ -12,6 +12,7 @@ export const de: OtpStepMessages = {
   inputLabel: ({length}, f) => `${f.number(length)}-stelliger Code`,
   testCode: 'Testcode',
   testCodeNote: 'nur zum Testen angezeigt',
+  demoNote: 'Demo: Codes werden in diesem Browser erzeugt und geprüft.',
   copy: 'Kopieren',
   copied: 'Testcode kopiert.',
   expiresIn: (clock) => `Läuft ab in ${clock}`,
@@ -31,17 +32,8 @@ export const de: OtpStepMessages = {
   retry: 'Erneut versuchen',
   retryIn: (seconds) => `Erneut versuchen in ${seconds} s`,
   required: 'Bestätigen Sie einen Einmalcode, um fortzufahren.',
+  misconfigured: 'Dieser Anmeldeschritt ist nicht richtig eingerichtet.',
   errors: {
-    'user-required':
-      'Kein Benutzer: Geben Sie einen Benutzernamen oder eine ID an, bevor Sie einen Code anfordern.',
-    'invalid-lifetime':
-      'Ungültige Gültigkeitsdauer: Sekunden (300), 90s, 5m, 1h oder PT5M angeben, größer als null und höchstens 24 Stunden.',
-    'invalid-length': 'Die Codelänge muss eine ganze Zahl von 4 bis 10 sein.',
-    'invalid-alphabet': 'Das Alphabet muss „numeric“ oder „alphanumeric“ sein.',
-    'invalid-max-attempts': 'max-attempts muss eine ganze Zahl von 1 bis 100 sein.',
-    'invalid-resend-after':
-      'resend-after muss eine ganze Zahl von Sekunden von 0 bis 86400 sein.',
-    'invalid-max-resends': 'max-resends muss eine ganze Zahl von 0 bis 100 sein.',
     'malformed-code':
       'Geben Sie den ganzen Code ein: Er hat die falsche Anzahl Zeichen oder ein Zeichen, das darin nicht vorkommen kann.',
     'no-pending-code':
@@ -67,6 +59,9 @@ export const de: OtpStepMessages = {
     'unknown-user': 'Diesen Benutzer gibt es nicht.',
     'unknown-request':
       'Der Server kennt diesen Code nicht mehr: Fordern Sie einen neuen an.',
+    unauthenticated:
+      'Sie sind nicht angemeldet oder Ihre Sitzung ist abgelaufen: Melden Sie sich erneut an.',
+    forbidden: 'Diese Anfrage ist nicht erlaubt.',
     'source-failed':
       'Der Code konnte nicht abgerufen oder geprüft werden. Bitte erneut versuchen.',
   },

@@ -1,4 +1,4 @@
-import type {OtpErrorCode} from '../errors.js';
+import type {DeveloperErrorCode, OtpErrorCode} from '../errors.js';
 import type {Format} from './format.js';
 
 /** A code's shape, as messages describe it. */
@@ -18,6 +18,8 @@ export interface OtpStepMessages {
   inputLabel(shape: CodeShape, f: Format): string;
   testCode: string;
   testCodeNote: string;
+  /** Under the description in demo mode: where codes come from. */
+  demoNote: string;
   copy: string;
   copied: string;
   expiresIn(clock: string): string;
@@ -39,7 +41,12 @@ export interface OtpStepMessages {
   retryIn(seconds: string): string;
   /** Why a `required` element keeps its form from submitting. */
   required: string;
-  errors: Record<OtpErrorCode, string>;
+  /**
+   * Beside the trigger when the page set the element up wrongly: the person
+   * cannot mend that, so they get no detail (the developer gets it in the console).
+   */
+  misconfigured: string;
+  errors: Record<Exclude<OtpErrorCode, DeveloperErrorCode>, string>;
 }
 
 const attemptsLeft = (n: number, f: Format) =>
@@ -54,6 +61,7 @@ export const en: OtpStepMessages = {
   inputLabel: kind,
   testCode: 'Test code',
   testCodeNote: 'shown for testing only',
+  demoNote: 'Demo: codes are made and checked in this browser.',
   copy: 'Copy',
   copied: 'Test code copied.',
   expiresIn: (clock) => `Expires in ${clock}`,
@@ -73,15 +81,8 @@ export const en: OtpStepMessages = {
   retry: 'Retry',
   retryIn: (seconds) => `Retry in ${seconds} s`,
   required: 'Confirm a one-time code to continue.',
+  misconfigured: 'This sign-in step is not set up correctly.',
   errors: {
-    'user-required': 'No user: set the user attribute before requesting a code.',
-    'invalid-lifetime':
-      'lifetime must be seconds, 90s, 5m, 1h or PT5M, above zero and at most 24 hours.',
-    'invalid-length': 'length must be a whole number from 4 to 10.',
-    'invalid-alphabet': 'alphabet must be "numeric" or "alphanumeric".',
-    'invalid-max-attempts': 'max-attempts must be a whole number from 1 to 100.',
-    'invalid-resend-after': 'resend-after must be whole seconds from 0 to 86400.',
-    'invalid-max-resends': 'max-resends must be a whole number from 0 to 100.',
     'malformed-code':
       'Enter the whole code: it has too few or too many characters, or one that cannot be in it.',
     'no-pending-code': 'There is no code to confirm: request a new code.',
@@ -101,6 +102,8 @@ export const en: OtpStepMessages = {
     'request-failed': 'The server refused the request.',
     'unknown-user': 'There is no such user.',
     'unknown-request': 'The server no longer knows this code: ask for a new one.',
+    unauthenticated: 'You are not signed in, or your session ended: sign in again.',
+    forbidden: 'This request is not allowed.',
     'source-failed': 'The code could not be obtained or checked. Retry.',
   },
 };

@@ -19,13 +19,16 @@ export function formatFor(tag: string): Format {
 }
 
 function buildFormat(tag: string): Format {
-  // A page's lang attribute, or a browser started with LANG=C, can hold a tag Intl refuses.
-  let lang = 'en';
+  // A page's lang attribute, or a browser started with LANG=C, can hold a tag
+  // Intl refuses: its constructors throw RangeError then. English instead.
   try {
-    lang = Intl.getCanonicalLocales(tag)[0] ?? lang;
+    return buildFormatIn(Intl.getCanonicalLocales(tag)[0] ?? 'en');
   } catch {
-    /* not a language tag: English */
+    return buildFormatIn('en');
   }
+}
+
+function buildFormatIn(lang: string): Format {
   const number = new Intl.NumberFormat(lang);
   const twoDigits = new Intl.NumberFormat(lang, {minimumIntegerDigits: 2});
   const plurals = new Intl.PluralRules(lang);

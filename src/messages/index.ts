@@ -3,12 +3,16 @@ import {en, type OtpStepMessages} from './en.js';
 export type {CodeShape, OtpStepMessages} from './en.js';
 export {formatFor, type Format} from './format.js';
 
-/** English is built in; Portuguese and German load the first time a page asks for them. */
-const loaded: Record<string, OtpStepMessages> = {en};
-const loaders: Record<string, () => Promise<OtpStepMessages>> = {
-  pt: () => import('./pt.js').then((m) => m.pt),
-  de: () => import('./de.js').then((m) => m.de),
-};
+/**
+ * English is built in; Portuguese and German load the first time a page asks for
+ * them. Maps, not plain objects: a page's `lang="constructor"` or `"__proto__"`
+ * would otherwise find Object's own members and render nothing.
+ */
+const loaded = new Map<string, OtpStepMessages>([['en', en]]);
+const loaders = new Map<string, () => Promise<OtpStepMessages>>([
+  ['pt', () => import('./pt.js').then((m) => m.pt)],
+  ['de', () => import('./de.js').then((m) => m.de)],
+]);
 const loading = new Map<string, Promise<unknown>>();
 
 const primary = (lang: string) => lang.toLowerCase().split('-')[0];
@@ -19,12 +23,12 @@ const primary = (lang: string) => lang.toLowerCase().split('-')[0];
  */
 export function loadMessages(lang: string): Promise<unknown> | undefined {
   const name = primary(lang);
-  const load = loaders[name];
-  if (loaded[name] || !load) return undefined;
+  const load = loaders.get(name);
+  if (loaded.has(name) || !load) return undefined;
   if (!loading.has(name))
     loading.set(
       name,
-      load().then((m) => (loaded[name] = m)),
+      load().then((m) => loaded.set(name, m)),
     );
   return loading.get(name);
 }
@@ -38,16 +42,8 @@ export function messagesFor(
   lang: string,
   overrides?: Partial<OtpStepMessages>,
 ): OtpStepMessages {
-  const base = loaded[primary(lang)] ?? en;
+  const base = loaded.get(primary(lang)) ?? en;
   return overrides
     ? {...base, ...overrides, errors: {...base.errors, ...overrides.errors}}
     : base;
 }
-
-/** Warnings go to the developer's console, so they stay in English. */
-export const warnings = {
-  'long-lifetime':
-    'otp-step: code lifetime over 10 minutes, the most NIST SP 800-63B-4 (§3.1.3) allows.',
-  'short-code':
-    'otp-step: code shorter than the six digits NIST SP 800-63B-4 (§3.1.3) asks for.',
-} as const;

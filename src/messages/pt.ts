@@ -18,6 +18,7 @@ export const pt: OtpStepMessages = {
   },
   testCode: 'Código de teste',
   testCodeNote: 'exibido apenas para testes',
+  demoNote: 'Demonstração: os códigos são gerados e verificados neste navegador.',
   copy: 'Copiar',
   copied: 'Código de teste copiado.',
   expiresIn: (clock) => `Expira em ${clock}`,
@@ -37,17 +38,8 @@ export const pt: OtpStepMessages = {
   retry: 'Tentar novamente',
   retryIn: (seconds) => `Tentar novamente em ${seconds} s`,
   required: 'Confirme um código de uso único para continuar.',
+  misconfigured: 'Esta etapa de acesso não está configurada corretamente.',
   errors: {
-    'user-required':
-      'Nenhum usuário: informe o nome ou ID do usuário antes de solicitar um código.',
-    'invalid-lifetime':
-      'Tempo de vida do código inválido: use segundos (300), 90s, 5m, 1h ou PT5M, maior que zero e até 24 horas.',
-    'invalid-length': 'O comprimento do código deve ser um número inteiro de 4 a 10.',
-    'invalid-alphabet': 'O alfabeto deve ser "numeric" ou "alphanumeric".',
-    'invalid-max-attempts': 'max-attempts deve ser um número inteiro de 1 a 100.',
-    'invalid-resend-after':
-      'resend-after deve ser um número inteiro de segundos de 0 a 86400.',
-    'invalid-max-resends': 'max-resends deve ser um número inteiro de 0 a 100.',
     'malformed-code':
       'Digite o código completo: ele tem o número errado de caracteres ou um caractere que não pode conter.',
     'no-pending-code': 'Não há código para confirmar: solicite um novo código.',
@@ -71,6 +63,8 @@ export const pt: OtpStepMessages = {
     'request-failed': 'O servidor recusou a solicitação.',
     'unknown-user': 'Usuário não encontrado.',
     'unknown-request': 'O servidor não reconhece mais este código: solicite um novo.',
+    unauthenticated: 'Você não está conectado ou sua sessão terminou: entre novamente.',
+    forbidden: 'Esta solicitação não é permitida.',
     'source-failed': 'Não foi possível obter ou verificar o código. Tente novamente.',
   },
 };

@@ -39,9 +39,12 @@ const PASSED_ON = new Set<string>([
   'rate-limited',
   'unknown-user',
   'unknown-request',
+  'unauthenticated',
+  'forbidden',
 ]);
 
-type Answer = {status: number; body: Record<string, unknown>; retryAfter?: number};
+/** An answer from the server, its JSON body read. */
+export type Answer = {status: number; body: Record<string, unknown>; retryAfter?: number};
 
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
@@ -133,22 +136,6 @@ export function httpCodeSource(
     }
   }
 
-  /** The error a refusal stands for, with the wait it asks for. */
-  function refusal({status, body, retryAfter}: Answer): OtpStepError {
-    const problem = body as Partial<ProblemBody>;
-    const wait =
-      retryAfter ?? (isCount(problem.retryAfter) ? problem.retryAfter : undefined);
-    if (typeof problem.code === 'string' && PASSED_ON.has(problem.code)) {
-      return new OtpStepError(problem.code as OtpErrorCode, problem.detail, wait);
-    }
-    if (status === 429) return new OtpStepError('rate-limited', problem.detail, wait);
-    return new OtpStepError(
-      status >= 500 ? 'server-error' : 'request-failed',
-      problem.detail,
-      wait,
-    );
-  }
-
   async function keep(
     config: StepConfig,
     change: (r: ChallengeRecord) => ChallengeRecord,
@@ -183,10 +170,12 @@ export function httpCodeSource(
           idempotencyKeys.delete(key);
         throw error;
       }
-      const {requestId, expiresIn, resendIn, attemptsLeft, resendsLeft, code} =
+      const {requestId, issuedAt, expiresIn, resendIn, attemptsLeft, resendsLeft, code} =
         answer.body;
+      const serverIssuedAt = typeof issuedAt === 'string' ? Date.parse(issuedAt) : NaN;
       if (
         typeof requestId !== 'string' ||
+        Number.isNaN(serverIssuedAt) ||
         !requestId ||
         !isCount(expiresIn) ||
         !isCount(resendIn) ||
@@ -212,8 +201,21 @@ export function httpCodeSource(
         resends: 0,
         maxResends: resendsLeft,
         consumed: false,
+        serverIssuedAt,
       };
-      await store.set(key, record);
+      // Two tabs can ask at once and their answers cross: keep whichever code the
+      // server issued later, read and written in one transaction, so an older
+      // answer arriving last cannot replace the code the person was sent last.
+      const kept = await store.update(key, (previous) => {
+        const next =
+          previous?.serverIssuedAt !== undefined &&
+          previous.serverIssuedAt > serverIssuedAt
+            ? previous
+            : record;
+        return [next, next];
+      });
+      // The code in this answer is not the one kept, so it is not given out.
+      if (kept !== record) return {challenge: viewOf(kept, at)};
       return {challenge: viewOf(record, at), ...(code === undefined ? {} : {code})};
     },
 
@@ -230,8 +232,11 @@ export function httpCodeSource(
       let outcome: ConfirmOutcome;
       let change: (r: ChallengeRecord) => ChallengeRecord;
       if (answer.status === 200) {
-        if (answer.body.status !== 'confirmed') throw new OtpStepError('bad-response');
-        outcome = {status: 'confirmed'};
+        const {status, confirmation} = answer.body;
+        // The token is what the app's server checks: a confirmation without one is no use.
+        if (status !== 'confirmed' || typeof confirmation !== 'string' || !confirmation)
+          throw new OtpStepError('bad-response');
+        outcome = {status: 'confirmed', confirmation};
         change = (r) => ({...r, consumed: true});
       } else if (problem.code === 'invalid-code' || problem.code === 'locked') {
         const left = problem.code === 'locked' ? 0 : problem.attemptsLeft;
@@ -266,6 +271,27 @@ export function httpCodeSource(
 
     pending: (config) => pendingChallenge(store, challengeKey(config), now()),
   };
+}
+
+/**
+ * The error a refusal stands for, with the wait it asks for: a problem code the
+ * element knows is passed on; anything else is `rate-limited` (429),
+ * `server-error` (5xx, with Retry: `busy`, `notification-failed`) or
+ * `request-failed` (other 4xx: `request-timeout`, `idempotency-key-reused`).
+ */
+export function refusal({status, body, retryAfter}: Answer): OtpStepError {
+  const problem = body as Partial<ProblemBody>;
+  const wait =
+    retryAfter ?? (isCount(problem.retryAfter) ? problem.retryAfter : undefined);
+  if (typeof problem.code === 'string' && PASSED_ON.has(problem.code)) {
+    return new OtpStepError(problem.code as OtpErrorCode, problem.detail, wait);
+  }
+  if (status === 429) return new OtpStepError('rate-limited', problem.detail, wait);
+  return new OtpStepError(
+    status >= 500 ? 'server-error' : 'request-failed',
+    problem.detail,
+    wait,
+  );
 }
 
 /** Seconds to wait from a `Retry-After` header: a number of seconds or an HTTP date. */

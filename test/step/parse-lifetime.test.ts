@@ -15,6 +15,10 @@ describe('parseLifetime', () => {
     expect(parseLifetime('1.5m')).to.equal(90);
     expect(parseLifetime('1h 30m')).to.equal(5400);
     expect(parseLifetime('2M')).to.equal(120);
+    expect(parseLifetime('500ms')).to.equal(0.5);
+    expect(parseLifetime('1h30m')).to.equal(5400);
+    expect(parseLifetime('1H 30M 15S')).to.equal(5415);
+    expect(parseLifetime(' 2 m ')).to.equal(120);
   });
 
   it('reads ISO 8601 durations', () => {
@@ -45,6 +49,32 @@ describe('parseLifetime', () => {
     ]) {
       expect(parseLifetime(bad), String(bad)).to.be.undefined;
     }
+  });
+
+  it('refuses text that is not a lifetime, however it is built, and text too long to be one', () => {
+    for (const bad of [
+      '1'.repeat(40) + 'x',
+      '1'.repeat(30) + 'x',
+      '1 '.repeat(5000) + 'x',
+      '1 '.repeat(20) + 'x',
+      '1.'.repeat(20),
+      '1m'.repeat(20) + '!',
+      'P' + '1'.repeat(40) + 'Dx',
+      ' '.repeat(100) + '5m',
+      '5'.repeat(10_000),
+      '1.5.5m',
+      'm5',
+      '5 mm',
+      '5mss',
+    ]) {
+      expect(parseLifetime(bad), bad.slice(0, 50)).to.be.undefined;
+    }
+  });
+
+  it('reads a lifetime up to the length cap', () => {
+    // 63 characters of whitespace and one minute: inside the cap, so read.
+    expect(parseLifetime(`${' '.repeat(30)}1m${' '.repeat(30)}`)).to.equal(60);
+    expect(parseLifetime('1s '.repeat(21))).to.equal(21);
   });
 
   it('refuses lifetimes longer than 24 hours', () => {
