@@ -95,7 +95,7 @@ export async function confirmCode(
       logger.warn(`otp-step: code locked after too many wrong codes for ${who}`);
   } finally {
     await store.update(failuresKey, (v) =>
-      settleFailure(v, settled, at, reserved.previousLastAt, ctx.failurePolicy, now()),
+      settleFailure(v, settled, ctx.failurePolicy, now()),
     );
   }
   if (!judged) return unknown();

@@ -75,8 +75,9 @@ export function confirmationTokens(options: {
       if (typeof token !== 'string' || token.length > 4096) return null;
       const [version, payload, signature, ...rest] = token.split('.');
       if (version !== VERSION || !payload || !signature || rest.length) return null;
-      const given = Buffer.from(signature, 'base64url');
-      const wanted = sign(payload);
+      // Compared as text: the one base64url spelling of the signature, not any that decodes to it.
+      const given = Buffer.from(signature);
+      const wanted = Buffer.from(base64url(sign(payload)));
       if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return null;
       let claims: OtpConfirmationClaims;
       try {
@@ -86,10 +87,20 @@ export function confirmationTokens(options: {
       }
       if (typeof claims?.requestId !== 'string' || !(claims.expiresAt > now()))
         return null;
-      if (expected.user !== undefined && normalizeUser(expected.user) !== claims.user)
-        return null;
-      if (expected.client !== undefined && expected.client !== claims.client) return null;
-      if (expected.stepName !== undefined && expected.stepName !== claims.stepName)
+      // Each expectation given must be a string naming what the token names: a
+      // signed-out session's null matches nothing.
+      const differs = (given: unknown, actual: string) =>
+        given !== undefined && (typeof given !== 'string' || given !== actual);
+      if (
+        differs(
+          typeof expected.user === 'string'
+            ? normalizeUser(expected.user)
+            : expected.user,
+          claims.user,
+        ) ||
+        differs(expected.client, claims.client) ||
+        differs(expected.stepName, claims.stepName)
+      )
         return null;
       const fresh = await store.update(spentKey(claims.requestId), (value) =>
         value === 'unspent' ? [undefined, true] : [value, false],

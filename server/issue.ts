@@ -120,16 +120,25 @@ export async function issueCode(
       return json(201, answer);
     }
   }
+  /** Places taken in the rate windows, and the challenge written: each with its undo. */
   const undo: Reservations = [];
-  /** Hands back everything reserved so far (last first), and the idempotency key. */
-  const handBack = async (keepWindows = false) => {
-    for (const step of keepWindows ? [] : undo.reverse())
+  const issuing: Reservations = [];
+  /**
+   * Once the user was looked up, or a notification may have gone out, the
+   * windows stay taken whatever happens next: otherwise a lookup that throws
+   * would be a free oracle, and a gateway that sends and then times out a free
+   * way to send codes without end.
+   */
+  let windowsSpent = false;
+  /** Hands back what was reserved (last first), the windows unless spent, and the idempotency key. */
+  const handBack = async () => {
+    for (const step of [...issuing, ...(windowsSpent ? [] : undo)].reverse())
       await step().catch(() => undefined);
     if (cacheKey) await store.update(cacheKey, () => [undefined, undefined]);
   };
-  /** A refused request uses up nothing. */
-  const refuse = async (response: Response, keepWindows = false) => {
-    await handBack(keepWindows);
+  /** A refused request uses up nothing (but spent windows). */
+  const refuse = async (response: Response) => {
+    await handBack();
     return response;
   };
 
@@ -153,11 +162,12 @@ export async function issueCode(
     if (wait) return await refuse(rateLimited(wait, 'for this user'));
 
     // After the limits, so that asking about users is as slow as asking for codes.
+    windowsSpent = true;
     const known =
       !options.lookupUser ||
       !!(await options.lookupUser(config.user, config.client, request));
     if (!known && options.revealUnknownUsers)
-      return await refuse(problem(404, 'unknown-user', 'There is no such user.'), true);
+      return await refuse(problem(404, 'unknown-user', 'There is no such user.'));
 
     const code = generateCode(config.length, ALPHABETS[config.alphabet]);
     const requestId = randomUUID();
@@ -180,8 +190,12 @@ export async function issueCode(
       };
       return [record, {record, previous}, keepFor];
     });
-    if ('ok' in issued) return await refuse(planRefusal(issued));
-    undo.push(() =>
+    if ('ok' in issued) {
+      // Refused before anything was sent: the windows go back.
+      windowsSpent = false;
+      return await refuse(planRefusal(issued));
+    }
+    issuing.push(() =>
       store.update(challengeKey, (value) => {
         if ((value as ServerRecord | undefined)?.requestId !== requestId)
           return [value, undefined];
@@ -192,7 +206,9 @@ export async function issueCode(
       }),
     );
     await store.update(`request:${requestId}`, () => [challengeKey, undefined, keepFor]);
-    undo.push(() => store.update(`request:${requestId}`, () => [undefined, undefined]));
+    issuing.push(() =>
+      store.update(`request:${requestId}`, () => [undefined, undefined]),
+    );
 
     // Decoys take their place under the cap too, so that `busy` tells nothing about a user.
     const busy = await ctx.take(
@@ -201,12 +217,15 @@ export async function issueCode(
       60_000,
       undo,
     );
-    if (busy)
+    if (busy) {
+      windowsSpent = false;
       return await refuse(
         problem(503, 'busy', 'Too many codes are being sent; try again shortly.', {
           retryAfter: busy,
         }),
       );
+    }
+    windowsSpent = true;
     if (known) {
       try {
         await ctx.notify({

@@ -1,9 +1,14 @@
 /**
  * Invisible characters that make two spellings of one name look like two
- * accounts: controls (Cc) and format characters (Cf: zero-width space and
- * joiners, bidi marks and isolates, the BOM, the soft hyphen).
+ * accounts: controls (Cc), format characters (Cf: zero-width space and joiners,
+ * bidi marks and isolates, the BOM, the soft hyphen), every default-ignorable
+ * code point (variation selectors, the combining grapheme joiner, Mongolian
+ * variation selectors, Hangul fillers) and the blank braille pattern.
  */
-const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/gu;
+
+/** Full case folding where lower-casing falls short (Unicode CaseFolding.txt, status F and the final sigma). */
+const FOLD: Record<string, string> = {ß: 'ss', ς: 'σ', ﬅ: 'st', ﬆ: 'st'};
 
 /**
  * The account a user name stands for, as every key and limit of the server sees
@@ -16,6 +21,7 @@ export function normalizeUser(user: string): string {
     .normalize('NFKC')
     .replace(INVISIBLE, '')
     .toLowerCase()
+    .replace(/[ßςﬅﬆ]/g, (c) => FOLD[c])
     .normalize('NFKC')
     .trim();
 }

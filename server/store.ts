@@ -40,10 +40,12 @@ export class OtpStoreFullError extends Error {
 export interface MemoryOtpStoreOptions {
   now?: () => number;
   /**
-   * Most keys held at once. From 90% of it the store is `full`, so new codes are
+   * Most keys held at once. From half of it the store is `full`, so new codes are
    * refused (503 `busy`) while codes already sent can still be confirmed in the
-   * room left; at it, an update that would add a key throws `OtpStoreFullError`
-   * instead of the process running out of memory.
+   * room left (a code takes two keys or more when issued and may add two when
+   * judged: the account's failures and its confirmation); at it, an update that
+   * would add a key throws `OtpStoreFullError` instead of the process running
+   * out of memory.
    */
   maxKeys?: number;
 }
@@ -109,9 +111,9 @@ export function memoryOtpStore(
       return result;
     },
     get full() {
-      if (entries.size < maxKeys * 0.9) return false;
+      if (entries.size < maxKeys / 2) return false;
       if (now() - lastSweep >= 1000) sweepNow();
-      return entries.size >= maxKeys * 0.9;
+      return entries.size >= maxKeys / 2;
     },
     get size() {
       for (const key of entries.keys()) live(key);

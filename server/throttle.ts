@@ -50,6 +50,8 @@ export function giveBackToWindow(
   const window = value as WindowCount | undefined;
   if (!window || window.endsAt !== endsAt || window.count <= 0 || endsAt <= now)
     return [value, undefined];
+  // An empty window is no key at all: refused requests must leave nothing in the store.
+  if (window.count === 1) return [undefined, undefined];
   return [{count: window.count - 1, endsAt}, undefined, endsAt - now];
 }
 
@@ -96,29 +98,25 @@ export function reserveFailure(
   value: unknown,
   policy: FailurePolicy,
   now: number,
-): Change<{retryAfter: number; previousLastAt?: number}> {
+): Change<{retryAfter: number}> {
   const account = value as AccountFailures | undefined;
   const failures = account?.failures ?? 0;
   const openAt = judgeableFrom(account, policy);
   if (now < openAt)
     return [value, {retryAfter: Math.max(1, Math.ceil((openAt - now) / 1000))}];
-  return [
-    {failures: failures + 1, lastAt: now},
-    {retryAfter: 0, previousLastAt: account?.lastAt},
-    policy.memoryMs,
-  ];
+  return [{failures: failures + 1, lastAt: now}, {retryAfter: 0}, policy.memoryMs];
 }
 
 /**
  * Settles a reservation once the code is judged: a wrong code stays counted, a
  * confirmed code clears the account, and an attempt that was not judged at all
- * (expired, used, unknown) is handed back.
+ * (expired, used, replaced) is handed back. Only the count is handed back, never
+ * the time of the last failure: a wrong code judged in parallel may already
+ * stand on it, and moving it back would forget that code early.
  */
 export function settleFailure(
   value: unknown,
   outcome: 'failed' | 'confirmed' | 'not-judged',
-  reservedAt: number,
-  previousLastAt: number | undefined,
   policy: FailurePolicy,
   now: number,
 ): Change<void> {
@@ -127,10 +125,9 @@ export function settleFailure(
   if (outcome === 'failed' || !account) return [value, undefined];
   const failures = Math.max(0, account.failures - 1);
   if (failures === 0) return [undefined, undefined];
-  // Hand back the time too, unless another attempt was counted since.
-  const lastAt =
-    account.lastAt === reservedAt && previousLastAt !== undefined
-      ? previousLastAt
-      : account.lastAt;
-  return [{failures, lastAt}, undefined, Math.max(1, lastAt + policy.memoryMs - now)];
+  return [
+    {failures, lastAt: account.lastAt},
+    undefined,
+    Math.max(1, account.lastAt + policy.memoryMs - now),
+  ];
 }

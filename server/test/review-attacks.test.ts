@@ -53,13 +53,24 @@ const USERS = ['victim', 'alice', 'strasse', 'οδος'];
 const rowOf = (user: string) => USERS.find((u) => collator.compare(u, user) === 0);
 
 /** Invisible default-ignorable characters that are not Cc or Cf: variation selectors, CGJ, Mongolian FVS, Khmer inherent vowel. */
-const IGNORABLE_NOT_CF = ['\uFE0F', '\uFE0E', '\uFE00', '\u034F', '\u180B', '\u17B4', '\u{E0100}'];
+const IGNORABLE_NOT_CF = [
+  '\uFE0F',
+  '\uFE0E',
+  '\uFE00',
+  '\u034F',
+  '\u180B',
+  '\u17B4',
+  '\u{E0100}',
+];
 /** The n-th spelling of "victim" an attacker makes from them: unbounded in number. */
 const invisibleSpelling = (n: number) =>
-  'victim' + IGNORABLE_NOT_CF[n % IGNORABLE_NOT_CF.length].repeat(1 + Math.floor(n / IGNORABLE_NOT_CF.length));
+  'victim' +
+  IGNORABLE_NOT_CF[n % IGNORABLE_NOT_CF.length].repeat(
+    1 + Math.floor(n / IGNORABLE_NOT_CF.length),
+  );
 
 describe('review: Unicode spellings of one account', () => {
-  it('BROKEN? invisible non-Cf characters (variation selectors, CGJ, FVS) make new accounts: SMS flood past issuesPerWindow', async () => {
+  it('holds (was broken): invisible non-Cf characters (variation selectors, CGJ, FVS) make new accounts: SMS flood past issuesPerWindow', async () => {
     const toVictimPhone: string[] = [];
     const ctx = setup({
       ...byTestAddress,
@@ -68,10 +79,10 @@ describe('review: Unicode spellings of one account', () => {
         if (rowOf(n.user) === 'victim') toVictimPhone.push(n.user);
       },
     });
-    // Sanity: the app really sees these as its user "victim", and the server does not.
+    // The app sees these as its user "victim", and so does the server now.
     for (let n = 0; n < 14; n++) {
       assert.equal(rowOf(invisibleSpelling(n)), 'victim');
-      assert.notEqual(normalizeUser(invisibleSpelling(n)), 'victim');
+      assert.equal(normalizeUser(invisibleSpelling(n)), 'victim');
     }
     // 300 requests inside one 15-minute window, 1.5 s apart (under the 60/min global cap), from a botnet.
     for (let i = 0; i < 300; i++) {
@@ -85,7 +96,7 @@ describe('review: Unicode spellings of one account', () => {
     );
   });
 
-  it('BROKEN? ... and each invisible spelling has its own failure budget: >100 wrong codes judged on codes sent to the victim in 24 h', async () => {
+  it('holds (was broken): ... and each invisible spelling has its own failure budget: >100 wrong codes judged on codes sent to the victim in 24 h', async () => {
     const ctx = setup({
       ...byTestAddress,
       lookupUser: (user) => rowOf(user),
@@ -95,18 +106,28 @@ describe('review: Unicode spellings of one account', () => {
     // 40 spellings, 5 free wrong guesses each, one new spelling a minute.
     for (let n = 0; n < 40; n++) {
       const issued = await issue(ctx, invisibleSpelling(n), {}, bot(n));
-      assert.equal(issued.status, 201);
+      if (issued.status !== 201) {
+        ctx.clock.now += 60_000;
+        continue;
+      }
       for (let g = 0; g < 5; g++) {
-        const answer = await confirm(ctx, issued.json.requestId, wrongCode(String(issued.json.code)));
+        const answer = await confirm(
+          ctx,
+          issued.json.requestId,
+          wrongCode(String(issued.json.code)),
+        );
         if (answer.status === 422 || answer.status === 423) judged.push(ctx.clock.now);
       }
       ctx.clock.now += 60_000;
     }
     const most = mostInAnySpan(judged, 24 * 3600_000);
-    assert.ok(most <= 100, `${most} wrong codes judged for the victim's phone in ${40} minutes`);
+    assert.ok(
+      most <= 100,
+      `${most} wrong codes judged for the victim's phone in ${40} minutes`,
+    );
   });
 
-  it('BROKEN? "case-folded" is toLowerCase, not case folding: ß/ss and final sigma stay two accounts', () => {
+  it('holds (was broken): "case-folded" is toLowerCase, not case folding: ß/ss and final sigma stay two accounts', () => {
     const pairs: [string, string][] = [
       ['STRASSE', 'straße'],
       ['ΟΔΟΣ', 'οδοσ'],
@@ -120,7 +141,7 @@ describe('review: Unicode spellings of one account', () => {
     );
   });
 
-  it('BROKEN? blank letters that are not Cf (U+3164, U+115F, U+1160, U+FFA0, U+2800) make look-alike accounts', () => {
+  it('holds (was broken): blank letters that are not Cf (U+3164, U+115F, U+1160, U+FFA0, U+2800) make look-alike accounts', () => {
     const blanks = ['\u3164', '\u115F', '\u1160', '\uFFA0', '\u2800'];
     const distinct = blanks.filter((b) => normalizeUser(`victim${b}`) !== 'victim');
     assert.deepEqual(
@@ -150,26 +171,37 @@ describe('review: Unicode spellings of one account', () => {
       ...byTestAddress,
       authenticate: () => 'victim',
     });
-    assert.equal((await issue(ctx, invisibleSpelling(0))).status, 403);
+    // An invisible spelling of the session's own account is that account.
+    assert.equal((await issue(ctx, invisibleSpelling(0))).status, 201);
     assert.equal((await issue(ctx, 'straße')).status, 403);
-    assert.equal((await issue(ctx, 'ＶＩＣＴＩＭ\u200b')).status, 201);
+    // Another spelling again: the same account and challenge, so it waits for the cooldown.
+    assert.equal((await issue(ctx, 'ＶＩＣＴＩＭ\u200b')).json.code, 'resend-cooldown');
   });
 
   it('holds: 200 parallel issues across spellings, clients and step names send issuesPerWindow codes', async () => {
     const ctx = setup(byTestAddress);
-    const spellings = ['victim', 'VICTIM', 'Victim\u200b', 'ｖｉｃｔｉｍ', '\u00advictim\u0007'];
+    const spellings = [
+      'victim',
+      'VICTIM',
+      'Victim\u200b',
+      'ｖｉｃｔｉｍ',
+      '\u00advictim\u0007',
+    ];
     const answers = await Promise.all(
       Array.from({length: 200}, (_, i) =>
         issue(ctx, spellings[i % 5], {client: `c${i}`, stepName: `s${i}`}, bot(i)),
       ),
     );
     assert.equal(ctx.sent.length, DEFAULT_LIMITS.issuesPerWindow);
-    assert.equal(answers.filter((a) => a.status === 201).length, DEFAULT_LIMITS.issuesPerWindow);
+    assert.equal(
+      answers.filter((a) => a.status === 201).length,
+      DEFAULT_LIMITS.issuesPerWindow,
+    );
   });
 });
 
 describe('review: enumerating users', () => {
-  it('BROKEN? with the notification cap reached, known users get 503 busy and unknown ones 201: an oracle, free for known users', async () => {
+  it('holds (was broken): with the notification cap reached, known users get 503 busy and unknown ones 201: an oracle, free for known users', async () => {
     const known = new Set(Array.from({length: 80}, (_, i) => `user-${i}`));
     const ctx = setup({...byTestAddress, lookupUser: (user) => known.has(user)});
     // Fill the global cap from two addresses (30 each).
@@ -181,7 +213,11 @@ describe('review: enumerating users', () => {
     // Probing known users is free: 100 more from one address, never rate-limited.
     let free = 0;
     for (let i = 0; i < 100; i++)
-      if ((await issue(ctx, `user-${60 + (i % 20)}`, {client: `p${i}`}, probe)).status === 503) free++;
+      if (
+        (await issue(ctx, `user-${60 + (i % 20)}`, {client: `p${i}`}, probe)).status ===
+        503
+      )
+        free++;
     assert.equal(
       knownAnswer.status,
       unknownAnswer.status,
@@ -189,7 +225,7 @@ describe('review: enumerating users', () => {
     );
   });
 
-  it('BROKEN? a lookupUser that throws for unknown users gives 500 vs 201, and its refund makes probing unthrottled', async () => {
+  it('holds (was broken): a lookupUser that throws for unknown users gives 500 vs 201, and its refund makes probing unthrottled', async () => {
     const known = new Set(['alice']);
     const ctx = setup({
       ...byTestAddress,
@@ -212,7 +248,7 @@ describe('review: enumerating users', () => {
 });
 
 describe('review: notify', () => {
-  it('BROKEN? a notify that delivers and then throws (gateway timeout) is refunded: unlimited SMS to one account from one address', async () => {
+  it('holds (was broken): a notify that delivers and then throws (gateway timeout) is refunded: unlimited SMS to one account from one address', async () => {
     const delivered: string[] = [];
     const ctx = setup({
       notify: (n) => {
@@ -234,7 +270,10 @@ describe('review: notify', () => {
       },
     });
     await issue(ctx, 'alice');
-    assert.equal(ctx.logged.some((l) => /\d{6}/.test(l) || l.includes('\n')), false);
+    assert.equal(
+      ctx.logged.some((l) => /\d{6}/.test(l) || l.includes('\n')),
+      false,
+    );
   });
 });
 
@@ -260,7 +299,10 @@ describe('review: addresses and secrets', () => {
     const ctx = setup({secret: bytes});
     const issued = await issue(ctx, 'alice');
     bytes.fill(0);
-    assert.equal((await confirm(ctx, issued.json.requestId, String(issued.json.code))).status, 200);
+    assert.equal(
+      (await confirm(ctx, issued.json.requestId, String(issued.json.code))).status,
+      200,
+    );
   });
 });
 
@@ -272,7 +314,7 @@ describe('review: the confirmation token', () => {
     return String(answer.json.confirmation);
   }
 
-  it('BROKEN? a token re-encoded (padding, "+/" alphabet, junk characters) still verifies: "tampered" is not refused', async () => {
+  it('holds (was broken): a token re-encoded (padding, "+/" alphabet, junk characters) still verifies: "tampered" is not refused', async () => {
     const forms = [
       (t: string) => `${t}=`,
       (t: string) => {
@@ -288,7 +330,11 @@ describe('review: the confirmation token', () => {
       assert.notEqual(altered, token);
       if (await ctx.handler.verifyConfirmation(altered)) accepted.push(`form ${i}`);
     }
-    assert.deepEqual(accepted, [], `altered token strings accepted: ${accepted.join(', ')}`);
+    assert.deepEqual(
+      accepted,
+      [],
+      `altered token strings accepted: ${accepted.join(', ')}`,
+    );
   });
 
   it('holds: another secret, another store, another client/step, spent, expired → null; any spelling of the user → claims', async () => {
@@ -309,12 +355,14 @@ describe('review: the confirmation token', () => {
     assert.equal(await a.handler.verifyConfirmation(late), null);
   });
 
-  it('BROKEN? (robustness) verifyConfirmation(token, {user: null}) (a signed-out session) rejects with a TypeError instead of null', async () => {
+  it('holds (was broken): (robustness) verifyConfirmation(token, {user: null}) (a signed-out session) rejects with a TypeError instead of null', async () => {
     const ctx = setup();
     const token = await confirmedToken(ctx);
     let outcome: string;
     try {
-      outcome = String(await ctx.handler.verifyConfirmation(token, {user: null as unknown as string}));
+      outcome = String(
+        await ctx.handler.verifyConfirmation(token, {user: null as unknown as string}),
+      );
     } catch (error) {
       outcome = `threw ${(error as Error).name}`;
     }
@@ -326,7 +374,9 @@ describe('review: the confirmation token', () => {
     const ctx = setup({onConfirmed: () => void runs++});
     const issued = await issue(ctx, 'alice');
     const answers = await Promise.all(
-      Array.from({length: 100}, () => confirm(ctx, issued.json.requestId, String(issued.json.code))),
+      Array.from({length: 100}, () =>
+        confirm(ctx, issued.json.requestId, String(issued.json.code)),
+      ),
     );
     assert.equal(answers.filter((a) => a.status === 200).length, 1);
     assert.equal(runs, 1);
@@ -342,7 +392,11 @@ describe('review: request parsing', () => {
       '{"user":"alice","client":"web","user":"victim","stepName":"x"}',
     );
     assert.equal(dup.status, 403); // last key wins, checked against the session
-    const proto = await post(ctx.handler, '/codes', '{"__proto__":{"user":"alice"},"client":"web"}');
+    const proto = await post(
+      ctx.handler,
+      '/codes',
+      '{"__proto__":{"user":"alice"},"client":"web"}',
+    );
     assert.equal(proto.status, 400);
     const issued = await issue(ctx, 'alice');
     const c = await post(
@@ -353,13 +407,24 @@ describe('review: request parsing', () => {
     assert.equal(c.status, 400);
     const arr = await post(ctx.handler, `/codes/${issued.json.requestId}/confirm`, `[1]`);
     assert.equal(arr.status, 400);
-    assert.equal((await confirm(ctx, issued.json.requestId, String(issued.json.code))).status, 200);
+    assert.equal(
+      (await confirm(ctx, issued.json.requestId, String(issued.json.code))).status,
+      200,
+    );
   });
 
   it('holds: cross-site "simple" content types (text/plain, form) are 415, so a CSRF form cannot ask for codes', async () => {
     const ctx = setup();
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonx', 'text/json']) {
-      const answer = await post(ctx.handler, '/codes', issueBody('alice'), {'content-type': type});
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/jsonx',
+      'text/json',
+    ]) {
+      const answer = await post(ctx.handler, '/codes', issueBody('alice'), {
+        'content-type': type,
+      });
       assert.equal(answer.status, 415, type);
     }
     assert.equal(ctx.sent.length, 0);
@@ -384,12 +449,16 @@ describe('review: request parsing', () => {
       id.toUpperCase(),
     ];
     for (const bad of ids) {
-      const answer = await post(ctx.handler, `/codes/${bad}/confirm`, {code: String(issued.json.code)});
+      const answer = await post(ctx.handler, `/codes/${bad}/confirm`, {
+        code: String(issued.json.code),
+      });
       assert.equal(answer.status, 404, bad.slice(0, 40));
       assert.equal(answer.headers.get('content-type'), 'application/problem+json');
     }
     assert.equal(ctx.store.size, before);
-    const slash = await post(ctx.handler, `/codes/${id}/confirm/`, {code: String(issued.json.code)});
+    const slash = await post(ctx.handler, `/codes/${id}/confirm/`, {
+      code: String(issued.json.code),
+    });
     assert.equal(slash.status, 200);
   });
 });
@@ -407,9 +476,15 @@ describe('review: races', () => {
       ]);
       if (c.status === 200) confirmations++;
       // Whatever happened, the old code never confirms again and the resent one works once.
-      assert.notEqual((await confirm(ctx, first.json.requestId, String(first.json.code))).status, 200);
+      assert.notEqual(
+        (await confirm(ctx, first.json.requestId, String(first.json.code))).status,
+        200,
+      );
       if (r.status === 201)
-        assert.equal((await confirm(ctx, r.json.requestId, String(r.json.code))).status, 200);
+        assert.equal(
+          (await confirm(ctx, r.json.requestId, String(r.json.code))).status,
+          200,
+        );
     }
     assert.ok(confirmations <= 20);
   });
@@ -418,15 +493,20 @@ describe('review: races', () => {
     const ctx = setup(byTestAddress);
     const issued = await issue(ctx, 'victim');
     const answers = await Promise.all(
-      Array.from({length: 40}, () => confirm(ctx, issued.json.requestId, wrongCode(String(issued.json.code)))),
+      Array.from({length: 40}, () =>
+        confirm(ctx, issued.json.requestId, wrongCode(String(issued.json.code))),
+      ),
     );
     const judged = answers.filter((a) => a.status === 422 || a.status === 423).length;
-    const account = await ctx.store.update('failures:"victim"', (v) => [v, v as {failures: number}]);
+    const account = await ctx.store.update('failures:"victim"', (v) => [
+      v,
+      v as {failures: number},
+    ]);
     assert.equal(judged, DEFAULT_LIMITS.maxAttempts);
     assert.equal(account.failures, judged);
   });
 
-  it('BROKEN? a refund racing a judged failure rolls the account back to an older lastAt (throttle.ts settleFailure)', () => {
+  it('holds (was broken): a refund racing a judged failure rolls the account back to an older lastAt (throttle.ts settleFailure)', () => {
     const policy: FailurePolicy = {
       freeFailures: 5,
       backoffBaseMs: 1000,
@@ -444,8 +524,8 @@ describe('review: races', () => {
     value = vb;
     assert.equal(a.retryAfter, 0);
     assert.equal(b.retryAfter, 0);
-    [value] = settleFailure(value, 'failed', t, b.previousLastAt, policy, t); // B: a real wrong code at t
-    const [after, , ttl] = settleFailure(value, 'not-judged', t, a.previousLastAt, policy, t);
+    [value] = settleFailure(value, 'failed', policy, t); // B: a real wrong code at t
+    const [after, , ttl] = settleFailure(value, 'not-judged', policy, t);
     const state = after as {failures: number; lastAt: number};
     assert.equal(state.failures, 2);
     assert.equal(
@@ -455,11 +535,12 @@ describe('review: races', () => {
     );
   });
 
-  it('BROKEN? ... end to end: a resend racing a guess makes 3 wrong codes vanish early → >100 judged in one 24 h span', async () => {
+  it('holds (was broken): ... end to end: a resend racing a guess makes 3 wrong codes vanish early → >100 judged in one 24 h span', async () => {
     // A store with network latency (Redis, SQL), modelled as one update that can be held back.
     const clock = {now: 1_700_000_000_000};
     const inner = memoryOtpStore({now: () => clock.now});
-    let hold: {key: string; skip: number; paused: () => void; release: Promise<void>} | undefined;
+    let hold:
+      {key: string; skip: number; paused: () => void; release: Promise<void>} | undefined;
     const store: OtpStore = {
       async update(key, change) {
         if (hold && key === hold.key && hold.skip-- === 0) {
@@ -545,7 +626,10 @@ describe('review: races', () => {
     assert.equal(resend.json.code, 'resend-cooldown');
     const other = await issue(ctx, 'fast');
     assert.equal(other.status, 201);
-    assert.equal((await confirm(ctx, other.json.requestId, String(other.json.code))).status, 200);
+    assert.equal(
+      (await confirm(ctx, other.json.requestId, String(other.json.code))).status,
+      200,
+    );
     release();
     assert.equal((await slow).status, 201);
     assert.deepEqual(sent.sort(), ['fast', 'slow']);
@@ -563,7 +647,10 @@ describe('review: idempotency', () => {
     assert.equal('code' in second.json, false);
     assert.equal(ctx.sent.length, 1);
     // The same key for another account is another request.
-    assert.equal((await issue(ctx, 'bob', {}, key)).json.requestId !== first.json.requestId, true);
+    assert.equal(
+      (await issue(ctx, 'bob', {}, key)).json.requestId !== first.json.requestId,
+      true,
+    );
   });
 });
 
@@ -576,7 +663,8 @@ describe('review: clock edges', () => {
     ctx.clock.now = edge - 1;
     for (let i = 1; i < 500; i++) await issue(ctx, 'victim', {client: `a${i}`}, bot(i));
     ctx.clock.now = edge;
-    for (let i = 0; i < 500; i++) await issue(ctx, 'victim', {client: `b${i}`}, bot(1000 + i));
+    for (let i = 0; i < 500; i++)
+      await issue(ctx, 'victim', {client: `b${i}`}, bot(1000 + i));
     // 10 + 10 notifications, 10 of them in the last millisecond of a window and 10 in the first of the next.
     assert.equal(ctx.sent.length, 2 * DEFAULT_LIMITS.issuesPerWindow);
   });
@@ -604,7 +692,11 @@ describe('review: clock edges', () => {
           ctx.clock.now += Number(issued.headers.get('retry-after') ?? 1) * 1000;
           continue;
         }
-        const answer = await confirm(ctx, issued.json.requestId, wrongCode(String(issued.json.code)));
+        const answer = await confirm(
+          ctx,
+          issued.json.requestId,
+          wrongCode(String(issued.json.code)),
+        );
         if (answer.status === 422 || answer.status === 423) judged.push(ctx.clock.now);
         if (answer.status === 429) {
           const wait = Number(answer.headers.get('retry-after'));
@@ -614,6 +706,7 @@ describe('review: clock edges', () => {
       }
     };
     await attack(60);
+    const beforeLogin = judged.length;
     // The victim logs in (waiting out the back-off like anyone).
     for (let i = 0; i < 5; i++) {
       const own = await issue(ctx, 'victim', {client: `own-${i}`}, bot(5000 + i));
@@ -623,14 +716,19 @@ describe('review: clock edges', () => {
     }
     await attack(1000);
     const most = mostInAnySpan(judged, 24 * 3600_000);
-    // Reported, not asserted as a hole: clear-on-confirm is itself a promise (NIST: "consecutive").
-    assert.ok(most > 100, `${most} wrong codes judged in one 24 h span (${judged.length} in ${Math.round((ctx.clock.now - start) / 3600_000)} h)`);
+    // Clear-on-confirm is itself a promise (NIST: "consecutive"): on each side of
+    // the real user's confirmation, no 24 hours hold more than 100 wrong codes.
+    const mostAfter = mostInAnySpan(judged.slice(beforeLogin), 24 * 3600_000);
+    assert.ok(
+      beforeLogin <= 100 && mostAfter <= 100,
+      `${beforeLogin} then ${judged.length - beforeLogin} wrong codes (${judged.length} in ${Math.round((ctx.clock.now - start) / 3600_000)} h)`,
+    );
     console.log(`# clear-on-confirm: ${most} wrong codes judged in one 24 h span`);
   });
 });
 
 describe('review: resources', () => {
-  it('BROKEN? wrong guesses fill the 10% room above `full`: a code already sent cannot be confirmed (503)', async () => {
+  it('holds (was broken): wrong guesses fill the 10% room above `full`: a code already sent cannot be confirmed (503)', async () => {
     const ctx = setup(
       {...byTestAddress, limits: {issuesPerAddress: 1e9, issuesPerWindow: 1e9}},
       {maxKeys: 200},
@@ -653,7 +751,7 @@ describe('review: resources', () => {
     );
   });
 
-  it('BROKEN? refused issues from many /64s leave their address windows behind (count 0): the store fills, everyone gets 503', async () => {
+  it('holds (was broken): refused issues from many /64s leave their address windows behind (count 0): the store fills, everyone gets 503', async () => {
     const ctx = setup(byTestAddress, {maxKeys: 2000});
     // The attacker's own account (with authenticate this works with one session): used up once.
     for (let i = 0; i < DEFAULT_LIMITS.issuesPerWindow; i++)
