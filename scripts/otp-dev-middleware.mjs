@@ -22,8 +22,10 @@ const problem = (ctx, status, code, extra = {}, headers = {}) => {
  * - with `faults`, also the routes the tests break things with:
  *   /api/no-test-mode/… (codes only reach the outbox, read at /api/outbox?user=…),
  *   /api/csrf/… (refuses requests without `x-csrf-token: let-me-in`),
+ *   /api/session/… (codes bound to a session: the user named in `x-session-user`),
  *   /api/flaky/…  (fails the first request to each path with a 500, then works),
- *   /api/faults/{slow,500,429,503,garbage,shape}/….
+ *   /api/faults/{slow,500,429,503,garbage,shape,tokenless}/… (tokenless: a real
+ *   server whose confirmations come back without their token).
  */
 export function otpDevMiddleware({faults = false} = {}) {
   const secret = randomBytes(32);
@@ -43,6 +45,16 @@ export function otpDevMiddleware({faults = false} = {}) {
   const outbox = new Map();
   const noTestMode = toNodeListener(
     createOtpHandler({secret, notify: (n) => void outbox.set(n.user, n.code), limits}),
+  );
+  // A session, as the app's own server would read it from its cookie: here a header.
+  const withSession = toNodeListener(
+    createOtpHandler({
+      secret,
+      testMode: true,
+      notify: quiet,
+      limits,
+      authenticate: (request) => request.headers.get('x-session-user'),
+    }),
   );
   const seen = new Set();
   const serve = async (ctx, listener) => {
@@ -64,6 +76,13 @@ export function otpDevMiddleware({faults = false} = {}) {
       if (ctx.get('x-csrf-token') !== 'let-me-in')
         return problem(ctx, 403, 'request-failed');
       return serve(ctx, testMode);
+    }
+    if (path.startsWith('/api/session/')) return serve(ctx, withSession);
+    if (path.startsWith('/api/faults/tokenless/')) {
+      if (!path.endsWith('/confirm')) return serve(ctx, testMode);
+      ctx.status = 200;
+      ctx.body = {status: 'confirmed', requestId: path.split('/').at(-2)};
+      return;
     }
     if (path.startsWith('/api/flaky/')) {
       if (!seen.has(path)) {

@@ -160,6 +160,20 @@ describe('<otp-step endpoint> against the reference server', () => {
     expect(el.forTestCode).to.match(/^\d{6}$/);
   });
 
+  it('passes on the server’s unauthenticated and forbidden when codes are bound to a session', async () => {
+    const user = uniqueUser();
+    const el = await backed('/api/session', user);
+    const none = await clickForError(el);
+    expect(none.code).to.equal('unauthenticated');
+    expect(text(el, 'error')).to.equal(none.message);
+    el.headers = {'x-session-user': 'someone-else'};
+    expect((await clickForError(el)).code).to.equal('forbidden');
+    // The session's own user, in another spelling, is the same account.
+    el.headers = {'x-session-user': user.toUpperCase()};
+    await clickTriggerForCode(el);
+    expect((await enterCode(el, el.forTestCode)).type).to.equal('otp-confirmed');
+  });
+
   it('takes a code source of the page’s own', async () => {
     const calls: string[] = [];
     const now = Date.now();
@@ -247,6 +261,16 @@ describe('<otp-step endpoint> when the backend fails', () => {
       expect(detail.code, fault).to.equal('bad-response');
       expect(part(el, 'retry')).to.exist;
     }
+  });
+
+  it('refuses a confirmation that comes without its token, keeping the challenge for Retry', async () => {
+    const el = await backed('/api/faults/tokenless');
+    await clickTriggerForCode(el);
+    const verdict = await enterCode(el, el.forTestCode);
+    expect(verdict.type).to.equal('otp-error');
+    expect((verdict as CustomEvent<{code: string}>).detail.code).to.equal('bad-response');
+    expect(el.value).to.equal('');
+    expect(part(el, 'retry')).to.exist;
   });
 
   it('says so when offline', async () => {
