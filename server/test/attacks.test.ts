@@ -9,37 +9,16 @@ import {createServer, request as httpRequest, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {after, before, describe, it} from 'node:test';
 import {DEFAULT_LIMITS, toNodeListener} from '../index.js';
-import {assertConforms, issueBody, post, SECRET, setup, wrongCode} from './helpers.js';
-
-type Ctx = ReturnType<typeof setup>;
-
-/** Each request names its source address in a header only these tests read. */
-const byTestAddress = {
-  clientAddress: (request: Request) =>
-    request.headers.get('x-test-address') ?? '198.51.100.1',
-};
-
-async function issue(ctx: Ctx, user: string, extra = {}, headers = {}) {
-  const answer = await post(ctx.handler, '/codes', issueBody(user, extra), headers);
-  assertConforms('/codes', answer);
-  return answer;
-}
-
-async function confirm(ctx: Ctx, requestId: unknown, code: string, headers = {}) {
-  const answer = await post(ctx.handler, `/codes/${requestId}/confirm`, {code}, headers);
-  assertConforms('/codes/{requestId}/confirm', answer);
-  return answer;
-}
-
-/** The most events that fall in any span of `spanMs`. */
-function mostInAnySpan(times: number[], spanMs: number): number {
-  let most = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[i] - times[j] >= spanMs) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
+import {
+  byTestAddress,
+  confirm,
+  issue,
+  issueBody,
+  mostInAnySpan,
+  SECRET,
+  setup,
+  wrongCode,
+} from './helpers.js';
 
 describe('attack: guessing one account by rotating client and step name', () => {
   it('judges at most 100 wrong codes for an account in any 24 hours, over two days of trying', async () => {

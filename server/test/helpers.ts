@@ -107,3 +107,40 @@ export const issueBody = (user = 'alice', extra: Record<string, unknown> = {}) =
 /** A code of the same shape that is not `code`. */
 export const wrongCode = (code: string) =>
   code.replace(/^./, (c) => String((Number(c) + 1) % 10));
+
+export type Ctx = ReturnType<typeof setup>;
+
+/** Each request names its source address in a header only the tests read. */
+export const byTestAddress = {
+  clientAddress: (request: Request) =>
+    request.headers.get('x-test-address') ?? '198.51.100.1',
+};
+
+/** Asks for a code, checking the answer against docs/openapi.json. */
+export async function issue(ctx: Ctx, user = 'alice', extra = {}, headers = {}) {
+  const answer = await post(ctx.handler, '/otp/codes', issueBody(user, extra), headers);
+  assertConforms('/codes', answer);
+  return answer;
+}
+
+/** Confirms a code, checking the answer against docs/openapi.json. */
+export async function confirm(ctx: Ctx, requestId: unknown, code: string, headers = {}) {
+  const answer = await post(
+    ctx.handler,
+    `/otp/codes/${requestId}/confirm`,
+    {code},
+    headers,
+  );
+  assertConforms('/codes/{requestId}/confirm', answer);
+  return answer;
+}
+
+/** The most events that fall in any span of `spanMs` (times in order). */
+export function mostInAnySpan(times: number[], spanMs: number): number {
+  let most = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i] - times[j] >= spanMs) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}

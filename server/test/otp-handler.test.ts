@@ -3,30 +3,14 @@ import {describe, it} from 'node:test';
 import {createOtpHandler} from '../index.js';
 import {
   assertConforms,
-  issueBody,
+  confirm,
+  issue,
   post,
   recordingLogger,
   SECRET,
   setup,
   wrongCode,
 } from './helpers.js';
-
-async function issue(
-  ctx: ReturnType<typeof setup>,
-  user = 'alice',
-  extra = {},
-  headers = {},
-) {
-  const answer = await post(ctx.handler, '/otp/codes', issueBody(user, extra), headers);
-  assertConforms('/codes', answer);
-  return answer;
-}
-
-async function confirm(ctx: ReturnType<typeof setup>, requestId: unknown, code: string) {
-  const answer = await post(ctx.handler, `/otp/codes/${requestId}/confirm`, {code});
-  assertConforms('/codes/{requestId}/confirm', answer);
-  return answer;
-}
 
 describe('reference server: issuing', () => {
   it('issues a code, sends it through notify, and returns it only in test mode', async () => {
