@@ -90,8 +90,9 @@ export async function issueCode(
       'invalid-request',
       'The Idempotency-Key must be 1 to 255 visible ASCII characters.',
     );
+  // What the key stands for: the same key with another request is refused, not replayed.
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({...config, maxAttempts: 0}))
+    .update(JSON.stringify(config))
     .digest('base64url');
   const cacheKey =
     idempotencyKey && `idempotency:${JSON.stringify([config.user, idempotencyKey])}`;
