@@ -1,6 +1,6 @@
-// Finds the three browser engines the tests run in, installing Debian's
-// packages when they are missing and we may (root, apt-get), and otherwise
-// saying in one line what to install.
+// Finds the three browser engines the tests run in, and the redis-server the
+// server's tests start, installing Debian's packages when they are missing and
+// we may (root, apt-get), and otherwise saying in one line what to install.
 import {execFileSync, spawnSync} from 'node:child_process';
 import {accessSync, constants} from 'node:fs';
 
@@ -17,7 +17,14 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-const DEBIAN_PACKAGES = ['chromium', 'firefox-esr', 'webkit2gtk-driver', 'xvfb', 'xauth'];
+const DEBIAN_PACKAGES = [
+  'chromium',
+  'firefox-esr',
+  'webkit2gtk-driver',
+  'xvfb',
+  'xauth',
+  'redis-server',
+];
 
 const MINIBROWSER_PATHS = [
   '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
@@ -68,6 +75,10 @@ export function locateBrowsers() {
         ? {driver: webkitDriver, browser: miniBrowser}
         : undefined,
     xvfbRun: which('xvfb-run'),
+    redisServer: first([
+      () => executable(process.env.REDIS_SERVER),
+      () => which('redis-server'),
+    ]),
   };
 }
 
@@ -78,10 +89,11 @@ const missingOf = (found, wanted) =>
       wanted.includes('webkit') && !found.xvfbRun && !process.env.DISPLAY
         ? ['xvfb-run']
         : [],
+      found.redisServer ? [] : ['redis-server'],
     );
 
-/** Finds the wanted engines, installing them with apt-get where that is allowed. Exits when it cannot. */
-export function ensureBrowsers(wanted) {
+/** Finds the wanted engines and redis-server, installing them with apt-get where that is allowed. Exits when it cannot. */
+export function ensureTestTools(wanted) {
   let found = locateBrowsers();
   let missing = missingOf(found, wanted);
   if (missing.length === 0) return found;
@@ -106,7 +118,7 @@ export function ensureBrowsers(wanted) {
     if (missing.length === 0) return found;
   }
   console.error(
-    `otp-step: no ${missing.join(', ')} found: install them (Debian: sudo apt-get install ${DEBIAN_PACKAGES.join(' ')}), or set CHROME_PATH / FIREFOX_PATH, or choose engines with OTP_STEP_BROWSERS=chromium`,
+    `otp-step: no ${missing.join(', ')} found: install them (Debian: sudo apt-get install ${DEBIAN_PACKAGES.join(' ')}), or set CHROME_PATH / FIREFOX_PATH / REDIS_SERVER, or choose engines with OTP_STEP_BROWSERS=chromium`,
   );
   process.exit(1);
 }

@@ -1,11 +1,12 @@
 // `npm test`: the whole suite. The reference server's tests in Node
-// (node --test), then the browser tests in Chromium, Firefox and WebKit: finds
-// (or installs) the browsers, starts WebKitWebDriver, and runs @web/test-runner,
-// under a virtual display where WebKit needs one.
+// (node --test), once on the memory store and once on a real redis-server
+// started for them, then the browser tests in Chromium, Firefox and WebKit:
+// finds (or installs) the browsers and redis-server, starts WebKitWebDriver, and
+// runs @web/test-runner, under a virtual display where WebKit needs one.
 import {spawn, spawnSync} from 'node:child_process';
 import {createServer} from 'node:net';
 import {mkdirSync, readFileSync, rmSync} from 'node:fs';
-import {ensureBrowsers} from './browsers.mjs';
+import {ensureTestTools} from './browsers.mjs';
 import {COUNT_FILE} from './count-reporter.mjs';
 
 const wanted = (process.env.OTP_STEP_BROWSERS ?? 'chromium,firefox,webkit')
@@ -22,7 +23,7 @@ if (unknown.length) {
   process.exit(1);
 }
 
-const found = ensureBrowsers(wanted);
+const found = ensureTestTools(wanted);
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -69,8 +70,8 @@ function forwardSignals(child, cleanUp = () => {}) {
   }
 }
 
-/** Compiles the server (for the tests' dev server) and its tests, and runs them in Node. */
-function runNodeSuite() {
+/** Compiles the server (for the tests' dev server) and its tests. */
+function compileServer() {
   for (const project of ['tsconfig.server.json', 'tsconfig.server-test.json']) {
     const compiled = spawnSync('node_modules/.bin/tsc', ['-p', project], {
       stdio: 'inherit',
@@ -80,7 +81,12 @@ function runNodeSuite() {
       process.exit(1);
     }
   }
-  const tap = 'node_modules/.cache/otp-step/node-tests.tap';
+}
+
+/** Runs the server's tests in Node, on the store `env` names, and counts them. */
+function runNodeSuite(name, env) {
+  console.log(`\n# the server's tests on the ${name} store\n`);
+  const tap = `node_modules/.cache/otp-step/node-tests-${name}.tap`;
   mkdirSync('node_modules/.cache/otp-step', {recursive: true});
   const run = spawnSync(
     process.execPath,
@@ -93,7 +99,7 @@ function runNodeSuite() {
       'build/node/server/test/',
     ],
     // The reference server shows codes (test mode) only under NODE_ENV=development or test.
-    {stdio: 'inherit', env: {...process.env, NODE_ENV: 'test'}},
+    {stdio: 'inherit', env: {...process.env, NODE_ENV: 'test', ...env}},
   );
   const summary = readFileSync(tap, 'utf8');
   const count = (name) =>
@@ -106,8 +112,29 @@ function runNodeSuite() {
   };
 }
 
+/** Both runs of the server's suite: the memory store, then a real Redis. */
+async function runNodeSuites() {
+  compileServer();
+  const memory = runNodeSuite('memory', {});
+  const {startRedis} = await import('../build/node/server/test/redis-server.js');
+  const redis = await startRedis();
+  try {
+    const onRedis = runNodeSuite('redis', {OTP_TEST_REDIS_URL: redis.url});
+    return {
+      ok: memory.ok && onRedis.ok,
+      passed: memory.passed + onRedis.passed,
+      failed: memory.failed + onRedis.failed,
+      skipped: memory.skipped + onRedis.skipped,
+      memory,
+      onRedis,
+    };
+  } finally {
+    await redis.stop();
+  }
+}
+
 async function run() {
-  const node = runNodeSuite();
+  const node = await runNodeSuites();
   const env = {...process.env, OTP_STEP_BROWSERS: wanted.join(',')};
   if (found.chromium) env.CHROME_PATH = found.chromium;
   if (found.firefox) env.FIREFOX_PATH = found.firefox;
@@ -144,9 +171,13 @@ function printTotals(node) {
   } catch {
     console.log('\notp-step: the browser runner stopped before counting any test');
   }
-  console.log(
-    `\nnode: ${node.passed} passed, ${node.failed} failed, ${node.skipped} skipped`,
-  );
+  for (const [name, run] of [
+    ['memory store', node.memory],
+    ['redis store', node.onRedis],
+  ])
+    console.log(
+      `\nnode (${name}): ${run.passed} passed, ${run.failed} failed, ${run.skipped} skipped`,
+    );
   console.log(
     `browsers: ${browsers.passed} passed, ${browsers.failed} failed, ${browsers.skipped} skipped`,
   );

@@ -60,7 +60,9 @@ export async function confirmCode(
   );
   if (reserved.retryAfter)
     return rateLimited(reserved.retryAfter, 'after too many wrong codes for this user');
-  let settled: 'failed' | 'confirmed' | 'not-judged' = 'not-judged';
+  // Until the judgement is known to have (not) happened, the attempt stays counted:
+  // a store that failed mid-way may have judged it, and no fault may grant an attempt.
+  let settled: 'failed' | 'confirmed' | 'not-judged' = 'failed';
   let judged: ConfirmOutcome | undefined;
   try {
     // A code of the wrong shape cannot match, and counts as a wrong code like any other.
@@ -81,8 +83,11 @@ export async function confirmCode(
       if (!counted) return [value, {outcome, counted}];
       return [next, {outcome, counted}, record.expiresAt + EXPIRED_GRACE_MS - at];
     });
-    if (result?.counted)
-      settled = result.outcome.status === 'confirmed' ? 'confirmed' : 'failed';
+    settled = !result?.counted
+      ? 'not-judged'
+      : result.outcome.status === 'confirmed'
+        ? 'confirmed'
+        : 'failed';
     judged = result?.outcome;
     // Security events go to the log (OWASP ASVS 5 §16.3): confirmations and locks, never a code.
     const who = `${logSafe(seen.user)} (${logSafe(seen.client)}, ${logSafe(seen.stepName)})`;

@@ -130,6 +130,8 @@ export function handlerContext(options: OtpHandlerOptions) {
 }
 
 const WARNINGS = {
+  'store-unavailable':
+    'otp-step: the store cannot be reached; requests are answered 503 store-unavailable until it is back',
   'no-authenticate':
     'otp-step: no authenticate option, so any caller can ask for and confirm codes for any user; give authenticate(request) to tie codes to the signed-in session',
   'no-address':

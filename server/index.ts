@@ -17,6 +17,7 @@ export {
   DEFAULT_MAX_KEYS,
   memoryOtpStore,
   OtpStoreFullError,
+  OtpStoreUnavailableError,
   type MemoryOtpStore,
   type MemoryOtpStoreOptions,
   type OtpStore,

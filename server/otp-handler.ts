@@ -5,7 +5,7 @@ import {issueCode} from './issue.js';
 import {logSafe} from './log-safe.js';
 import type {OtpHandlerOptions} from './options.js';
 import {methodNotAllowed, problem} from './problem.js';
-import {OtpStoreFullError} from './store.js';
+import {OtpStoreFullError, OtpStoreUnavailableError} from './store.js';
 
 /** The handler, with the check the app's own server makes of a confirmation. */
 export type OtpHandler = ((request: Request) => Promise<Response>) & {
@@ -63,6 +63,15 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
         return problem(503, 'busy', 'The server is busy; try again shortly.', {
           retryAfter: error.retryAfterSeconds,
         });
+      if (error instanceof OtpStoreUnavailableError) {
+        ctx.warnOnce('store-unavailable');
+        return problem(
+          503,
+          'store-unavailable',
+          'The server cannot reach its store; try again shortly.',
+          {retryAfter: error.retryAfterSeconds},
+        );
+      }
       // Never crash on input: whatever slipped through is logged and answered.
       ctx.logger.error(
         `otp-step: request failed: ${logSafe(error instanceof Error ? `${error.name}: ${error.message}` : error, 1000)}`,

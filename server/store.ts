@@ -37,6 +37,20 @@ export class OtpStoreFullError extends Error {
   }
 }
 
+/**
+ * Thrown by a store that cannot be reached or did not answer in time (Redis
+ * down or slow); the handler answers 503 `store-unavailable` with Retry-After.
+ */
+export class OtpStoreUnavailableError extends Error {
+  constructor(
+    readonly retryAfterSeconds = 1,
+    cause?: unknown,
+  ) {
+    super('otp-step: the store is unavailable', {cause});
+    this.name = 'OtpStoreUnavailableError';
+  }
+}
+
 export interface MemoryOtpStoreOptions {
   now?: () => number;
   /**

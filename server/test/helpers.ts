@@ -1,11 +1,13 @@
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
+import {after} from 'node:test';
 import {
   createOtpHandler,
   memoryOtpStore,
   type OtpHandlerOptions,
   type OtpNotification,
 } from '../index.js';
+import {redisOtpStore, type RedisOtpStore} from '../redis-store.js';
 
 export const SECRET = 'a test secret that is long enough to key the HMAC';
 
@@ -16,13 +18,42 @@ export function recordingLogger() {
   return {lines, logger: {info: keep, warn: keep, error: keep}};
 }
 
-/** A handler in test mode on its own memory store and clock, and everything it sent and logged. */
+const redisUrl = process.env.OTP_TEST_REDIS_URL;
+/** The store the suite runs on: `npm test` runs it once on memory and once on a real Redis. */
+export const STORE_KIND: 'memory' | 'redis' = redisUrl ? 'redis' : 'memory';
+/** Why a test of the memory store's own bound does not run on Redis. */
+export const MEMORY_ONLY =
+  STORE_KIND === 'redis' &&
+  'a bound of the memory store (Redis bounds itself: maxmemory)';
+const opened: RedisOtpStore[] = [];
+after(() => Promise.all(opened.map((store) => store.close())));
+
+/**
+ * A store of the suite's kind, on the test's clock. On Redis each gets a prefix
+ * of its own, so tests never see each other's keys.
+ */
+function testStore(now: () => number, storeOptions: {maxKeys?: number}) {
+  if (!redisUrl) {
+    const store = memoryOtpStore({now, ...storeOptions});
+    return {store, values: async () => store.values(), size: async () => store.size};
+  }
+  const store = redisOtpStore({
+    url: redisUrl,
+    prefix: `test:${process.pid}:${opened.length}:`,
+    now,
+  });
+  opened.push(store);
+  const values = async () => (await store.entries()).map(([, value]) => value);
+  return {store, values, size: async () => (await values()).length};
+}
+
+/** A handler in test mode on its own store and clock, and everything it sent and logged. */
 export function setup(
   options: Partial<OtpHandlerOptions> = {},
   storeOptions: {maxKeys?: number} = {},
 ) {
   const clock = {now: 1_700_000_000_000};
-  const store = memoryOtpStore({now: () => clock.now, ...storeOptions});
+  const {store, values, size} = testStore(() => clock.now, storeOptions);
   const sent: OtpNotification[] = [];
   const {lines: logged, logger} = recordingLogger();
   const handler = createOtpHandler({
@@ -34,7 +65,7 @@ export function setup(
     logger,
     ...options,
   });
-  return {handler, store, clock, sent, logged};
+  return {handler, store, clock, sent, logged, values, size};
 }
 
 export async function post(

@@ -46,11 +46,11 @@ describe('reference server: issuing', () => {
   it('stores an HMAC of the code, never the code', async () => {
     const ctx = setup();
     const {json} = await issue(ctx);
-    const stored = JSON.stringify(ctx.store.values());
+    const stored = JSON.stringify(await ctx.values());
     assert.equal(stored.includes(String(json.code)), false);
-    const record = ctx.store
-      .values()
-      .find((v) => (v as {requestId?: string}).requestId === json.requestId) as {
+    const record = (await ctx.values()).find(
+      (v) => (v as {requestId?: string}).requestId === json.requestId,
+    ) as {
       digest: Buffer;
     };
     assert.equal(record.digest.length, 32);

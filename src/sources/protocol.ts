@@ -68,6 +68,7 @@ export type ProblemCode =
   | 'unauthenticated'
   | 'forbidden'
   | 'busy'
+  | 'store-unavailable'
   | 'notification-failed'
   | 'request-timeout'
   | 'invalid-request'
