@@ -70,6 +70,25 @@ describe('redisOtpStore', () => {
     client.disconnect();
   });
 
+  it('fails within its timeout while Redis is slow, and goes on once it answers', async () => {
+    const store = open('slow:', 300);
+    const admin = new Redis(redis.url);
+    try {
+      // Redis holds every client's commands for 1.5 s, as a stalled server would.
+      await admin.call('CLIENT', 'PAUSE', '1500', 'ALL');
+      const started = Date.now();
+      await assert.rejects(
+        store.update('k', () => ['x', undefined]),
+        (error) => error instanceof OtpStoreUnavailableError,
+      );
+      assert.ok(Date.now() - started < 1_400, `${Date.now() - started} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      assert.equal(await store.update('k', () => ['y', 'written']), 'written');
+    } finally {
+      admin.disconnect();
+    }
+  });
+
   it('fails within its timeout while Redis is down, and works again once it is back', async () => {
     const store = open('outage:', 300);
     await store.update('k', () => ['before', undefined]);
