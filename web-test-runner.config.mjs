@@ -9,9 +9,13 @@ import * as puppeteerCore from 'puppeteer-core';
 import {CHROMIUM_ARGS} from './scripts/browsers.mjs';
 import {countReporter} from './scripts/count-reporter.mjs';
 import {otpDevMiddleware} from './scripts/otp-dev-middleware.mjs';
+import {startOtpService} from './scripts/otp-service-for-tests.mjs';
 
 // The reference server shows codes (test mode) only in development and tests.
 process.env.NODE_ENV ??= 'test';
+
+// The side service (npx otp-step-server), its own process, for test/service.test.ts.
+const otpService = await startOtpService();
 
 const wanted = (process.env.OTP_STEP_BROWSERS ?? 'chromium,firefox,webkit').split(',');
 
@@ -54,7 +58,7 @@ export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: true,
   // The backend the element talks to in tests: the reference server, over real HTTP.
-  middleware: [otpDevMiddleware({faults: true})],
+  middleware: [otpService.middleware, otpDevMiddleware({faults: true})],
   plugins: [esbuildPlugin({ts: true, target: 'es2022', tsconfig: './tsconfig.json'})],
   browsers: wanted.map((name) => launchers[name]()),
   // One test page at a time: keyboard input and animation frames go to the page in front.

@@ -23,3 +23,9 @@ export {
   type OtpStore,
 } from './store.js';
 export type * from '../src/sources/protocol.js';
+export {
+  signWebhook,
+  SIGNATURE_HEADER,
+  verifyWebhook,
+  type VerifyWebhookOptions,
+} from './webhook-signature.js';

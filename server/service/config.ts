@@ -1,0 +1,145 @@
+import {checkedSecret, DEFAULT_LIMITS, type OtpLimits} from '../options.js';
+
+/** What the side service is told by its environment, checked. */
+export interface ServiceConfig {
+  secret: string;
+  host: string;
+  port: number;
+  /** Redis (or Valkey) for several instances; the memory store without it. */
+  redisUrl?: string;
+  limits: Partial<OtpLimits>;
+  trustedProxies: string[];
+  /** The header the app's proxy sets to the signed-in user id, lower case. */
+  userHeader?: string;
+  testMode: boolean;
+  /** NODE_ENV is development or test: codes may go unsent, test mode may run. */
+  development: boolean;
+  notifyUrl?: string;
+  confirmedUrl?: string;
+  webhookSecret?: string;
+}
+
+/** A setting the service cannot start with; its message is the one line printed. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+/** `maxAttempts` → `OTP_MAX_ATTEMPTS`: one variable per limit, so a new limit gets one too. */
+export const limitVariable = (name: string) =>
+  `OTP_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+/** RFC 9110 token: what a header name may be. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Reads the service's settings from `env`, refusing at start what it cannot run
+ * with rather than failing on the first request. Pure but for `readFile`, which
+ * reads the `*_FILE` variables (Docker and Kubernetes secrets are files).
+ */
+export function serviceConfig(
+  env: Env,
+  readFile: (path: string) => string,
+): ServiceConfig {
+  // An empty variable is an unset one: `FOO=` in a compose file means "not given".
+  const get = (name: string) => (env[name]?.trim() ? env[name]!.trim() : undefined);
+  const development = ['development', 'test'].includes(env.NODE_ENV ?? '');
+
+  const fromFile = (name: string): string | undefined => {
+    const value = get(name);
+    const path = get(`${name}_FILE`);
+    if (value && path) throw new ConfigError(`give ${name} or ${name}_FILE, not both`);
+    if (!path) return value;
+    try {
+      return readFile(path).trim();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ConfigError(`${name}_FILE cannot be read: ${reason}`);
+    }
+  };
+  const secretOf = (name: string, required: boolean): string | undefined => {
+    const value = fromFile(name);
+    if (!value) {
+      if (required) throw new ConfigError(`${name} (or ${name}_FILE) is required`);
+      return undefined;
+    }
+    try {
+      checkedSecret(value);
+    } catch (error) {
+      throw new ConfigError(
+        `${name}: ${(error as Error).message.replace(/^otp-step: /, '')}`,
+      );
+    }
+    return value;
+  };
+  const urlOf = (name: string, protocols: string[]): string | undefined => {
+    const value = get(name);
+    if (!value) return undefined;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new ConfigError(`${name} is not a URL`);
+    }
+    if (!protocols.includes(url.protocol))
+      throw new ConfigError(`${name} must be a ${protocols.join(' or ')} URL`);
+    return value;
+  };
+
+  const limits: Partial<OtpLimits> = {};
+  for (const name of Object.keys(DEFAULT_LIMITS) as (keyof OtpLimits)[]) {
+    const variable = limitVariable(name);
+    const value = get(variable);
+    if (value === undefined) continue;
+    const number = Number(value);
+    if (!Number.isFinite(number) || number <= 0)
+      throw new ConfigError(
+        `${variable} must be a positive number, not ${JSON.stringify(value)}`,
+      );
+    limits[name] = number;
+  }
+
+  const port = Number(get('PORT') ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(
+      `PORT must be a port number (0 to 65535), not ${JSON.stringify(env.PORT)}`,
+    );
+
+  const userHeader = get('OTP_USER_HEADER');
+  if (userHeader !== undefined && !HEADER_NAME.test(userHeader))
+    throw new ConfigError(
+      `OTP_USER_HEADER is not a header name: ${JSON.stringify(userHeader)}`,
+    );
+
+  const testMode = get('OTP_TEST_MODE') ?? '0';
+  if (!['0', '1'].includes(testMode))
+    throw new ConfigError(
+      `OTP_TEST_MODE must be 1 or 0, not ${JSON.stringify(testMode)}`,
+    );
+
+  const notifyUrl = urlOf('OTP_NOTIFY_URL', ['http:', 'https:']);
+  if (!notifyUrl && !development)
+    throw new ConfigError(
+      'OTP_NOTIFY_URL is required: without it no code reaches anyone (allowed only with NODE_ENV=development or test)',
+    );
+  const confirmedUrl = urlOf('OTP_CONFIRMED_URL', ['http:', 'https:']);
+
+  return {
+    secret: secretOf('OTP_SECRET', true)!,
+    host: get('HOST') ?? '127.0.0.1',
+    port,
+    redisUrl: urlOf('OTP_REDIS_URL', ['redis:', 'rediss:']),
+    limits,
+    trustedProxies: (get('OTP_TRUSTED_PROXIES') ?? '')
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean),
+    userHeader: userHeader?.toLowerCase(),
+    testMode: testMode === '1',
+    development,
+    notifyUrl,
+    confirmedUrl,
+    webhookSecret: secretOf('OTP_WEBHOOK_SECRET', Boolean(notifyUrl || confirmedUrl)),
+  };
+}

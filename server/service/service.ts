@@ -1,0 +1,155 @@
+import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {logSafe} from '../log-safe.js';
+import {toNodeListener} from '../node-adapter.js';
+import {createOtpHandler} from '../otp-handler.js';
+import type {OtpNotification} from '../options.js';
+import type {OtpStore} from '../store.js';
+import type {ServiceConfig} from './config.js';
+import type {JsonLogger} from './json-logger.js';
+import {CONFIRMED_RETRIES, NOTIFY_RETRIES, webhookSender} from './webhooks.js';
+
+/** A store the service owns: closed on shutdown (the Redis store quits its client). */
+export type ServiceStore = OtpStore & {close?(): void | Promise<void>};
+
+/**
+ * Longest the confirming answer waits for the confirmed webhook. Within it the
+ * app normally hears of the confirmation before the browser does; a slower
+ * delivery goes on (and is retried) in the background and never changes the
+ * answer, since the code is spent either way.
+ */
+export const CONFIRMED_HOLD_MS = 2000;
+
+/** Longest a shutdown waits for requests in flight and webhooks being delivered. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+const delay = (ms: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * The reference server as a process of its own: the protocol at the root
+ * (`POST /codes`, `POST /codes/{requestId}/confirm`), `GET /healthz`, and the
+ * notification and confirmation sent to the app as signed webhooks.
+ */
+export function createService(
+  config: ServiceConfig,
+  store: ServiceStore,
+  logger: JsonLogger,
+) {
+  const deliveries = new Set<Promise<unknown>>();
+  const webhook = (url: string, event: 'notify' | 'confirmed') =>
+    webhookSender({
+      url,
+      secret: config.webhookSecret!,
+      event,
+      logger,
+      retries: event === 'notify' ? NOTIFY_RETRIES : CONFIRMED_RETRIES,
+    });
+  const sendNotify = config.notifyUrl && webhook(config.notifyUrl, 'notify');
+  const sendConfirmed = config.confirmedUrl && webhook(config.confirmedUrl, 'confirmed');
+  if (!sendNotify)
+    logger.warn(
+      'otp-step: no OTP_NOTIFY_URL, so codes are sent nowhere (development only)',
+    );
+
+  const handler = createOtpHandler({
+    secret: config.secret,
+    store,
+    logger,
+    limits: config.limits,
+    trustedProxies: config.trustedProxies,
+    testMode: config.testMode,
+    authenticate: config.userHeader
+      ? (request) => request.headers.get(config.userHeader!)
+      : undefined,
+    // Always the service's own: the handler's default would print the code.
+    notify: async (n: OtpNotification) => {
+      if (!sendNotify) return;
+      // A failure throws: the handler answers 502 notification-failed and gives back what the issue took.
+      await sendNotify({...n, expiresAt: n.expiresAt.toISOString()});
+    },
+    onConfirmed: sendConfirmed
+      ? async (claims) => {
+          const delivery = sendConfirmed({...claims}).catch((error: Error) =>
+            logger.log('error', 'confirmed webhook given up', {
+              requestId: logSafe(claims.requestId),
+              reason: error.message,
+            }),
+          );
+          deliveries.add(delivery);
+          void delivery.finally(() => deliveries.delete(delivery));
+          await Promise.race([delivery, delay(CONFIRMED_HOLD_MS)]);
+        }
+      : undefined,
+  });
+  const otp = toNodeListener(handler);
+
+  let closing = false;
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    const path = (req.url ?? '/').split('?')[0];
+    res.once('finish', () => {
+      // A keep-alive connection left idle by this answer is closed, so shutdown is not held by it.
+      if (closing) setImmediate(() => server.closeIdleConnections());
+      if (path === '/healthz') return;
+      logger.log('info', 'request', {
+        method: logSafe(req.method, 16),
+        path: logSafe(path),
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+      });
+    });
+    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD'))
+      return health(res);
+    await otp(req, res);
+  });
+
+  /** 200 while the store answers a cheap read, 503 while it does not (Redis down or slow). */
+  async function health(res: ServerResponse) {
+    let ok = true;
+    try {
+      await store.update('healthz', (value) => [value, true]);
+    } catch {
+      ok = false;
+    }
+    res.writeHead(ok ? 200 : 503, {
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+    });
+    res.end(JSON.stringify({status: ok ? 'ok' : 'unavailable'}));
+  }
+
+  return {
+    server,
+    handler,
+    listen(port: number, host: string): Promise<AddressInfo> {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    /**
+     * Stops taking connections, lets requests in flight and webhooks being
+     * delivered finish (for at most `graceMs`), then closes the store.
+     */
+    async close(graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const finished = await Promise.race([
+        Promise.all([closed, ...deliveries]).then(() => true),
+        delay(graceMs).then(() => false),
+      ]);
+      if (!finished) {
+        logger.warn(
+          `otp-step: shutdown cut off what was still running after ${graceMs} ms`,
+        );
+        server.closeAllConnections();
+      }
+      await store.close?.();
+    },
+  };
+}
