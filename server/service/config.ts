@@ -17,6 +17,8 @@ export interface ServiceConfig {
   notifyUrl?: string;
   confirmedUrl?: string;
   webhookSecret?: string;
+  /** The app's key for `POST /confirmations/verify`; without it that route is off. */
+  apiKey?: string;
 }
 
 /** A setting the service cannot start with; its message is the one line printed. */
@@ -141,5 +143,6 @@ export function serviceConfig(
     notifyUrl,
     confirmedUrl,
     webhookSecret: secretOf('OTP_WEBHOOK_SECRET', Boolean(notifyUrl || confirmedUrl)),
+    apiKey: secretOf('OTP_API_KEY', false),
   };
 }

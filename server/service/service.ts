@@ -7,6 +7,7 @@ import type {OtpNotification} from '../options.js';
 import type {OtpStore} from '../store.js';
 import type {ServiceConfig} from './config.js';
 import type {JsonLogger} from './json-logger.js';
+import {verifyConfirmation} from './verify-route.js';
 import {CONFIRMED_RETRIES, NOTIFY_RETRIES, webhookSender} from './webhooks.js';
 
 /** A store the service owns: closed on shutdown (the Redis store quits its client). */
@@ -28,8 +29,10 @@ const delay = (ms: number) =>
 
 /**
  * The reference server as a process of its own: the protocol at the root
- * (`POST /codes`, `POST /codes/{requestId}/confirm`), `GET /healthz`, and the
- * notification and confirmation sent to the app as signed webhooks.
+ * (`POST /codes`, `POST /codes/{requestId}/confirm`), `GET /healthz`, the
+ * notification and confirmation sent to the app as signed webhooks, and, with
+ * `OTP_API_KEY`, `POST /confirmations/verify` for the app's server to check a
+ * confirmation token.
  */
 export function createService(
   config: ServiceConfig,
@@ -101,8 +104,15 @@ export function createService(
     });
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD'))
       return health(res);
+    if (path === '/confirmations/verify' && config.apiKey)
+      return send(res, await verifyConfirmation(handler, config.apiKey, req));
     await otp(req, res);
   });
+
+  async function send(res: ServerResponse, response: Response) {
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  }
 
   /** 200 while the store answers a cheap read, 503 while it does not (Redis down or slow). */
   async function health(res: ServerResponse) {

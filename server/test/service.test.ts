@@ -112,6 +112,9 @@ async function startService(env: Record<string, string>) {
 const stopped = (child: ChildProcess) =>
   child.exitCode !== null || child.signalCode !== null;
 
+/** The app's key for /confirmations/verify. */
+const API_KEY = 'the app server key for verifying confirmations';
+
 const post = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
   const response = await fetch(url, {
     method: 'POST',
@@ -143,6 +146,7 @@ describe(`otp-step-server, the side service (${STORE_KIND} store)`, () => {
       OTP_CONFIRMED_URL: `${receiver.url}/confirmed`,
       OTP_WEBHOOK_SECRET: HOOK_SECRET,
       OTP_USER_HEADER: 'X-App-User',
+      OTP_API_KEY: API_KEY,
       ...(process.env.OTP_TEST_REDIS_URL && {
         OTP_REDIS_URL: process.env.OTP_TEST_REDIS_URL,
       }),
@@ -213,6 +217,27 @@ describe(`otp-step-server, the side service (${STORE_KIND} store)`, () => {
       'stepName',
       'user',
     ]);
+  });
+
+  it('checks a confirmation token for the app’s server, once, with its key only', async () => {
+    const user = unique('carol');
+    const issued = await issue(user);
+    const notify = await receiver.next((d) => d.body.requestId === issued.json.requestId);
+    const confirmed = await post(
+      `${service.url}/codes/${issued.json.requestId}/confirm`,
+      {code: notify.body.code},
+      asUser(user),
+    );
+    const token = confirmed.json.confirmation;
+    const verify = (body: unknown, key = API_KEY) =>
+      post(`${service.url}/confirmations/verify`, body, {authorization: `Bearer ${key}`});
+    assert.equal((await verify({token}, 'not the key')).status, 401);
+    assert.deepEqual((await verify({token, user: 'mallory'})).json, {confirmed: false});
+    const first = await verify({token, user: user.toUpperCase(), stepName: 'login'});
+    assert.equal(first.status, 200);
+    assert.equal(first.json.confirmed, true);
+    assert.equal(first.json.requestId, issued.json.requestId);
+    assert.deepEqual((await verify({token})).json, {confirmed: false}, 'spent');
   });
 
   it('takes the user from the header the app’s proxy sets', async () => {

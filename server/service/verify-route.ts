@@ -1,0 +1,45 @@
+import {createHash, timingSafeEqual} from 'node:crypto';
+import type {IncomingMessage} from 'node:http';
+import {Readable} from 'node:stream';
+import type {OtpHandler} from '../otp-handler.js';
+import {json, methodNotAllowed, problem} from '../problem.js';
+import {readJson} from '../read-json.js';
+
+/** The same length whatever was sent, so comparing leaks nothing of the key. */
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * `POST /confirmations/verify`: `verifyConfirmation` for an app that is not in
+ * Node (.NET, Java). The app's server sends the token the form carried and what
+ * it expects, with `Authorization: Bearer <OTP_API_KEY>`; the answer is
+ * `{"confirmed": true, …claims}` the first time, `{"confirmed": false}` for a
+ * token spent, expired, forged or naming someone else. Browsers have no key:
+ * this route is for the app's server only.
+ */
+export async function verifyConfirmation(
+  handler: OtpHandler,
+  apiKey: string,
+  req: IncomingMessage,
+): Promise<Response> {
+  if (req.method !== 'POST') return methodNotAllowed();
+  const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  if (!timingSafeEqual(digest(given), digest(apiKey)))
+    return problem(401, 'unauthenticated', 'Send Authorization: Bearer <OTP_API_KEY>.');
+  const body = await readJson(
+    new Request('http://service/confirmations/verify', {
+      method: 'POST',
+      headers: {'content-type': req.headers['content-type'] ?? ''},
+      body: Readable.toWeb(req) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit),
+    4096,
+    10_000,
+  );
+  if (body instanceof Response) return body;
+  const {token, user, client, stepName} = (body ?? {}) as Record<string, unknown>;
+  const expected = Object.fromEntries(
+    Object.entries({user, client, stepName}).filter(([, v]) => v !== undefined),
+  );
+  const claims = await handler.verifyConfirmation(token, expected);
+  return json(200, claims ? {confirmed: true, ...claims} : {confirmed: false});
+}
