@@ -45,6 +45,7 @@ describe('the service’s configuration', () => {
         notifyUrl: 'https://app.internal/otp/notify',
         confirmedUrl: undefined,
         webhookSecret: undefined,
+        apiKey: undefined,
       },
     );
     assert.equal(config.secret, SECRET);
@@ -63,7 +64,9 @@ describe('the service’s configuration', () => {
       OTP_TRUSTED_PROXIES: ' 10.0.0.1, 10.0.0.2 ,',
       OTP_USER_HEADER: 'X-Authenticated-User',
       OTP_CONFIRMED_URL: 'http://app.internal/otp/confirmed',
+      OTP_API_KEY: 'the app server key for verifying confirmations',
     });
+    assert.equal(config.apiKey, 'the app server key for verifying confirmations');
     assert.equal(config.host, '0.0.0.0');
     assert.equal(config.port, 9000);
     assert.equal(config.redisUrl, 'redis://cache:6379/2');
