@@ -2,7 +2,18 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import {Readable} from 'node:stream';
 import {rememberSocketAddress} from './client-address.js';
 import {isOtpRoute} from './otp-handler.js';
+import {
+  prepareRequestBody,
+  preparedResponseBody,
+  type PreparedBody,
+} from './prepared-body.js';
 import {methodNotAllowed, problem} from './problem.js';
+
+/** How much body a handler takes, and how long it waits for it (`OtpHandler.bodyLimits`). */
+export interface BodyLimits {
+  maxBytes: number;
+  timeoutMs: number;
+}
 
 type NodeRequest = IncomingMessage & {body?: unknown};
 type Next = (error?: unknown) => void;
@@ -47,16 +58,22 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>)
       // A body parser such as express.json() may have read the stream already.
       const parsed = req.readableEnded && req.body !== undefined;
       if (parsed) headers.delete('content-length');
+      // Our own handler says how much body it takes and for how long: read it here,
+      // straight from Node's stream, and hand it over beside the request.
+      const limits = (handler as {bodyLimits?: BodyLimits}).bodyLimits;
+      const prepared =
+        hasBody && parsed
+          ? {bytes: Buffer.from(JSON.stringify(req.body))}
+          : hasBody && limits
+            ? await readNodeBody(req, limits)
+            : undefined;
       const request = new Request(url, {
         method: req.method,
         headers,
-        body: !hasBody
-          ? undefined
-          : parsed
-            ? JSON.stringify(req.body)
-            : (Readable.toWeb(req) as ReadableStream),
+        body: prepared || !hasBody ? undefined : (Readable.toWeb(req) as ReadableStream),
         duplex: 'half',
       } as RequestInit);
+      if (prepared) prepareRequestBody(request, prepared);
       rememberSocketAddress(request, req.socket.remoteAddress);
       await send(res, await handler(request));
     } catch {
@@ -75,9 +92,37 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
     // A body that was cut off (too slow, too large) may still be arriving: close the connection.
     if (response.status === 408 || response.status === 413) headers.connection = 'close';
     res.writeHead(response.status, headers);
-    res.end(Buffer.from(await response.arrayBuffer()));
+    res.end(preparedResponseBody(response) ?? Buffer.from(await response.arrayBuffer()));
   } catch {
     // Headers already sent or the socket gone: nothing can be answered; never an unhandled rejection.
     res.destroy();
   }
+}
+
+/**
+ * Reads a request body from Node's stream within the limits: the bytes, or that
+ * it grew too large or came too slowly (the handler answers 413 or 408 for it).
+ */
+function readNodeBody(req: IncomingMessage, limits: BodyLimits): Promise<PreparedBody> {
+  if (Number(req.headers['content-length'] ?? 0) > limits.maxBytes)
+    return Promise.resolve({tooLarge: true});
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (body: PreparedBody) => {
+      clearTimeout(timer);
+      req.off('data', take).off('end', end).off('error', stop);
+      resolve(body);
+    };
+    const take = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limits.maxBytes) finish({tooLarge: true});
+      else chunks.push(chunk);
+    };
+    const end = () => finish({bytes: Buffer.concat(chunks, size)});
+    // A client gone mid-body gets no answer it could read; the handler stops as on a timeout.
+    const stop = () => finish({timedOut: true});
+    const timer = setTimeout(stop, limits.timeoutMs);
+    req.on('data', take).on('end', end).on('error', stop);
+  });
 }

@@ -1,6 +1,7 @@
 import {confirmCode} from './confirm.js';
 import type {ExpectedConfirmation, OtpConfirmationClaims} from './confirmation.js';
 import {handlerContext} from './handler-context.js';
+import type {BodyLimits} from './node-adapter.js';
 import {issueCode} from './issue.js';
 import {logSafe} from './log-safe.js';
 import type {OtpHandlerOptions} from './options.js';
@@ -18,6 +19,8 @@ export type OtpHandler = ((request: Request) => Promise<Response>) & {
     token: unknown,
     expected?: ExpectedConfirmation,
   ): Promise<OtpConfirmationClaims | null>;
+  /** How much body the handler takes and how long it waits: `toNodeListener` reads it to these. */
+  readonly bodyLimits: BodyLimits;
 };
 
 const CONFIRM_ROUTE = /\/codes\/([^/]+)\/confirm$/;
@@ -79,5 +82,11 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
       return problem(500, 'internal-error', 'The server could not handle the request.');
     }
   };
-  return Object.assign(handle, {verifyConfirmation: ctx.tokens.verify});
+  return Object.assign(handle, {
+    verifyConfirmation: ctx.tokens.verify,
+    bodyLimits: {
+      maxBytes: ctx.limits.maxBodyBytes,
+      timeoutMs: ctx.limits.bodyTimeoutSeconds * 1000,
+    },
+  });
 }

@@ -3,6 +3,7 @@ import {
   type ProblemBody,
   type ProblemCode,
 } from '../src/sources/protocol.js';
+import {textResponse} from './prepared-body.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -44,11 +45,11 @@ export function problem(
   });
   if (extra.retryAfter !== undefined)
     headers.set('retry-after', String(extra.retryAfter));
-  return new Response(JSON.stringify(body), {status, headers});
+  return textResponse(JSON.stringify(body), {status, headers});
 }
 
 export function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), {
+  return textResponse(JSON.stringify(body), {
     status,
     headers: {'content-type': 'application/json', 'cache-control': 'no-store'},
   });

@@ -1,3 +1,4 @@
+import {preparedRequestBody} from './prepared-body.js';
 import {problem} from './problem.js';
 
 /**
@@ -17,8 +18,22 @@ export async function readJson(
   }
   const tooLarge = () =>
     problem(413, 'body-too-large', `The body must be at most ${maxBytes} bytes.`);
+  const tooSlow = () =>
+    problem(
+      408,
+      'request-timeout',
+      `The body did not arrive within ${Math.round(timeoutMs / 1000)} seconds.`,
+    );
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > maxBytes) return tooLarge();
+  // Read already by the Node adapter, within the same limits.
+  const prepared = preparedRequestBody(request);
+  if (prepared)
+    return 'bytes' in prepared
+      ? parse(prepared.bytes)
+      : 'tooLarge' in prepared
+        ? tooLarge()
+        : tooSlow();
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body) {
@@ -32,11 +47,7 @@ export async function readJson(
         const read = await Promise.race([reader.read(), deadline]);
         if (read === 'timeout') {
           void reader.cancel().catch(() => undefined);
-          return problem(
-            408,
-            'request-timeout',
-            `The body did not arrive within ${Math.round(timeoutMs / 1000)} seconds.`,
-          );
+          return tooSlow();
         }
         if (read.done) break;
         size += read.value.byteLength;
@@ -50,10 +61,14 @@ export async function readJson(
       clearTimeout(timer);
     }
   }
+  return parse(Buffer.concat(chunks));
+}
+
+const utf8 = new TextDecoder('utf-8', {fatal: true});
+
+function parse(bytes: Uint8Array): unknown | Response {
   try {
-    return JSON.parse(
-      new TextDecoder('utf-8', {fatal: true}).decode(Buffer.concat(chunks)),
-    );
+    return JSON.parse(utf8.decode(bytes));
   } catch {
     return problem(400, 'malformed-json', 'The body is not valid JSON.');
   }

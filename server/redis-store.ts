@@ -121,9 +121,11 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
     redis.defineCommand('otpCompareAndSet', {numberOfKeys: 1, lua: COMPARE_AND_SET});
 
   /** Waits for the connection (bounded), so requests right after start-up or a reconnect are not refused. */
-  async function connected(): Promise<void> {
+  let connecting: Promise<void> | undefined;
+  function connected(): Promise<void> | void {
     if (redis.status === 'ready') return;
-    await new Promise<void>((resolve, reject) => {
+    // One wait for every request that arrives while the connection is down.
+    return (connecting ??= new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         redis.off('ready', ready);
         reject(new Error('not connected'));
@@ -133,7 +135,23 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
         resolve();
       };
       redis.once('ready', ready);
-    });
+    }).finally(() => (connecting = undefined)));
+  }
+
+  /**
+   * Updates of one key from this process run one after the other: a key every
+   * request touches (the server-wide notification window) would otherwise have
+   * its compare-and-set lost over and over by this process's own requests.
+   * Races remain only between instances.
+   */
+  const queues = new Map<string, Promise<unknown>>();
+  function inTurn<T>(key: string, run: () => Promise<T>): Promise<T> {
+    const before = queues.get(key);
+    const mine = before ? before.then(run, run) : run();
+    const tail = mine.catch(() => undefined);
+    queues.set(key, tail);
+    void tail.then(() => queues.get(key) === tail && queues.delete(key));
+    return mine;
   }
 
   /** Runs a Redis call, turning any failure of Redis into OtpStoreUnavailableError. */
@@ -146,40 +164,46 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
     }
   }
 
-  return {
-    async update(key, change) {
-      const stored = prefix + key;
-      for (let tries = 0; tries < MAX_TRIES; tries++) {
-        const raw = await call(() => redis.get(stored));
-        const envelope = raw === null ? undefined : decode(raw);
-        const current =
-          envelope && (envelope.e === null || envelope.e > now())
-            ? envelope.v
-            : undefined;
-        const [value, result, ttlMs] = change(current);
-        if (value === current) return result;
-        const ttl = ttlMs === undefined ? 0 : Math.max(1, Math.ceil(ttlMs));
-        const written =
-          value === undefined ? '' : encode(value, ttl ? now() + ttl : null);
-        const set = await call(() =>
-          redis.otpCompareAndSet(
-            stored,
-            raw ?? '',
-            raw === null ? '0' : '1',
-            written,
-            String(ttl && ttl + CLEAR_AFTER_MS),
-          ),
-        );
-        if (set === 1) return result;
-        // Another instance changed the key between the read and the write: read again.
-        await new Promise((resolve) =>
-          setTimeout(resolve, Math.random() * Math.min(tries, 20)),
-        );
-      }
-      throw new OtpStoreUnavailableError(
-        1,
-        new Error(`${key}: too many concurrent updates`),
+  /** One update: read, change, compare-and-set; again if another instance wrote first. */
+  async function compareAndSet<T>(
+    stored: string,
+    change: (value: unknown) => [value: unknown, result: T, ttlMs?: number],
+  ): Promise<T> {
+    for (let tries = 0; tries < MAX_TRIES; tries++) {
+      const raw = await call(() => redis.get(stored));
+      const envelope = raw === null ? undefined : decode(raw);
+      const current =
+        envelope && (envelope.e === null || envelope.e > now()) ? envelope.v : undefined;
+      const [value, result, ttlMs] = change(current);
+      if (value === current) return result;
+      const ttl = ttlMs === undefined ? 0 : Math.max(1, Math.ceil(ttlMs));
+      const written = value === undefined ? '' : encode(value, ttl ? now() + ttl : null);
+      const set = await call(() =>
+        redis.otpCompareAndSet(
+          stored,
+          raw ?? '',
+          raw === null ? '0' : '1',
+          written,
+          String(ttl && ttl + CLEAR_AFTER_MS),
+        ),
       );
+      if (set === 1) return result;
+      // Another instance wrote the key between the read and the write: read again,
+      // at once the first times (the winner is done), then after a growing jitter.
+      if (tries >= 2)
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.random() * Math.min(tries, 10)),
+        );
+    }
+    throw new OtpStoreUnavailableError(
+      1,
+      new Error(`${stored}: too many concurrent updates`),
+    );
+  }
+
+  return {
+    update(key, change) {
+      return inTurn(key, () => compareAndSet(prefix + key, change));
     },
 
     async entries() {
