@@ -4,7 +4,7 @@
 // finds (or installs) the browsers and redis-server, starts WebKitWebDriver, and
 // runs @web/test-runner, under a virtual display where WebKit needs one.
 import {spawn, spawnSync} from 'node:child_process';
-import {createServer} from 'node:net';
+import {freePort} from './free-port.mjs';
 import {mkdirSync, readFileSync, rmSync} from 'node:fs';
 import {ensureTestTools} from './browsers.mjs';
 import {COUNT_FILE} from './count-reporter.mjs';
@@ -24,17 +24,6 @@ if (unknown.length) {
 }
 
 const found = ensureTestTools(wanted);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForDriver(port) {
   for (let i = 0; i < 100; i++) {
