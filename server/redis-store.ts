@@ -120,14 +120,21 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
   if (!redis.otpCompareAndSet)
     redis.defineCommand('otpCompareAndSet', {numberOfKeys: 1, lua: COMPARE_AND_SET});
 
-  /** Waits for the connection (bounded), so requests right after start-up or a reconnect are not refused. */
   let connecting: Promise<void> | undefined;
+  /** When a wait for the connection last ran out; until `timeoutMs` later, no one waits again. */
+  let gaveUpAt = -Infinity;
+  /**
+   * Waits for the connection (bounded), so requests right after start-up or a
+   * reconnect are not refused; one wait for every request that arrives while
+   * the connection is down, and none again just after a wait ran out.
+   */
   function connected(): Promise<void> | void {
     if (redis.status === 'ready') return;
-    // One wait for every request that arrives while the connection is down.
+    if (Date.now() - gaveUpAt < timeoutMs) throw new Error('not connected');
     return (connecting ??= new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         redis.off('ready', ready);
+        gaveUpAt = Date.now();
         reject(new Error('not connected'));
       }, timeoutMs);
       const ready = () => {
@@ -147,7 +154,14 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
   const queues = new Map<string, Promise<unknown>>();
   function inTurn<T>(key: string, run: () => Promise<T>): Promise<T> {
     const before = queues.get(key);
-    const mine = before ? before.then(run, run) : run();
+    const queuedAt = Date.now();
+    // A turn that comes after the timeout (Redis stalled for those ahead) is given up
+    // at once, so a queue never holds a request for more than its own timeout.
+    const late = () =>
+      Date.now() - queuedAt > timeoutMs
+        ? Promise.reject(new OtpStoreUnavailableError(1, new Error('queued too long')))
+        : run();
+    const mine = before ? before.then(late, late) : run();
     const tail = mine.catch(() => undefined);
     queues.set(key, tail);
     void tail.then(() => queues.get(key) === tail && queues.delete(key));

@@ -89,6 +89,26 @@ describe('redisOtpStore', () => {
     }
   });
 
+  it('answers every update of a hot key within its timeout while Redis stalls, not one after another', async () => {
+    const store = open('hot:', 300);
+    const admin = new Redis(redis.url);
+    try {
+      await admin.call('CLIENT', 'PAUSE', '2500', 'ALL');
+      const started = Date.now();
+      const outcomes = await Promise.allSettled(
+        Array.from({length: 20}, () => store.update('notifications', () => [1, 1])),
+      );
+      const took = Date.now() - started;
+      assert.ok(outcomes.every((o) => o.status === 'rejected'));
+      // Twenty turns of 300 ms one after another would be 6 s; each gives up on its own clock.
+      assert.ok(took < 2_000, `${took} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 2_600));
+      assert.equal(await store.update('notifications', () => [2, 'after']), 'after');
+    } finally {
+      admin.disconnect();
+    }
+  });
+
   it('fails within its timeout while Redis is down, and works again once it is back', async () => {
     const store = open('outage:', 300);
     await store.update('k', () => ['before', undefined]);
