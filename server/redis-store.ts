@@ -152,6 +152,8 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
    * Races remain only between instances.
    */
   const queues = new Map<string, Promise<unknown>>();
+  /** What this process last wrote to a key while more of its updates of that key were waiting. */
+  const lastWritten = new Map<string, string | null>();
   function inTurn<T>(key: string, run: () => Promise<T>): Promise<T> {
     const before = queues.get(key);
     const queuedAt = Date.now();
@@ -164,7 +166,11 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
     const mine = before ? before.then(late, late) : run();
     const tail = mine.catch(() => undefined);
     queues.set(key, tail);
-    void tail.then(() => queues.get(key) === tail && queues.delete(key));
+    void tail.then(() => {
+      if (queues.get(key) !== tail) return;
+      queues.delete(key);
+      lastWritten.delete(prefix + key);
+    });
     return mine;
   }
 
@@ -180,16 +186,27 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
 
   /** One update: read, change, compare-and-set; again if another instance wrote first. */
   async function compareAndSet<T>(
+    key: string,
     stored: string,
     change: (value: unknown) => [value: unknown, result: T, ttlMs?: number],
   ): Promise<T> {
     for (let tries = 0; tries < MAX_TRIES; tries++) {
-      const raw = await call(() => redis.get(stored));
+      // The turn before ours in this process left what it wrote: start from that, and
+      // let the compare-and-set tell whether another instance wrote since.
+      const guessed = tries === 0 && lastWritten.has(stored);
+      const raw = guessed
+        ? lastWritten.get(stored)!
+        : await call(() => redis.get(stored));
+      lastWritten.delete(stored);
       const envelope = raw === null ? undefined : decode(raw);
       const current =
         envelope && (envelope.e === null || envelope.e > now()) ? envelope.v : undefined;
       const [value, result, ttlMs] = change(current);
-      if (value === current) return result;
+      if (value === current) {
+        // A decision to write nothing is only as good as the read: read for real.
+        if (guessed) continue;
+        return result;
+      }
       const ttl = ttlMs === undefined ? 0 : Math.max(1, Math.ceil(ttlMs));
       const written = value === undefined ? '' : encode(value, ttl ? now() + ttl : null);
       const set = await call(() =>
@@ -201,7 +218,10 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
           String(ttl && ttl + CLEAR_AFTER_MS),
         ),
       );
-      if (set === 1) return result;
+      if (set === 1) {
+        if (queues.has(key)) lastWritten.set(stored, written || null);
+        return result;
+      }
       // Another instance wrote the key between the read and the write: read again,
       // at once the first times (the winner is done), then after a growing jitter.
       if (tries >= 2)
@@ -217,7 +237,7 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
 
   return {
     update(key, change) {
-      return inTurn(key, () => compareAndSet(prefix + key, change));
+      return inTurn(key, () => compareAndSet(key, prefix + key, change));
     },
 
     async entries() {
