@@ -86,7 +86,8 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>)
   };
 }
 
-async function send(res: ServerResponse, response: Response): Promise<void> {
+/** Writes a web `Response` to Node's response; never throws (see the catch). */
+export async function send(res: ServerResponse, response: Response): Promise<void> {
   try {
     const headers = Object.fromEntries(response.headers);
     // A body that was cut off (too slow, too large) may still be arriving: close the connection.
@@ -103,7 +104,10 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
  * Reads a request body from Node's stream within the limits: the bytes, or that
  * it grew too large or came too slowly (the handler answers 413 or 408 for it).
  */
-function readNodeBody(req: IncomingMessage, limits: BodyLimits): Promise<PreparedBody> {
+export function readNodeBody(
+  req: IncomingMessage,
+  limits: BodyLimits,
+): Promise<PreparedBody> {
   if (Number(req.headers['content-length'] ?? 0) > limits.maxBytes)
     return Promise.resolve({tooLarge: true});
   return new Promise((resolve) => {

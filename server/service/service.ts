@@ -1,7 +1,7 @@
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {logSafe} from '../log-safe.js';
-import {toNodeListener} from '../node-adapter.js';
+import {send, toNodeListener} from '../node-adapter.js';
 import {createOtpHandler} from '../otp-handler.js';
 import type {OtpNotification} from '../options.js';
 import type {OtpStore} from '../store.js';
@@ -108,11 +108,6 @@ export function createService(
       return send(res, await verifyConfirmation(handler, config.apiKey, req));
     await otp(req, res);
   });
-
-  async function send(res: ServerResponse, response: Response) {
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  }
 
   /** 200 while the store answers a cheap read, 503 while it does not (Redis down or slow). */
   async function health(res: ServerResponse) {

@@ -1,7 +1,8 @@
 import {createHash, timingSafeEqual} from 'node:crypto';
 import type {IncomingMessage} from 'node:http';
-import {Readable} from 'node:stream';
+import {readNodeBody} from '../node-adapter.js';
 import type {OtpHandler} from '../otp-handler.js';
+import {prepareRequestBody} from '../prepared-body.js';
 import {json, methodNotAllowed, problem} from '../problem.js';
 import {readJson} from '../read-json.js';
 
@@ -25,16 +26,14 @@ export async function verifyConfirmation(
   const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
   if (!timingSafeEqual(digest(given), digest(apiKey)))
     return problem(401, 'unauthenticated', 'Send Authorization: Bearer <OTP_API_KEY>.');
-  const body = await readJson(
-    new Request('http://service/confirmations/verify', {
-      method: 'POST',
-      headers: {'content-type': req.headers['content-type'] ?? ''},
-      body: Readable.toWeb(req) as ReadableStream,
-      duplex: 'half',
-    } as RequestInit),
-    4096,
-    10_000,
-  );
+  // The body is read as the handler's own routes read theirs, within its limits.
+  const {maxBytes, timeoutMs} = handler.bodyLimits;
+  const request = new Request('http://service/confirmations/verify', {
+    method: 'POST',
+    headers: {'content-type': req.headers['content-type'] ?? ''},
+  });
+  prepareRequestBody(request, await readNodeBody(req, handler.bodyLimits));
+  const body = await readJson(request, maxBytes, timeoutMs);
   if (body instanceof Response) return body;
   const {token, user, client, stepName} = (body ?? {}) as Record<string, unknown>;
   const expected = Object.fromEntries(
