@@ -55,7 +55,8 @@ const launchers = {
 };
 
 export default {
-  files: ['test/**/*.test.ts'],
+  // *.node.test.ts run in Node (scripts/test.mjs), not in browsers.
+  files: ['test/**/*.test.ts', '!test/**/*.node.test.ts'],
   nodeResolve: true,
   // The backend the element talks to in tests: the reference server, over real HTTP.
   middleware: [otpService.middleware, otpDevMiddleware({faults: true})],

@@ -1,4 +1,4 @@
-// `npm test`: the whole suite. The reference server's tests in Node
+// `npm test`: the whole suite. The step flow's and the reference server's tests in Node
 // (node --test), once on the memory store and once on a real redis-server
 // started for them, then the browser tests in Chromium, Firefox and WebKit:
 // finds (or installs) the browsers and redis-server, starts WebKitWebDriver, and
@@ -59,7 +59,7 @@ function forwardSignals(child, cleanUp = () => {}) {
   }
 }
 
-/** Compiles the server (for the tests' dev server) and its tests. */
+/** Compiles the server (for the tests' dev server), its tests and the flow's Node tests. */
 function compileServer() {
   for (const project of ['tsconfig.server.json', 'tsconfig.server-test.json']) {
     const compiled = spawnSync('node_modules/.bin/tsc', ['-p', project], {
@@ -72,9 +72,9 @@ function compileServer() {
   }
 }
 
-/** Runs the server's tests in Node, on the store `env` names, and counts them. */
-function runNodeSuite(name, env) {
-  console.log(`\n# the server's tests on the ${name} store\n`);
+/** Runs Node test files (the server's, on the store `env` names; the flow's), and counts them. */
+function runNodeSuite(name, env, dirs) {
+  console.log(`\n# Node tests, ${name} store\n`);
   const tap = `node_modules/.cache/otp-step/node-tests-${name}.tap`;
   mkdirSync('node_modules/.cache/otp-step', {recursive: true});
   const run = spawnSync(
@@ -85,7 +85,7 @@ function runNodeSuite(name, env) {
       '--test-reporter-destination=stdout',
       '--test-reporter=tap',
       `--test-reporter-destination=${tap}`,
-      'build/node/server/test/',
+      ...dirs,
     ],
     // The reference server shows codes (test mode) only under NODE_ENV=development or test.
     {stdio: 'inherit', env: {...process.env, NODE_ENV: 'test', ...env}},
@@ -104,11 +104,17 @@ function runNodeSuite(name, env) {
 /** Both runs of the server's suite: the memory store, then a real Redis. */
 async function runNodeSuites() {
   compileServer();
-  const memory = runNodeSuite('memory', {});
+  // The flow's tests (no store of the server's) run once, with the memory pass.
+  const memory = runNodeSuite('memory', {}, [
+    'build/node/server/test/',
+    'build/node/test/',
+  ]);
   const {startRedis} = await import('../build/node/server/test/redis-server.js');
   const redis = await startRedis();
   try {
-    const onRedis = runNodeSuite('redis', {OTP_TEST_REDIS_URL: redis.url});
+    const onRedis = runNodeSuite('redis', {OTP_TEST_REDIS_URL: redis.url}, [
+      'build/node/server/test/',
+    ]);
     return {
       ok: memory.ok && onRedis.ok,
       passed: memory.passed + onRedis.passed,

@@ -11,7 +11,6 @@ export const styles = css`
     display: inline-block;
     font: var(--otp-step-font, inherit);
     color: var(--otp-step-color, inherit);
-    --_box: var(--otp-step-box-size, 2.6em);
     --_accent: var(--otp-step-accent, light-dark(#1f5fbf, #8ab4f8));
     --_on-accent: var(--otp-step-on-accent, light-dark(#fff, #0b1d3a));
     --_error: var(--otp-step-error-color, light-dark(#b3261e, #f2b8b5));
@@ -23,11 +22,9 @@ export const styles = css`
     display: none;
   }
   :host([size='small']) {
-    --_box: var(--otp-step-box-size, 2.1em);
     font-size: 0.875em;
   }
   :host([size='large']) {
-    --_box: var(--otp-step-box-size, 3.2em);
     font-size: 1.125em;
   }
   button {

@@ -12,6 +12,7 @@ import {
   uniqueUser,
   wrongCode,
   fakeClock,
+  focusedInside,
 } from './helpers.js';
 
 guardUncaughtErrors();
@@ -28,7 +29,6 @@ const step = (extra = '') =>
   );
 
 /** The element focused inside the dialog, if any. */
-const focusedInside = (el: OtpStep) => el.shadowRoot!.activeElement;
 
 describe('<otp-step> accessibility', () => {
   describe('passes axe in every state', () => {
@@ -175,7 +175,7 @@ describe('<otp-step> accessibility', () => {
     try {
       const el = await step();
       await clickTriggerForCode(el);
-      const caret = el.shadowRoot!.querySelector('[part="caret"]')!;
+      const caret = part(el, 'caret');
       expect(getComputedStyle(caret).animationName).to.equal('none');
     } finally {
       await emulateMedia({reducedMotion: 'no-preference'});

@@ -9,11 +9,32 @@ let users = 0;
 export const uniqueUser = (name = 'user') =>
   `${name}-${++users}-${Math.random().toString(36).slice(2, 8)}`;
 
-/** The element's part with that name, inside its shadow root. */
+/**
+ * Every part of the element with that name: in its shadow root, or in that of
+ * its code entry (`<otp-input>`, whose parts it exports under the same names).
+ */
+export function parts<T extends HTMLElement = HTMLElement>(
+  el: OtpStep,
+  name: string,
+): T[] {
+  const selector = `[part~="${name}"]`;
+  const own = [...el.shadowRoot!.querySelectorAll<T>(selector)];
+  const entry = el.shadowRoot!.querySelector('otp-input')?.shadowRoot;
+  return own.length || !entry ? own : [...entry.querySelectorAll<T>(selector)];
+}
+
+/** The element's part with that name (see `parts`). */
 export function part<T extends HTMLElement = HTMLElement>(el: OtpStep, name: string): T {
-  const found = el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+  const [found] = parts<T>(el, name);
   if (!found) throw new Error(`no part "${name}"`);
   return found;
+}
+
+/** What has focus inside the element, looking into the shadow roots it holds. */
+export function focusedInside(el: OtpStep): Element | null {
+  let active = el.shadowRoot!.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
 }
 
 export const text = (el: OtpStep, name: string) =>

@@ -6,6 +6,7 @@ import {
   enterCode,
   guardUncaughtErrors,
   part,
+  parts,
   text,
   uniqueUser,
   wrongCode,
@@ -95,7 +96,7 @@ describe('<otp-step> languages and direction', () => {
     expect(part(el, 'input').dir).to.equal('ltr');
     expect(part(el, 'code').dir).to.equal('ltr');
     // The first box is on the left, where the code starts.
-    const [first, second] = el.shadowRoot!.querySelectorAll('[part~="box"]');
+    const [first, second] = parts(el, 'box');
     expect(first.getBoundingClientRect().x).to.be.below(second.getBoundingClientRect().x);
     // Numbers in the page's language, from Intl.
     expect(text(el, 'timer')).to.match(/[٠-٩]/);

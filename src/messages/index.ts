@@ -1,3 +1,4 @@
+import type {OtpErrorCode} from '../errors.js';
 import {en, type OtpStepMessages} from './en.js';
 
 export type {CodeShape, OtpStepMessages} from './en.js';
@@ -47,3 +48,11 @@ export function messagesFor(
     ? {...base, ...overrides, errors: {...base.errors, ...overrides.errors}}
     : base;
 }
+
+/**
+ * What the person is told of a failure. The page's own mistakes (a bad attribute,
+ * no source) have no line of their own: the person cannot mend them, so they get
+ * a generic one, and the developer the detail in the console and in `otp-error`.
+ */
+export const errorText = (t: OtpStepMessages, code: OtpErrorCode): string =>
+  (t.errors as Partial<Record<OtpErrorCode, string>>)[code] ?? t.misconfigured;

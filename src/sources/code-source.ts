@@ -24,3 +24,14 @@ export interface CodeSource {
   /** The challenge left open for the step, e.g. before a reload; undefined when there is none. */
   pending(config: StepConfig, signal?: AbortSignal): Promise<ChallengeView | undefined>;
 }
+
+/** Where a page names its code source: its own, a backend's URL, or the demo generator. */
+export interface SourceChoice {
+  source?: CodeSource;
+  endpoint: string;
+  demo: boolean;
+}
+
+/** Whether the page named a code source at all; without one, no code is issued. */
+export const hasCodeSource = ({source, endpoint, demo}: SourceChoice): boolean =>
+  !!(source || endpoint || demo);

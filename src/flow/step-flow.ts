@@ -1,0 +1,375 @@
+/**
+ * The step's flow, with no DOM: issuing and resending a code, confirming what
+ * was typed, expiry, Retry, picking a challenge up after a reload, and which
+ * event each of those fires. `<otp-step>` drives it (checked parameters in) and
+ * renders its state; its tests drive it in Node with a fake source and clock.
+ */
+import type {
+  ChallengeView,
+  ConfirmOutcome,
+  RejectReason,
+} from '../challenge/challenge.js';
+import {cleanCode, isWellFormedCode} from '../code/clean-code.js';
+import {OtpStepError, RETRYABLE, type OtpErrorCode} from '../errors.js';
+import type {OtpStepEventMap, StepIdentity} from '../events.js';
+import {developerMessages, warnings} from '../messages/developer.js';
+import type {OtpStepMessages} from '../messages/en.js';
+import type {CodeSource} from '../sources/code-source.js';
+import type {ConfigResult, StepConfig} from '../step/step-config.js';
+
+/** What happened last, as the dialog's message line says it. */
+export type Notice =
+  | {key: 'issued' | 'confirmed' | 'copied' | Exclude<RejectReason, 'invalid'>}
+  | {key: 'invalid'; attemptsLeft: number}
+  | {key: 'error'; code: OtpErrorCode};
+
+/** Everything the views draw. Replaced, never changed in place, on every change. */
+export interface StepState {
+  /** The challenge being confirmed, or the last one. */
+  readonly challenge?: ChallengeView;
+  /** The checked parameters it was issued under. */
+  readonly config?: StepConfig;
+  /** The dialog is shown. */
+  readonly open: boolean;
+  /** A request to the source is running. */
+  readonly busy: boolean;
+  /** The clock at the last change or tick, epoch ms: what countdowns count from. */
+  readonly now: number;
+  /** The code, where the source gives it out (the platform's ForTestCode). */
+  readonly forTestCode: string;
+  /** The form value: the server's confirmation token, or the confirmed code in demo mode. */
+  readonly value: string;
+  /** The code as typed so far. */
+  readonly entry: string;
+  /** The entry holds a code that was turned down, or the last request failed. */
+  readonly invalid: boolean;
+  readonly notice?: Notice;
+  /** A problem that stopped the step while the dialog was closed, shown beside the trigger. */
+  readonly problem?: OtpErrorCode;
+  /** A Retry is offered, from `at` (epoch ms), in the dialog or beside the trigger. */
+  readonly retry?: {readonly at: number; readonly inDialog: boolean};
+  /** The countdown milestone last spoken, in seconds. */
+  readonly announcement?: number;
+}
+
+/** What the flow needs from its element, so that it needs no DOM. */
+export interface StepFlowHost {
+  /** The code source; throws `OtpStepError('no-source')` when there is none. */
+  source(): Promise<CodeSource>;
+  /** Whether the page named a source at all (`source`, `endpoint` or `demo`). */
+  hasSource(): boolean;
+  /** Fires one of the step's events; false when a listener cancelled it. */
+  emit<K extends keyof OtpStepEventMap>(
+    type: K,
+    detail: OtpStepEventMap[K]['detail'],
+    cancelable?: boolean,
+  ): boolean;
+  /** The messages of the element's language, for the text of `otp-error`. */
+  messages(): OtpStepMessages;
+  /** The state changed: draw it again. */
+  changed(): void;
+  /** Resolves once the state is drawn (the dialog open, when it should be). */
+  rendered(): Promise<unknown>;
+  now(): number;
+}
+
+/** Seconds left at which the countdown is spoken; never every second. */
+const MILESTONES = [60, 30, 10];
+
+const identityOf = ({stepName, user, client}: StepConfig): StepIdentity => ({
+  stepName,
+  user,
+  client,
+});
+
+const codeOf = (error: unknown): OtpErrorCode =>
+  error instanceof OtpStepError ? error.code : 'source-failed';
+
+export class StepFlow {
+  state: StepState;
+  /** The request running, aborted when a newer one replaces it or the element leaves. */
+  private controller?: AbortController;
+  /** A code on its way: a second ask gets the same answer, not a second code. */
+  private issuing?: Promise<boolean>;
+  /** What Retry does again. */
+  private again?: () => unknown;
+
+  constructor(private readonly host: StepFlowHost) {
+    this.state = {
+      open: false,
+      busy: false,
+      now: host.now(),
+      forTestCode: '',
+      value: '',
+      entry: '',
+      invalid: false,
+    };
+  }
+
+  private set(patch: Partial<StepState>): void {
+    this.state = {...this.state, ...patch, now: this.host.now()};
+    this.host.changed();
+  }
+
+  /** Whether a countdown is running: a pending code, or a Retry that must wait. */
+  get ticking(): boolean {
+    const {challenge, retry} = this.state;
+    return challenge?.status === 'pending' || (!!retry && retry.at > this.host.now());
+  }
+
+  /**
+   * Obtains a new code (or one in place of the pending code) and opens the
+   * dialog on it. Resolves to false when no code was issued; the reason went
+   * out as an event.
+   */
+  issue(checked: ConfigResult): Promise<boolean> {
+    this.issuing ??= this.issueOnce(checked)
+      .catch((error: unknown) => (this.report(error), false))
+      .finally(() => (this.issuing = undefined));
+    return this.issuing;
+  }
+
+  private async issueOnce(checked: ConfigResult): Promise<boolean> {
+    if (!checked.ok || !this.host.hasSource()) {
+      const mistake = checked.ok ? 'no-source' : checked.error;
+      this.report(new OtpStepError(mistake, developerMessages[mistake]));
+      return false;
+    }
+    const {config} = checked;
+    for (const warning of checked.warnings) console.warn(warnings[warning]);
+    const resend = this.state.challenge?.status === 'pending';
+    const identity = identityOf(config);
+    if (!this.host.emit('otp-request', {...identity, resend}, true)) return false;
+
+    const signal = this.start();
+    try {
+      const {challenge, code} = await (await this.host.source()).issue(config, signal);
+      this.set({
+        config,
+        challenge,
+        forTestCode: code ?? '',
+        value: '',
+        entry: '',
+        invalid: false,
+        notice: resend ? {key: 'issued'} : undefined,
+        problem: undefined,
+        announcement: undefined,
+        busy: false,
+        open: true,
+      });
+      // Drawn first, so that a page handling otp-issued finds the code on screen.
+      await this.host.rendered();
+      this.host.emit('otp-issued', {
+        ...identity,
+        requestId: challenge.requestId,
+        expiresAt: challenge.expiresAt,
+        resendAt: challenge.resendAt,
+        attemptsLeft: challenge.attemptsLeft,
+      });
+      return true;
+    } catch (error) {
+      this.settle(signal, error, () => this.issue(checked));
+      return false;
+    }
+  }
+
+  /**
+   * Confirms what the user typed, once cleaned of spaces, dashes and other
+   * separators. Resolves to the outcome, or undefined when the code was not
+   * checked (malformed, nothing pending, busy, or a failure reported as `otp-error`).
+   */
+  async confirm(typed: string): Promise<ConfirmOutcome | undefined> {
+    const {config, challenge, busy} = this.state;
+    if (!config || !challenge) {
+      this.report(new OtpStepError('no-pending-code'));
+      return undefined;
+    }
+    if (busy) return undefined;
+    const code = cleanCode(typed, config.alphabet);
+    if (!isWellFormedCode(code, config.length, config.alphabet)) {
+      this.report(new OtpStepError('malformed-code'));
+      return undefined;
+    }
+    const signal = this.start();
+    try {
+      const {outcome, challenge: after} = await (
+        await this.host.source()
+      ).confirm(config, code, signal);
+      const identity = {...identityOf(config), requestId: after.requestId};
+      if (outcome.status === 'confirmed') {
+        const {confirmation} = outcome;
+        const done = confirmation === undefined ? identity : {...identity, confirmation};
+        // A backend's token is what the app's server can check; the spent code proves nothing.
+        this.set({
+          challenge: after,
+          busy: false,
+          value: confirmation ?? code,
+          notice: {key: 'confirmed'},
+          invalid: false,
+        });
+        this.host.emit('otp-confirmed', done);
+        this.close();
+        this.host.emit('step-complete', done);
+      } else {
+        const {reason, attemptsLeft} = outcome;
+        const wasPending = this.state.challenge?.status === 'pending';
+        this.set({
+          challenge: after,
+          busy: false,
+          notice: reason === 'invalid' ? {key: reason, attemptsLeft} : {key: reason},
+          invalid: true,
+          // A wrong code is cleared for the next try; an expired or locked one stays in view.
+          ...(reason === 'invalid' ? {entry: ''} : {}),
+        });
+        this.host.emit('otp-rejected', {...identity, reason, attemptsLeft});
+        if (reason === 'expired' && wasPending) this.host.emit('otp-expired', identity);
+      }
+      return outcome;
+    } catch (error) {
+      // The challenge and the typed code stay as they were, for Retry.
+      this.settle(signal, error, () => this.confirm(code));
+      return undefined;
+    }
+  }
+
+  /** After a reload, picks up the challenge left open for these parameters and shows it. */
+  async restore(config: StepConfig): Promise<void> {
+    try {
+      const challenge = await (await this.host.source()).pending(config);
+      if (challenge && !this.state.challenge) this.set({config, challenge, open: true});
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  /** One second of a countdown: expiry of the pending code, and the milestones spoken. */
+  tick(): void {
+    const before = this.state.now;
+    const now = this.host.now();
+    const {challenge} = this.state;
+    if (challenge?.status !== 'pending') return this.set({});
+    if (now >= challenge.expiresAt) {
+      this.set({
+        challenge: {...challenge, status: 'expired'},
+        notice: {key: 'expired'},
+        invalid: true,
+      });
+      const identity = {
+        ...identityOf(this.state.config!),
+        requestId: challenge.requestId,
+      };
+      this.host.emit('otp-expired', identity);
+      return;
+    }
+    const leftBefore = (challenge.expiresAt - before) / 1000;
+    const left = (challenge.expiresAt - now) / 1000;
+    const milestone = MILESTONES.find((m) => leftBefore > m && left <= m);
+    this.set(milestone ? {announcement: milestone} : {});
+  }
+
+  /** The code as typed so far; typing again takes the error look off. */
+  type(entry: string): void {
+    const clears = !!entry && this.state.invalid;
+    this.state = {...this.state, entry, invalid: clears ? false : this.state.invalid};
+    // Every keystroke lands here: the input draws itself, so redraw only for the look.
+    if (clears) this.host.changed();
+  }
+
+  /** Shows the dialog on what there is (the pending code, after it was closed). */
+  open(): void {
+    this.set({open: true});
+  }
+
+  /** Hides the dialog; the challenge stays, and `open()` shows it again. */
+  close(): void {
+    if (this.state.open) this.set({open: false});
+  }
+
+  /** Says what just happened in the dialog's message line. */
+  notify(notice: Notice): void {
+    this.set({notice, invalid: notice.key === 'error'});
+  }
+
+  /** Runs again what failed, as the Retry button does; resolves when it is done. */
+  async retry(): Promise<void> {
+    const again = this.again;
+    this.again = undefined;
+    this.set({retry: undefined});
+    await again?.();
+  }
+
+  /** The owning form was reset: no value, nothing said, the dialog closed. */
+  reset(): void {
+    this.set({
+      open: false,
+      value: '',
+      entry: '',
+      invalid: false,
+      notice: undefined,
+      problem: undefined,
+    });
+  }
+
+  /** The browser gave back the form value it had kept (history, session restore). */
+  restoreValue(value: string): void {
+    this.set({value});
+  }
+
+  /** Gets the code source ready ahead of a click, quietly: issuing reports any failure. */
+  warmUp(): void {
+    this.host.source().catch(() => undefined);
+  }
+
+  /** Stops the running request, as when the element leaves the page. */
+  abort(): void {
+    this.controller?.abort();
+  }
+
+  /**
+   * Tells the page what went wrong (`otp-error`, with a stable code) and shows
+   * it where the person is looking: in the dialog, else beside the trigger.
+   */
+  report(error: unknown): void {
+    const known = error instanceof OtpStepError;
+    if (!known) console.error(error);
+    const code = codeOf(error);
+    // The messages have no line for the page's own mistakes (a bad attribute, no
+    // source), which the person cannot mend: the element shows a generic line, and
+    // the developer gets the detail, in the console and in the event.
+    const text = (this.host.messages().errors as Partial<Record<OtpErrorCode, string>>)[
+      code
+    ];
+    const message = text ?? (error as Error).message;
+    if (text === undefined) console.error(message);
+    this.set(
+      this.state.open ? {notice: {key: 'error', code}, invalid: true} : {problem: code},
+    );
+    this.host.emit('otp-error', {
+      code,
+      message,
+      ...(known && error.retryAfterSeconds !== undefined
+        ? {retryAfterSeconds: error.retryAfterSeconds}
+        : {}),
+    });
+  }
+
+  /** Starts a request to the source, replacing any still running. */
+  private start(): AbortSignal {
+    this.controller?.abort();
+    this.controller = new AbortController();
+    this.set({busy: true, retry: undefined});
+    return this.controller.signal;
+  }
+
+  /** Ends a failed request: reported, and where trying again can mend it, a Retry offered. */
+  private settle(signal: AbortSignal, error: unknown, again: () => unknown): void {
+    this.set({busy: false});
+    // Aborted by a newer request or by the element leaving: nothing to say.
+    if (signal.aborted) return;
+    this.report(error);
+    if (!RETRYABLE.has(codeOf(error))) return;
+    const wait = error instanceof OtpStepError ? (error.retryAfterSeconds ?? 0) : 0;
+    this.again = again;
+    this.set({retry: {at: this.host.now() + wait * 1000, inDialog: this.state.open}});
+  }
+}

@@ -1,0 +1,47 @@
+import {openChallengeStore, type ChallengeStore} from '../challenge/challenge-store.js';
+import {OtpStepError} from '../errors.js';
+import type {CodeSource, SourceChoice} from './code-source.js';
+import type {HttpSourceOptions} from './http-source.js';
+
+/** The element's settings that pick and configure its code source, read when used. */
+export type SourceSettings = SourceChoice & Omit<HttpSourceOptions, 'endpoint'>;
+
+/**
+ * Picks the code source the settings name: the page's own, else the backend at
+ * `endpoint`, else, with `demo`, the local demo generator. Each is loaded when
+ * first used, so an idle element, or a page in backend mode, never pays for the other.
+ */
+export class SourceLoader {
+  private store?: Promise<ChallengeStore>;
+  private local?: CodeSource;
+  private http?: CodeSource;
+
+  constructor(
+    private readonly settings: SourceSettings,
+    /** Told once when IndexedDB is unavailable and challenges live in memory only. */
+    private readonly onVolatileStore: () => void,
+  ) {}
+
+  async get(): Promise<CodeSource> {
+    const settings = this.settings;
+    if (settings.source) return settings.source;
+    if (!settings.endpoint && !settings.demo) throw new OtpStepError('no-source');
+    this.store ??= openChallengeStore().then((store) => {
+      if (!store.persistent) this.onVolatileStore();
+      return store;
+    });
+    const store = await this.store;
+    if (!settings.endpoint) {
+      const {localCodeSource} = await import('./local-source.js');
+      return (this.local ??= localCodeSource(store));
+    }
+    const {httpCodeSource} = await import('./http-source.js');
+    // The options are read on every request, so a changed endpoint or header applies at once.
+    return (this.http ??= httpCodeSource(store, () => ({
+      endpoint: settings.endpoint,
+      timeout: settings.timeout,
+      credentials: settings.credentials,
+      headers: settings.headers,
+    })));
+  }
+}

@@ -1,0 +1,60 @@
+import {property} from 'lit/decorators.js';
+import {FormAssociatedElement} from '../forms/form-associated.js';
+import type {OtpStepMessages} from '../messages/en.js';
+import type {CodeSource} from '../sources/code-source.js';
+import type {StepOptions} from './step-config.js';
+
+/**
+ * The attributes and properties of `<otp-step>`, as a page sets them: the
+ * step's parameters (checked by `resolveStepConfig` when a code is asked for),
+ * where codes come from, and how the code is entered. The element's behaviour
+ * is in `OtpStep`.
+ */
+export class StepAttributes extends FormAssociatedElement implements StepOptions {
+  /** Name of this step, part of what keys its challenge. */
+  @property({attribute: 'step-name'}) stepName = '';
+  /** Id of the step before this one (an element or a `<form>` in the same root); when it completes, this step starts. */
+  @property({attribute: 'source-step'}) sourceStep = '';
+  /** Name or ID of the user the code is for. */
+  @property() user = '';
+  /** The client or application that starts the confirmation. */
+  @property() client = '';
+  /** Code lifetime: seconds, or `90s`, `5m`, `1h`, `PT5M`; at most 24 hours. */
+  @property() lifetime: string | number = 300;
+  /** Number of characters in a code, 4 to 10. */
+  @property({type: Number}) length = 6;
+  /** `numeric`, or `alphanumeric` (Crockford's Base32: digits and letters without I, L, O, U). */
+  @property() alphabet = 'numeric';
+  /** Wrong codes allowed before the challenge locks, across resends. */
+  @property({type: Number, attribute: 'max-attempts'}) maxAttempts = 5;
+  /** Seconds before a new code can be sent. */
+  @property({type: Number, attribute: 'resend-after'}) resendAfter = 30;
+  /** How many times a code can be sent again in place of the first. */
+  @property({type: Number, attribute: 'max-resends'}) maxResends = 3;
+  /** The code obtained (the platform's ForTestCode definition); set only where the source gives the code out. */
+  @property({attribute: false}) forTestCode = '';
+  /** Shows • in the boxes instead of the characters typed. */
+  @property({type: Boolean}) mask = false;
+  /** Do not confirm by itself once every box is filled; wait for Enter or Confirm. */
+  @property({type: Boolean, attribute: 'no-auto-confirm'}) noAutoConfirm = false;
+  /** Fill in a code that arrives by SMS, through the WebOTP API where the browser has it. */
+  @property({type: Boolean, attribute: 'web-otp'}) webOtp = false;
+  /** Box size: `small`, `medium` or `large`. */
+  @property({reflect: true}) size: 'small' | 'medium' | 'large' = 'medium';
+  /** Turns pasted or autofilled text into the code; by default the code is taken out of it ("Your code is 123 456"). */
+  @property({attribute: false}) pasteTransformer?: (text: string) => string;
+  /** Base URL of a backend speaking docs/protocol.md: where production codes come from. */
+  @property() endpoint = '';
+  /** Codes made and checked in this browser by the local demo generator, for demos and tests; used only without `endpoint` and `source`. Without any of the three, no code is issued. */
+  @property({type: Boolean}) demo = false;
+  /** Seconds to wait for the backend before giving up. */
+  @property({type: Number}) timeout = 10;
+  /** Whether requests to the backend carry cookies: `same-origin`, `include` or `omit`. */
+  @property() credentials: RequestCredentials = 'same-origin';
+  /** Headers sent with every backend request, such as a CSRF or bearer token. */
+  @property({attribute: false}) headers: Record<string, string> = {};
+  /** A code source of the page's own (any backend: Twilio Verify, AWS, in-house); wins over `endpoint`. */
+  @property({attribute: false}) source?: CodeSource;
+  /** The page's own messages, for a language the element does not have or to reword it. */
+  @property({attribute: false}) messages?: Partial<OtpStepMessages>;
+}
