@@ -1,6 +1,8 @@
-// Two builds from src/:
+// Three builds from src/:
 // - dist/otp-step.js: one minified ES module with lit and idb-keyval inside, for a
 //   plain <script type="module"> or a CDN;
+// - dist/otp-input.js: <otp-input> alone, the same way, lit inside; a build of its
+//   own, so it shares no chunk with dist/otp-step.js and leaves that file as it was;
 // - dist/lib/: unbundled ES modules and .d.ts files for bundler users, with lit and
 //   idb-keyval (and tslib's decorator helper) left as dependencies, so an app
 //   ships one copy of each.
@@ -13,6 +15,7 @@ import {bundlePlugins, DEPENDENCIES} from './scripts/bundle-plugins.mjs';
 rmSync('dist', {recursive: true, force: true});
 
 const input = 'src/otp-step.ts';
+const otpInput = 'src/input/otp-input.ts';
 
 export default [
   {
@@ -31,7 +34,12 @@ export default [
     plugins: bundlePlugins('dist'),
   },
   {
-    input,
+    input: otpInput,
+    output: {file: 'dist/otp-input.js', format: 'es', sourcemap: false},
+    plugins: bundlePlugins('dist'),
+  },
+  {
+    input: [input, otpInput],
     external: (id) => DEPENDENCIES.test(id),
     output: {
       dir: 'dist/lib',

@@ -1,0 +1,94 @@
+import {keepAlphabet} from '../code/clean-code.js';
+import {typeCharacter, type CodeText} from '../code/code-editing.js';
+import {clampCode, codeFromText, type InputShape} from './code-shape.js';
+
+/** The input's text and selection, as the boxes draw them. */
+export function caretOf(input: HTMLInputElement): CodeText {
+  const at = input.value.length;
+  return {
+    value: input.value,
+    start: input.selectionStart ?? at,
+    end: input.selectionEnd ?? at,
+  };
+}
+
+export interface CodeEditorOptions {
+  shape(): InputShape;
+  /** The page's `pasteTransformer`, if any. */
+  transform(): ((text: string) => string) | undefined;
+  /** An edit of the code by the person, to show and announce. */
+  edit(entry: CodeText): void;
+  /** The caret moved, the code did not. */
+  moveCaret(entry: CodeText): void;
+}
+
+/**
+ * Turns what happens in the one transparent input into edits of a code of fixed
+ * length: a key overwrites the box at the caret (code-editing.ts), text that
+ * arrives at once is cleaned (a paste, SMS autofill, WebOTP), and whatever the
+ * browser changed without asking first (deleting, IME, some autofill) is tidied
+ * up after. Its handlers go straight into the template.
+ */
+export class CodeEditor {
+  constructor(private readonly options: CodeEditorOptions) {}
+
+  /** Fills every box from text that arrived at once: a paste, SMS autofill, WebOTP. */
+  fill(text: string): void {
+    const {shape, transform, edit} = this.options;
+    const value = codeFromText(text, shape(), transform());
+    edit({value, start: value.length, end: value.length});
+  }
+
+  readonly handleBeforeInput = (event: InputEvent): void => {
+    const data =
+      event.data ??
+      (event.inputType.startsWith('insertFrom')
+        ? event.dataTransfer?.getData('text/plain')
+        : null);
+    // Composition (IME) and anything the browser will not let us cancel is
+    // tidied up afterwards, in handleInput.
+    if (!event.cancelable || !data || event.inputType === 'insertCompositionText') return;
+    event.preventDefault();
+    const {length, alphabet} = this.options.shape();
+    if (event.inputType === 'insertText' && [...data].length === 1) {
+      const character = keepAlphabet(data, alphabet);
+      const input = event.target as HTMLInputElement;
+      if (character) this.options.edit(typeCharacter(caretOf(input), character, length));
+    } else {
+      // Several characters at once: SMS autofill, a drop, a keyboard's suggestion.
+      this.fill(data);
+    }
+  };
+
+  readonly handlePaste = (event: ClipboardEvent): void => {
+    const text = event.clipboardData?.getData('text/plain');
+    // No text (an image, say): leave it to the browser, and handleInput tidies up.
+    if (!text) return;
+    event.preventDefault();
+    this.fill(text);
+  };
+
+  /** Whatever changed the input without a cancelable beforeinput (deleting, IME, some autofill). */
+  readonly handleInput = (event: Event): void => {
+    const input = event.target as HTMLInputElement;
+    if (clampCode(input.value, this.options.shape()) === input.value)
+      this.options.edit(caretOf(input));
+    else this.fill(input.value);
+  };
+
+  /** Keeps the boxes' caret where the input's is, after arrows, Home, End or a selection. */
+  readonly handleCaretMove = (event: Event): void => {
+    this.options.moveCaret(caretOf(event.target as HTMLInputElement));
+  };
+
+  /** A click lands on the transparent input; put the caret in the box under the pointer. */
+  readonly handleClick = (event: MouseEvent): void => {
+    const input = event.target as HTMLInputElement;
+    if (input.selectionStart !== input.selectionEnd) return;
+    const {length} = this.options.shape();
+    const box = Math.floor((event.offsetX / input.offsetWidth) * length);
+    const caret = Math.max(0, Math.min(box, input.value.length));
+    input.setSelectionRange(caret, caret);
+    this.options.moveCaret(caretOf(input));
+  };
+}

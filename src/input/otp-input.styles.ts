@@ -1,0 +1,140 @@
+import {css} from 'lit';
+
+/*
+ * Design tokens (--otp-input-*) are read with fallbacks and never set on :host,
+ * so a page themes every code input at once from :root. Private values (--_*)
+ * carry the choices made here.
+ *
+ * Every length that follows the box size is used only on elements whose font is
+ * the host's (the boxes, each box, the character's font-size, which is relative
+ * to its box): an em in --_box then means the host's em everywhere, and a box's
+ * larger character no longer enlarges the box itself. The default, 3.38em, is
+ * the 2.6em of the box's own 1.3em font that boxes used to measure, so medium
+ * looks as it did; small and large no longer grow out of their container.
+ */
+export const styles = css`
+  :host {
+    display: inline-block;
+    color: var(--otp-input-color, inherit);
+    --_box: var(--otp-input-box-size, 3.38em);
+    --_gap: var(--otp-input-gap, calc(var(--_box) / 6.5));
+    --_accent: var(--otp-input-accent, light-dark(#1f5fbf, #8ab4f8));
+    --_error: var(--otp-input-error-color, light-dark(#b3261e, #f2b8b5));
+    --_border: var(--otp-input-border-color, light-dark(#6f7580, #9aa0a8));
+    --_radius: var(--otp-input-radius, 6px);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  :host([size='small']) {
+    --_box: var(--otp-input-box-size, 2.8em);
+    font-size: 0.875em;
+  }
+  :host([size='large']) {
+    --_box: var(--otp-input-box-size, 3.6em);
+    font-size: 1.125em;
+  }
+  [part~='label'] {
+    display: block;
+    margin-block-end: var(--_gap);
+  }
+  /* The input lies over the boxes, transparent, so taps, long-press paste and
+     autofill reach a real text field while the boxes show what it holds. */
+  [part~='entry'] {
+    position: relative;
+    display: inline-block;
+    vertical-align: top;
+  }
+  input {
+    position: absolute;
+    inset: 0;
+    z-index: 1;
+    box-sizing: border-box;
+    width: 100%;
+    height: 100%;
+    margin: 0;
+    padding: 0;
+    border: 0;
+    outline: none;
+    background: transparent;
+    color: transparent;
+    caret-color: transparent;
+    /* At least 16px keeps iOS from zooming in on focus. */
+    font-size: max(16px, 1em);
+    /* Spreads the invisible text over the boxes, for the selection handles and the IME window. */
+    letter-spacing: calc(var(--_box) + var(--_gap) - 1ch);
+  }
+  input::selection {
+    background: transparent;
+  }
+  input:disabled {
+    cursor: not-allowed;
+  }
+  [part~='boxes'] {
+    display: grid;
+    grid-template-columns: repeat(var(--_length, 6), var(--_box));
+    gap: var(--_gap);
+  }
+  [part~='box'] {
+    position: relative;
+    display: grid;
+    place-items: center;
+    box-sizing: border-box;
+    height: calc(var(--_box) * 1.2);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--otp-input-background, Canvas);
+    font-family: var(--otp-input-code-font, ui-monospace, monospace);
+  }
+  [part~='box'] .character {
+    font-size: calc(var(--_box) / 2.6);
+  }
+  input:focus ~ [part~='boxes'] [part~='box-active'] {
+    outline: 2px solid var(--_accent);
+    outline-offset: 1px;
+  }
+  input[aria-invalid='true'] ~ [part~='boxes'] [part~='box'] {
+    border-color: var(--_error);
+  }
+  input:disabled ~ [part~='boxes'] [part~='box'] {
+    opacity: 0.6;
+  }
+  [part~='caret'] {
+    display: none;
+    position: absolute;
+    width: 2px;
+    height: 50%;
+    background: currentColor;
+    animation: blink 1.1s step-end infinite;
+  }
+  [part~='box-filled'] [part~='caret'] {
+    inset-inline-start: 15%;
+  }
+  input:focus ~ [part~='boxes'] [part~='caret'] {
+    display: block;
+  }
+  @keyframes blink {
+    50% {
+      opacity: 0;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    [part~='caret'] {
+      animation: none;
+    }
+  }
+  @media (forced-colors: active) {
+    [part~='box'] {
+      border-color: CanvasText;
+    }
+    input:focus ~ [part~='boxes'] [part~='box-active'] {
+      outline-color: Highlight;
+    }
+    [part~='caret'] {
+      background: CanvasText;
+    }
+    input[aria-invalid='true'] ~ [part~='boxes'] [part~='box'] {
+      border-style: dashed;
+    }
+  }
+`;
