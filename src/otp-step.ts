@@ -232,18 +232,21 @@ export class OtpStep extends StepAttributes {
     ));
   }
 
-  /** Runs `run` on the flow; when its code cannot load, says so as any failure. */
-  private async useFlow<T>(run: (flow: StepFlow) => T): Promise<T | undefined> {
-    try {
-      return run(await this.loadFlow());
-    } catch (error) {
+  /**
+   * Runs `run` on the flow: at once when it is here (so a confirmation is
+   * running, busy, before `confirmCode()` returns), else once its code has
+   * loaded. Code that cannot load is reported as any failure.
+   */
+  private useFlow<T>(run: (flow: StepFlow) => T | Promise<T>): Promise<T | undefined> {
+    if (this.flow) return Promise.resolve(run(this.flow));
+    return this.loadFlow().then(run, (error: unknown) => {
       console.error(error);
       fire(this, 'otp-error', {
         code: 'source-failed',
         message: this.language.t.errors['source-failed'],
       });
       return undefined;
-    }
+    });
   }
 
   private handleFlowChange(): void {

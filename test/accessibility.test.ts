@@ -95,8 +95,15 @@ describe('<otp-step> accessibility', () => {
     );
     const input = part<HTMLInputElement>(el, 'input');
     expect(input.labels![0].textContent!.trim()).to.equal('6-digit code');
-    expect(input.getAttribute('aria-describedby')).to.equal('message');
     expect(byId('message').getAttribute('aria-live')).to.equal('polite');
+    // The message is in the step's shadow root and the input in the entry's, so
+    // no id reaches across: the input is described by the message's text.
+    await enterCode(el, wrongCode(el.forTestCode));
+    expect(text(el, 'message')).to.include('not right');
+    await waitUntil(
+      () => input.getAttribute('aria-description') === text(el, 'message'),
+      'input not described by the message',
+    );
   });
 
   it('moves focus in, keeps it in the dialog, and gives it back on close', async () => {

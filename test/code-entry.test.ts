@@ -248,6 +248,8 @@ describe('<otp-step> code entry', () => {
         seen.push(text);
         return [...text].reverse().join('');
       };
+      // A property, as any: it reaches the entry at the next update.
+      await el.updateComplete;
       const confirmed = oneEvent(el, 'otp-confirmed');
       paste(el, [...el.forTestCode].reverse().join(''));
       await confirmed;

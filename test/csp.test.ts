@@ -35,8 +35,8 @@ describe('<otp-step> under a strict Content Security Policy', () => {
     await issued;
     await el.updateComplete;
     const first = el.forTestCode;
-    // The entry still gets its length, as a custom property a page's CSS can read.
-    expect(part(el, 'entry').style.getPropertyValue('--otp-step-length')).to.equal('6');
+    // The entry still gets its length, through CSSOM.
+    expect(part(el, 'entry').style.getPropertyValue('--_length')).to.equal('6');
     issued = oneEvent(el, 'otp-issued');
     part(el, 'resend').click();
     await issued;

@@ -74,6 +74,10 @@ export class StepDialog implements ReactiveController {
     if (open) {
       this.opener = deepActiveElement();
       dialog.showModal();
+      // Into the code entry, once it has taken the state just drawn (enabled):
+      // Chromium's dialog focusing passes over a host that delegates focus.
+      const input = dialog.querySelector('otp-input');
+      void input?.updateComplete.then(() => dialog.open && input.focus());
     } else {
       dialog.close();
     }
@@ -184,7 +188,6 @@ export class StepDialog implements ReactiveController {
           <otp-input
             exportparts="label,entry,input,boxes,box,box-filled,box-active,caret"
             name="code"
-            autofocus
             label=${t.inputLabel(shape, f)}
             description=${message}
             length=${length}
