@@ -4,7 +4,15 @@ import resolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import {minify} from '../scripts/bundle-plugins.mjs';
 
-export const ENTRIES = ['lit', 'otp-step', 'input-otp', 'ionic', 'zag', 'shoelace'];
+export const ENTRIES = [
+  'lit',
+  'otp-step',
+  'otp-input',
+  'input-otp',
+  'ionic',
+  'zag',
+  'shoelace',
+];
 
 export default ENTRIES.map((name) => ({
   input: `bench/entries/${name}.js`,

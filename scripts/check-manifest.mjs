@@ -20,9 +20,11 @@ try {
     console.error(
       'custom-elements.json is stale: run `npm run manifest` and commit the result.',
     );
-    process.exit(1);
+    // Not process.exit(): the finally below must put package.json back first.
+    process.exitCode = 1;
+  } else {
+    console.log('custom-elements.json is up to date.');
   }
-  console.log('custom-elements.json is up to date.');
 } finally {
   writeFileSync('package.json', packageJson);
   rmSync(outdir, {recursive: true, force: true});

@@ -7,7 +7,7 @@ import {createRoot} from 'react-dom/client';
 const slots = ({slots}) =>
   h(
     'div',
-    {style: {display: 'flex'}},
+    {style: {display: 'flex'}, 'data-boxes': ''},
     slots.map((slot, i) => h('div', {key: i}, slot.char ?? '')),
   );
 
@@ -20,4 +20,14 @@ export async function mount(container, count) {
       ),
     ),
   );
+}
+
+/** The first instance, for a keystroke: what to focus, where to watch, what its first box shows. */
+export function keyTarget(container) {
+  const box = container.querySelector('[data-boxes] > div');
+  return {
+    input: container.querySelector('input'),
+    watch: [container],
+    firstBox: () => box.textContent.trim(),
+  };
 }

@@ -17,3 +17,14 @@ export async function mount(container, count) {
     elements.every((el) => (el.shadowRoot ?? el).querySelectorAll('input').length === 6);
   while (!drawn()) await new Promise((resolve) => requestAnimationFrame(resolve));
 }
+
+/**
+ * The first instance, for a keystroke: what to focus, where to watch, what its first
+ * box shows (a box is an <input> of its own, showing its value).
+ */
+export function keyTarget(container) {
+  const el = container.querySelector('ion-input-otp');
+  const root = el.shadowRoot ?? el;
+  const box = root.querySelector('input');
+  return {input: box, watch: [root], firstBox: () => box.value};
+}

@@ -23,3 +23,12 @@ function create() {
 export async function mount(container, count) {
   container.append(...Array.from({length: count}, create));
 }
+
+/**
+ * The first instance, for a keystroke: what to focus, where to watch, what its first
+ * box shows (a box is an <input> of its own, showing its value).
+ */
+export function keyTarget(container) {
+  const box = container.querySelector('input');
+  return {input: box, watch: [container], firstBox: () => box.value};
+}

@@ -27,7 +27,8 @@ export interface CodeEditorOptions {
  * length: a key overwrites the box at the caret (code-editing.ts), text that
  * arrives at once is cleaned (a paste, SMS autofill, WebOTP), and whatever the
  * browser changed without asking first (deleting, IME, some autofill) is tidied
- * up after. Its handlers go straight into the template.
+ * up after. It is the input's listener for all of that (`handleEvent`, the DOM's
+ * EventListener interface), so no element pays for a closure per event.
  */
 export class CodeEditor {
   constructor(private readonly options: CodeEditorOptions) {}
@@ -39,7 +40,24 @@ export class CodeEditor {
     edit({value, start: value.length, end: value.length});
   }
 
-  readonly handleBeforeInput = (event: InputEvent): void => {
+  handleEvent(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    switch (event.type) {
+      case 'beforeinput':
+        return this.beforeInput(event as InputEvent, input);
+      case 'paste':
+        return this.paste(event as ClipboardEvent);
+      case 'input':
+        return this.input(input);
+      case 'click':
+        return this.click(event as MouseEvent, input);
+      default:
+        // keyup, select, focus: the caret may have moved (arrows, Home, End, a selection).
+        this.options.moveCaret(caretOf(input));
+    }
+  }
+
+  private beforeInput(event: InputEvent, input: HTMLInputElement): void {
     const data =
       event.data ??
       (event.inputType.startsWith('insertFrom')
@@ -52,43 +70,35 @@ export class CodeEditor {
     const {length, alphabet} = this.options.shape();
     if (event.inputType === 'insertText' && [...data].length === 1) {
       const character = keepAlphabet(data, alphabet);
-      const input = event.target as HTMLInputElement;
       if (character) this.options.edit(typeCharacter(caretOf(input), character, length));
     } else {
       // Several characters at once: SMS autofill, a drop, a keyboard's suggestion.
       this.fill(data);
     }
-  };
+  }
 
-  readonly handlePaste = (event: ClipboardEvent): void => {
+  private paste(event: ClipboardEvent): void {
     const text = event.clipboardData?.getData('text/plain');
     // No text (an image, say): leave it to the browser, and handleInput tidies up.
     if (!text) return;
     event.preventDefault();
     this.fill(text);
-  };
+  }
 
   /** Whatever changed the input without a cancelable beforeinput (deleting, IME, some autofill). */
-  readonly handleInput = (event: Event): void => {
-    const input = event.target as HTMLInputElement;
+  private input(input: HTMLInputElement): void {
     if (clampCode(input.value, this.options.shape()) === input.value)
       this.options.edit(caretOf(input));
     else this.fill(input.value);
-  };
-
-  /** Keeps the boxes' caret where the input's is, after arrows, Home, End or a selection. */
-  readonly handleCaretMove = (event: Event): void => {
-    this.options.moveCaret(caretOf(event.target as HTMLInputElement));
-  };
+  }
 
   /** A click lands on the transparent input; put the caret in the box under the pointer. */
-  readonly handleClick = (event: MouseEvent): void => {
-    const input = event.target as HTMLInputElement;
+  private click(event: MouseEvent, input: HTMLInputElement): void {
     if (input.selectionStart !== input.selectionEnd) return;
     const {length} = this.options.shape();
     const box = Math.floor((event.offsetX / input.offsetWidth) * length);
     const caret = Math.max(0, Math.min(box, input.value.length));
     input.setSelectionRange(caret, caret);
     this.options.moveCaret(caretOf(input));
-  };
+  }
 }

@@ -5,11 +5,10 @@ import {css} from 'lit';
  * so a page themes every code input at once from :root. Private values (--_*)
  * carry the choices made here.
  *
- * Every length that follows the box size is used only on elements whose font is
- * the host's (the boxes, each box, the character's font-size, which is relative
- * to its box): an em in --_box then means the host's em everywhere, and a box's
- * larger character no longer enlarges the box itself. The default, 3.38em, is
- * the 2.6em of the box's own 1.3em font that boxes used to measure, so medium
+ * A box's size is set where the font is the host's: by the grid of boxes (its
+ * columns and rows), so an em in --_box is the host's em, and a box's larger
+ * character no longer enlarges the box itself (issue 11). The default, 3.38em,
+ * is the 2.6em of the box's own 1.3em font that boxes used to measure, so medium
  * looks as it did; small and large no longer grow out of their container.
  */
 export const styles = css`
@@ -73,20 +72,17 @@ export const styles = css`
   [part~='boxes'] {
     display: grid;
     grid-template-columns: repeat(var(--_length, 6), var(--_box));
+    grid-auto-rows: calc(var(--_box) * 1.2);
     gap: var(--_gap);
   }
   [part~='box'] {
     position: relative;
     display: grid;
     place-items: center;
-    box-sizing: border-box;
-    height: calc(var(--_box) * 1.2);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     background: var(--otp-input-background, Canvas);
     font-family: var(--otp-input-code-font, ui-monospace, monospace);
-  }
-  [part~='box'] .character {
     font-size: calc(var(--_box) / 2.6);
   }
   input:focus ~ [part~='boxes'] [part~='box-active'] {

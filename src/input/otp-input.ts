@@ -134,7 +134,11 @@ export class OtpInput extends LitElement {
         if (this.input) this.input.value = value;
       }
     }
-    if (changed.has('required') || changed.has('length') || changed.has('alphabet'))
+    // The first time, firstUpdated() does it, with the input there to anchor the message.
+    if (
+      this.hasUpdated &&
+      (changed.has('required') || changed.has('length') || changed.has('alphabet'))
+    )
       this.syncForm();
   }
 
@@ -211,7 +215,7 @@ export class OtpInput extends LitElement {
   /** The input's own event is composed and would reach the page beside ours: one per change. */
   private handleInput(event: Event): void {
     event.stopPropagation();
-    this.editor.handleInput(event);
+    this.editor.handleEvent(event);
   }
 
   private handleKeydown(event: KeyboardEvent): void {
@@ -285,23 +289,22 @@ export class OtpInput extends LitElement {
           ?required=${this.required}
           ?autofocus=${this.autofocus}
           ?disabled=${disabled}
-          @beforeinput=${this.editor.handleBeforeInput}
+          @beforeinput=${this.editor}
           @input=${this.handleInput}
-          @paste=${this.editor.handlePaste}
+          @paste=${this.editor}
           @keydown=${this.handleKeydown}
-          @keyup=${this.editor.handleCaretMove}
-          @select=${this.editor.handleCaretMove}
-          @focus=${this.editor.handleCaretMove}
+          @keyup=${this.editor}
+          @select=${this.editor}
+          @focus=${this.editor}
           @blur=${this.commit}
-          @click=${this.editor.handleClick}
+          @click=${this.editor}
         />
         <div part="boxes" aria-hidden="true">
           ${Array.from({length: shape.length}, (_, i) => {
             const character = entry.value[i] ?? '';
             const parts = `box${character ? ' box-filled' : ''}${i === active ? ' box-active' : ''}`;
             return html`<span part=${parts}
-              ><span class="character">${character && this.mask ? '•' : character}</span
-              >${
+              >${character && this.mask ? '•' : character}${
                 i === active && !disabled ? html`<span part="caret"></span>` : nothing
               }</span
             >`;

@@ -1,4 +1,5 @@
 import {expect, fixture, html, oneEvent} from '@open-wc/testing';
+import {render} from 'lit';
 import '../../src/input/otp-input.js';
 import {guardUncaughtErrors} from '../helpers.js';
 import {boxes, inputOf, press, record, type} from './helpers.js';
@@ -83,6 +84,23 @@ describe('<otp-input> in a form', () => {
     await press('Enter');
     await submitted;
     expect(new FormData(form).get('otp')).to.equal('482913');
+  });
+
+  it("submits a form in another shadow root on Enter, as otp-step's dialog is", async () => {
+    const host = await fixture<HTMLDivElement>(html`<div></div>`);
+    const root = host.attachShadow({mode: 'open'});
+    render(html`<form novalidate><otp-input name="otp"></otp-input></form>`, root);
+    const form = root.querySelector('form')!;
+    const el = root.querySelector('otp-input')!;
+    await el.updateComplete;
+    expect(el.form === form, 'owned by the form in its root').to.be.true;
+    form.addEventListener('submit', (event) => event.preventDefault());
+    const submitted = oneEvent(form, 'submit');
+    el.focus();
+    await type('48');
+    await press('Enter');
+    await submitted;
+    expect(new FormData(form).get('otp')).to.equal('48');
   });
 
   it('empties on form reset', async () => {
