@@ -267,15 +267,18 @@ for (let run = 0; run < RUNS; run++) {
   flow.click.push(click.wall);
   flow.clickBusy.push(click.busy);
   await page.evaluate(() =>
-    document.querySelector('otp-step').shadowRoot.querySelector('input').focus(),
+    document.querySelector('otp-step').shadowRoot.querySelector('otp-input').focus(),
   );
   // The keystroke comes from outside the page, as a person's does; timed from its dispatch.
   const before = await busy(cdp);
   await page.evaluate(() => {
-    const el = document.querySelector('otp-step');
+    // The code entry is the step's <otp-input>, with its own shadow root.
+    const entry = document
+      .querySelector('otp-step')
+      .shadowRoot.querySelector('otp-input');
     window.keyTiming = new Promise((resolve) => {
-      const input = el.shadowRoot.querySelector('input');
-      const box = el.shadowRoot.querySelector('[part~="box"]');
+      const input = entry.shadowRoot.querySelector('input');
+      const box = entry.shadowRoot.querySelector('[part~="box"]');
       let t = 0;
       input.addEventListener('keydown', () => (t = performance.now()), {once: true});
       // Resolved the moment the first box's text changes to the key pressed.

@@ -4,7 +4,7 @@ import type {ConfirmOutcome} from './challenge/challenge.js';
 import {OtpStepError} from './errors.js';
 import {fire} from './events.js';
 import {StepAttributes} from './step/step-attributes.js';
-import type {StepDialog} from './dialog/step-dialog.js';
+import type {DialogSettings, StepDialog} from './dialog/step-dialog.js';
 import type {StepFlow} from './flow/step-flow.js';
 import {errorText} from './messages/index.js';
 import {LanguageController} from './messages/language-controller.js';
@@ -183,12 +183,13 @@ export class OtpStep extends StepAttributes {
 
   /** Keeps a load on demand in `updateComplete` until it settles. */
   private track<T>(loading: Promise<T>): Promise<T> {
-    const settled = loading.then(
-      () => this.requestUpdate(),
-      () => undefined,
+    // Each load asks for its own render if it needs one (the messages, the
+    // dialog); an idle element that only made its flow is not drawn again.
+    const settled: Promise<unknown> = loading.then(
+      (): unknown => this.loading.delete(settled),
+      (): unknown => this.loading.delete(settled),
     );
     this.loading.add(settled);
-    void settled.then(() => this.loading.delete(settled));
     return loading;
   }
 
@@ -312,12 +313,29 @@ export class OtpStep extends StepAttributes {
    */
   private warmUp(): void {
     void this.loadDialog().then(
-      (dialog) => {
-        dialog.warmUp(this.language.lang);
+      async (dialog) => {
+        await this.updateComplete;
+        dialog.warmUp(this.dialogSettings());
         if (hasCodeSource(this)) this.flow!.warmUp();
       },
       () => {},
     );
+  }
+
+  /** What the dialog shows besides the flow's state. */
+  private dialogSettings(): DialogSettings {
+    const {t, lang} = this.language;
+    return {
+      t,
+      lang,
+      forTestCode: this.forTestCode,
+      mask: this.mask,
+      webOtp: this.webOtp,
+      noAutoConfirm: this.noAutoConfirm,
+      size: this.size,
+      demo: this.demo && !this.source && !this.endpoint,
+      pasteTransformer: this.pasteTransformer,
+    };
   }
 
   private handleTriggerClick(): void {
@@ -389,21 +407,7 @@ export class OtpStep extends StepAttributes {
       <p part="status" role="status">
         ${state?.value && state.challenge?.status === 'confirmed' ? t.confirmed : ''}
       </p>
-      ${
-        this.dialogBuilt && dialog
-          ? dialog.render({
-              t,
-              lang,
-              forTestCode: this.forTestCode,
-              mask: this.mask,
-              webOtp: this.webOtp,
-              noAutoConfirm: this.noAutoConfirm,
-              size: this.size,
-              demo: this.demo && !this.source && !this.endpoint,
-              pasteTransformer: this.pasteTransformer,
-            })
-          : nothing
-      }
+      ${this.dialogBuilt && dialog ? dialog.render(this.dialogSettings()) : nothing}
     `;
   }
 }

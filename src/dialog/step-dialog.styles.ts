@@ -11,6 +11,13 @@ export const dialogStyles = css`
     background: var(--otp-step-background, Canvas);
     color: var(--otp-step-color, CanvasText);
   }
+  /* Laid out once before the first open, unseen and out of the way (warmUp). */
+  dialog.warming {
+    display: block;
+    position: fixed;
+    visibility: hidden;
+    pointer-events: none;
+  }
   dialog::backdrop {
     background: var(--otp-step-backdrop, rgb(0 0 0 / 0.45));
   }

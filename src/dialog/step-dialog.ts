@@ -3,7 +3,13 @@
  * the code. Loaded when first needed (a pointer or focus on the trigger, a code
  * to show, a Retry to offer), so an idle page never pays for it.
  */
-import {html, nothing, type ReactiveController, type ReactiveControllerHost} from 'lit';
+import {
+  html,
+  nothing,
+  render as litRender,
+  type ReactiveController,
+  type ReactiveControllerHost,
+} from 'lit';
 import {live} from 'lit/directives/live.js';
 import '../input/otp-input.js';
 import type {OtpInput} from '../input/otp-input.js';
@@ -52,6 +58,7 @@ function deepActiveElement(): HTMLElement | undefined {
  */
 export class StepDialog implements ReactiveController {
   private opener?: HTMLElement;
+  private warm = false;
   /** The settings of the last render, for the handlers. */
   private settings?: DialogSettings;
 
@@ -74,10 +81,13 @@ export class StepDialog implements ReactiveController {
     if (open) {
       this.opener = deepActiveElement();
       dialog.showModal();
-      // Into the code entry, once it has taken the state just drawn (enabled):
-      // Chromium's dialog focusing passes over a host that delegates focus.
+      // Into the code entry (Chromium's dialog focusing passes over a host that
+      // delegates focus): at once when it is enabled, else once it has taken the
+      // state just drawn.
       const input = dialog.querySelector('otp-input');
-      void input?.updateComplete.then(() => dialog.open && input.focus());
+      input?.focus();
+      if (input && !input.matches(':focus-within'))
+        void input.updateComplete.then(() => dialog.open && input.focus());
     } else {
       dialog.close();
     }
@@ -196,7 +206,7 @@ export class StepDialog implements ReactiveController {
             ?mask=${settings.mask}
             ?web-otp=${settings.webOtp && pending && state.open}
             ?invalid=${state.invalid}
-            ?disabled=${!pending}
+            ?disabled=${!!challenge && !pending}
             .pasteTransformer=${settings.pasteTransformer}
             .value=${live(state.entry)}
             @input=${this.handleInput}
@@ -238,9 +248,26 @@ export class StepDialog implements ReactiveController {
     `;
   }
 
-  /** Builds the language's Intl formats ahead of the click: slow the first time. */
-  warmUp(lang: string): void {
-    formatFor(lang).plural(1);
+  /**
+   * Once, ahead of the first click: builds the language's Intl formats; has Lit
+   * prepare every template of the dialog (drawn once with a code, detached, so
+   * the parts shown only with a code are ready too); and lays the closed dialog
+   * out once, unseen, so the style rules, fonts and text shaping the first
+   * `showModal()` needs are ready.
+   */
+  warmUp(settings: DialogSettings): void {
+    const dialog = this.dialog;
+    if (this.warm || !dialog || dialog.open) return;
+    this.warm = true;
+    formatFor(settings.lang).plural(1);
+    litRender(
+      this.render({...settings, forTestCode: '0'}),
+      document.createDocumentFragment(),
+    );
+    this.settings = settings;
+    dialog.classList.add('warming');
+    dialog.getBoundingClientRect();
+    dialog.classList.remove('warming');
   }
 
   private handleResend = (): void => this.actions.resend();

@@ -2,76 +2,18 @@
  * The step's flow, with no DOM: issuing and resending a code, confirming what
  * was typed, expiry, Retry, picking a challenge up after a reload, and which
  * event each of those fires. `<otp-step>` drives it (checked parameters in) and
- * renders its state; its tests drive it in Node with a fake source and clock.
+ * renders its state; its tests drive it in Node with the local generator and a
+ * hand-moved clock.
  */
-import type {
-  ChallengeView,
-  ConfirmOutcome,
-  RejectReason,
-} from '../challenge/challenge.js';
+import type {ConfirmOutcome} from '../challenge/challenge.js';
 import {cleanCode, isWellFormedCode} from '../code/clean-code.js';
 import {OtpStepError, RETRYABLE, type OtpErrorCode} from '../errors.js';
-import type {OtpStepEventMap, StepIdentity} from '../events.js';
+import type {StepIdentity} from '../events.js';
 import {developerMessages, warnings} from '../messages/developer.js';
-import type {OtpStepMessages} from '../messages/en.js';
-import type {CodeSource} from '../sources/code-source.js';
 import type {ConfigResult, StepConfig} from '../step/step-config.js';
+import type {Notice, StepFlowHost, StepState} from './step-state.js';
 
-/** What happened last, as the dialog's message line says it. */
-export type Notice =
-  | {key: 'issued' | 'confirmed' | 'copied' | Exclude<RejectReason, 'invalid'>}
-  | {key: 'invalid'; attemptsLeft: number}
-  | {key: 'error'; code: OtpErrorCode};
-
-/** Everything the views draw. Replaced, never changed in place, on every change. */
-export interface StepState {
-  /** The challenge being confirmed, or the last one. */
-  readonly challenge?: ChallengeView;
-  /** The checked parameters it was issued under. */
-  readonly config?: StepConfig;
-  /** The dialog is shown. */
-  readonly open: boolean;
-  /** A request to the source is running. */
-  readonly busy: boolean;
-  /** The clock at the last change or tick, epoch ms: what countdowns count from. */
-  readonly now: number;
-  /** The code, where the source gives it out (the platform's ForTestCode). */
-  readonly forTestCode: string;
-  /** The form value: the server's confirmation token, or the confirmed code in demo mode. */
-  readonly value: string;
-  /** The code as typed so far. */
-  readonly entry: string;
-  /** The entry holds a code that was turned down, or the last request failed. */
-  readonly invalid: boolean;
-  readonly notice?: Notice;
-  /** A problem that stopped the step while the dialog was closed, shown beside the trigger. */
-  readonly problem?: OtpErrorCode;
-  /** A Retry is offered, from `at` (epoch ms), in the dialog or beside the trigger. */
-  readonly retry?: {readonly at: number; readonly inDialog: boolean};
-  /** The countdown milestone last spoken, in seconds. */
-  readonly announcement?: number;
-}
-
-/** What the flow needs from its element, so that it needs no DOM. */
-export interface StepFlowHost {
-  /** The code source; throws `OtpStepError('no-source')` when there is none. */
-  source(): Promise<CodeSource>;
-  /** Whether the page named a source at all (`source`, `endpoint` or `demo`). */
-  hasSource(): boolean;
-  /** Fires one of the step's events; false when a listener cancelled it. */
-  emit<K extends keyof OtpStepEventMap>(
-    type: K,
-    detail: OtpStepEventMap[K]['detail'],
-    cancelable?: boolean,
-  ): boolean;
-  /** The messages of the element's language, for the text of `otp-error`. */
-  messages(): OtpStepMessages;
-  /** The state changed: draw it again. */
-  changed(): void;
-  /** Resolves once the state is drawn (the dialog open, when it should be). */
-  rendered(): Promise<unknown>;
-  now(): number;
-}
+export type {Notice, StepFlowHost, StepState} from './step-state.js';
 
 /** Seconds left at which the countdown is spoken; never every second. */
 const MILESTONES = [60, 30, 10];
@@ -357,7 +299,11 @@ export class StepFlow {
   private start(): AbortSignal {
     this.controller?.abort();
     this.controller = new AbortController();
-    this.set({busy: true, retry: undefined});
+    const {open, retry} = this.state;
+    this.state = {...this.state, busy: true, retry: undefined};
+    // Busy shows only in the open dialog and on a Retry beside the trigger: with
+    // neither, a first code is issued with no redraw before it is shown.
+    if (open || retry) this.host.changed();
     return this.controller.signal;
   }
 

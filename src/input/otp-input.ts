@@ -10,6 +10,7 @@ import {
   type InputShape,
 } from './code-shape.js';
 import type {OtpCompleteDetail} from './events.js';
+import {FormAssociatedElement} from '../forms/form-associated.js';
 import {styles} from './otp-input.styles.js';
 import {WebOtpController} from './web-otp-controller.js';
 
@@ -45,16 +46,13 @@ export type * from './events.js';
  * @fires change - The person committed a changed value: on blur, on Enter, and when the code became complete.
  * @fires otp-complete - An edit by the person left every box filled; `detail.value` is the code.
  */
-export class OtpInput extends LitElement {
+export class OtpInput extends FormAssociatedElement {
   static override styles = styles;
   // Focusing the host (autofocus in a modal <dialog>, a label, focus()) focuses the input.
   static override shadowRootOptions: ShadowRootInit = {
     ...LitElement.shadowRootOptions,
     delegatesFocus: true,
   };
-  static formAssociated = true;
-
-  private readonly internals = this.attachInternals();
   /** The value as last set or typed; read through `value`, held to the shape. */
   private raw = '';
   /** The value when `change` last went out or the page set it: blur fires `change` only past it. */
@@ -69,7 +67,6 @@ export class OtpInput extends LitElement {
 
   /** The code with the caret, as the boxes draw it. */
   @state() private entry: CodeText = {value: '', start: 0, end: 0};
-  @state() private formDisabled = false;
 
   /** Number of characters in the code, 4 to 10 (held to that range). */
   @property({type: Number}) length = 6;
@@ -81,12 +78,6 @@ export class OtpInput extends LitElement {
   @property({reflect: true}) size: 'small' | 'medium' | 'large' = 'medium';
   /** Fills in a code that arrives by SMS, through the WebOTP API where the browser has it, while set. */
   @property({type: Boolean, attribute: 'web-otp'}) webOtp = false;
-  /** Name under which the value is submitted with the owning form. */
-  @property({reflect: true}) name = '';
-  /** The owning form does not submit until the code is complete. */
-  @property({type: Boolean, reflect: true}) required = false;
-  /** The input cannot be used, and its value is not submitted. */
-  @property({type: Boolean, reflect: true}) disabled = false;
   /** Visible label; without one the input is labelled "One-time code" for screen readers. */
   @property() label = '';
   /** Marks the code as wrong: `aria-invalid` and the error colour on the boxes. */
@@ -118,7 +109,7 @@ export class OtpInput extends LitElement {
     // Asks for a code by SMS while web-otp is set and the element connected and enabled.
     new WebOtpController(
       this,
-      () => this.webOtp && this.isConnected && !this.disabled && !this.formDisabled,
+      () => this.webOtp && this.isConnected && !this.isDisabled,
       (code) => this.editor.fill(code),
     );
   }
@@ -149,10 +140,6 @@ export class OtpInput extends LitElement {
 
   formResetCallback(): void {
     this.value = '';
-  }
-
-  formDisabledCallback(disabled: boolean): void {
-    this.formDisabled = disabled;
   }
 
   formStateRestoreCallback(state: string | File | FormData | null): void {
@@ -225,26 +212,6 @@ export class OtpInput extends LitElement {
     this.internals.form?.requestSubmit();
   }
 
-  get form(): HTMLFormElement | null {
-    return this.internals.form;
-  }
-
-  get validity(): ValidityState {
-    return this.internals.validity;
-  }
-
-  get validationMessage(): string {
-    return this.internals.validationMessage;
-  }
-
-  checkValidity(): boolean {
-    return this.internals.checkValidity();
-  }
-
-  reportValidity(): boolean {
-    return this.internals.reportValidity();
-  }
-
   /** A message of the page's own that makes the value invalid, as on `<input>`; '' clears it. */
   setCustomValidity(message: string): void {
     this.customValidity = message;
@@ -259,7 +226,7 @@ export class OtpInput extends LitElement {
   override render() {
     const shape = this.shape();
     const {entry} = this;
-    const disabled = this.disabled || this.formDisabled;
+    const disabled = this.isDisabled;
     const active = activeBox(entry, shape.length);
     return html`
       ${this.label ? html`<label part="label" for="input">${this.label}</label>` : nothing}
