@@ -4,7 +4,8 @@ import {css} from 'lit';
  * Design tokens are read with fallbacks and never set on :host, so a page can
  * theme every element at once from :root. Private values (--_*) only carry the
  * size and colour choices made here. What the dialog needs is in
- * dialog/otp-dialog.styles.ts, loaded with the dialog.
+ * dialog/step-dialog.styles.ts, loaded with the dialog; the code entry styles itself
+ * (input/otp-input.styles.ts).
  */
 export const styles = css`
   :host {
