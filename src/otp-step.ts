@@ -10,7 +10,7 @@ import {errorText} from './messages/index.js';
 import {LanguageController} from './messages/language-controller.js';
 import {styles} from './otp-step.styles.js';
 import {hasCodeSource} from './sources/code-source.js';
-import {watchSourceStep} from './step/source-step.js';
+import {currentSourceOutput, watchSourceStep} from './step/source-step.js';
 import {resolveStepConfig} from './step/step-config.js';
 import {onTick} from './ticker.js';
 
@@ -301,9 +301,21 @@ export class OtpStep extends StepAttributes {
   private async restore(): Promise<void> {
     await this.updateComplete;
     // Without a source there is nothing to pick up; requestCode() says why.
-    if (this.flow?.state.challenge || !this.user.trim() || !hasCodeSource(this)) return;
-    const checked = resolveStepConfig(this);
-    if (checked.ok) await this.useFlow((flow) => flow.restore(checked.config));
+    if (this.flow?.state.challenge || !hasCodeSource(this)) return;
+    // In a chain the user comes from the step before: a form still holds them
+    // after a reload, though it was not submitted again.
+    const from = this.user.trim()
+      ? undefined
+      : currentSourceOutput(this.getRootNode(), this.sourceStep);
+    const checked = resolveStepConfig({
+      ...this.stepOptions(),
+      ...(from?.user !== undefined && {user: from.user}),
+      ...(from?.client !== undefined && {client: from.client}),
+    });
+    if (!checked.ok) return;
+    const found = await this.useFlow((flow) => flow.restore(checked.config));
+    // Picked up from the form: the step now holds that user, as a submit would have set.
+    if (found && from) ({user: this.user, client: this.client} = checked.config);
   }
 
   /**
@@ -340,6 +352,8 @@ export class OtpStep extends StepAttributes {
 
   private handleTriggerClick(): void {
     const state = this.flow?.state;
+    // Done: a new code only when the page asks for one (requestCode(), a form reset).
+    if (state?.value) return;
     if (state?.challenge?.status === 'pending' && !state.value) void this.show();
     else void this.requestCode();
   }
@@ -388,6 +402,8 @@ export class OtpStep extends StepAttributes {
     const state = this.flow?.state;
     const {dialog} = this;
     const {t, lang} = this.language;
+    // Confirmed in this page (not a value the browser gave back): the trigger says so.
+    const confirmed = !!state?.value && state.challenge?.status === 'confirmed';
     return html`
       <slot
         name="trigger"
@@ -396,16 +412,21 @@ export class OtpStep extends StepAttributes {
         @click=${this.handleTriggerClick}
         @keydown=${this.handleTriggerKeydown}
       >
-        <button part="trigger" type="button" ?disabled=${this.isDisabled}>
-          ${t.trigger}
+        <button
+          part="trigger"
+          type="button"
+          ?disabled=${this.isDisabled}
+          aria-disabled=${confirmed ? 'true' : nothing}
+        >
+          ${confirmed ? t.triggerConfirmed : t.trigger}
         </button>
       </slot>
       <p part="error" role="alert">
-        ${state?.problem ? errorText(t, state.problem) : ''}
+        ${state?.problem ? errorText(t, state.problem) : (dialog?.triggerNote({t, lang}) ?? '')}
       </p>
       ${state?.retry && !state.retry.inDialog && dialog ? dialog.renderRetry({t, lang}) : nothing}
-      <p part="status" role="status">
-        ${state?.value && state.challenge?.status === 'confirmed' ? t.confirmed : ''}
+      <p part="status" role="status" class=${confirmed ? 'visually-hidden' : ''}>
+        ${confirmed ? t.confirmed : ''}
       </p>
       ${this.dialogBuilt && dialog ? dialog.render(this.dialogSettings()) : nothing}
     `;

@@ -10,6 +10,8 @@ export function noticeText(notice: Notice, t: OtpStepMessages, f: Format): strin
       return t.invalid(notice.attemptsLeft, f);
     case 'error':
       return errorText(t, notice.code);
+    case 'locked':
+      return t.lockedUntil(f.time(notice.until));
     default:
       return t[notice.key];
   }

@@ -58,6 +58,8 @@ function deepActiveElement(): HTMLElement | undefined {
  */
 export class StepDialog implements ReactiveController {
   private opener?: HTMLElement;
+  /** The challenge's status at the last update, to see it change. */
+  private shownStatus?: string;
   private warm = false;
   /** The settings of the last render, for the handlers. */
   private settings?: DialogSettings;
@@ -77,20 +79,37 @@ export class StepDialog implements ReactiveController {
   hostUpdated(): void {
     const dialog = this.dialog;
     const open = this.flow.state.open && this.host.isConnected;
-    if (!dialog || open === dialog.open) return;
-    if (open) {
+    const status = this.flow.state.challenge?.status;
+    const changed = status !== this.shownStatus;
+    this.shownStatus = status;
+    if (!dialog) return;
+    if (open && !dialog.open) {
       this.opener = deepActiveElement();
       dialog.showModal();
-      // Into the code entry (Chromium's dialog focusing passes over a host that
-      // delegates focus): at once when it is enabled, else once it has taken the
-      // state just drawn.
-      const input = dialog.querySelector('otp-input');
-      input?.focus();
-      if (input && !input.matches(':focus-within'))
-        void input.updateComplete.then(() => dialog.open && input.focus());
-    } else {
+      this.focusFor(dialog);
+    } else if (!open && dialog.open) {
       dialog.close();
+    } else if (open && changed) {
+      // The code expired or locked under the person's hands: the input is
+      // disabled now, so focus goes where they can act, never to <body>.
+      this.focusFor(dialog);
     }
+  }
+
+  /**
+   * Focus where the person can act on the challenge: the code entry while it
+   * is pending, Resend once it expired, Close once it locked.
+   */
+  private focusFor(dialog: HTMLDialogElement): void {
+    const status = this.flow.state.challenge?.status;
+    const part = status === 'expired' ? 'resend' : status === 'locked' ? 'close' : '';
+    if (part) return dialog.querySelector<HTMLElement>(`[part~="${part}"]`)?.focus();
+    // Chromium's dialog focusing passes over a host that delegates focus: into the
+    // entry at once when it is enabled, else once it has taken the state just drawn.
+    const input = dialog.querySelector('otp-input');
+    input?.focus();
+    if (input && !input.matches(':focus-within'))
+      void input.updateComplete.then(() => dialog.open && input.focus());
   }
 
   /** Closes the dialog now, not at the next render (`close()` on the element). */
@@ -220,7 +239,12 @@ export class StepDialog implements ReactiveController {
             .value=${pending ? secondsLeft : 0}
           ></progress>
           <p part="attempts">
-            ${pending ? t.attemptsLeft(challenge.attemptsLeft, f) : ''}
+            ${
+              // After a wrong code the message says how many attempts are left: once.
+              pending && state.notice?.key !== 'invalid'
+                ? t.attemptsLeft(challenge.attemptsLeft, f)
+                : ''
+            }
           </p>
           <p id="message" part="message" aria-live="polite">${message}</p>
           <p class="visually-hidden" aria-live="polite">
@@ -273,6 +297,14 @@ export class StepDialog implements ReactiveController {
   private handleResend = (): void => this.actions.resend();
 
   private handleCloseClick = (): void => this.close();
+
+  /** Beside the trigger once the dialog is closed: why the step is locked, and until when. */
+  triggerNote({t, lang}: Pick<DialogSettings, 't' | 'lang'>): string {
+    const {challenge, open} = this.flow.state;
+    return !open && challenge?.status === 'locked'
+      ? t.lockedUntil(formatFor(lang).time(challenge.expiresAt))
+      : '';
+  }
 
   /** Retry, after a request failed in a way that trying again can mend; counts down a wait. */
   renderRetry({t, lang}: Pick<DialogSettings, 't' | 'lang'>) {

@@ -24,6 +24,21 @@ const identityOf = ({stepName, user, client}: StepConfig): StepIdentity => ({
   client,
 });
 
+/** Whether two sets of parameters name the same challenge (step, user, client). */
+const sameStep = (a: StepConfig | undefined, b: StepConfig): boolean =>
+  !!a && a.stepName === b.stepName && a.user === b.user && a.client === b.client;
+
+/** What a newly shown challenge starts from: nothing typed, said or confirmed yet. */
+const FRESH = {
+  value: '',
+  entry: '',
+  invalid: false,
+  notice: undefined,
+  problem: undefined,
+  announcement: undefined,
+  busy: false,
+} satisfies Partial<StepState>;
+
 const codeOf = (error: unknown): OtpErrorCode =>
   error instanceof OtpStepError ? error.code : 'source-failed';
 
@@ -56,7 +71,12 @@ export class StepFlow {
   /** Whether a countdown is running: a pending code, or a Retry that must wait. */
   get ticking(): boolean {
     const {challenge, retry} = this.state;
-    return challenge?.status === 'pending' || (!!retry && retry.at > this.host.now());
+    // A locked challenge is counted down too: its note beside the trigger goes when it ends.
+    return (
+      challenge?.status === 'pending' ||
+      challenge?.status === 'locked' ||
+      (!!retry && retry.at > this.host.now())
+    );
   }
 
   /**
@@ -79,7 +99,19 @@ export class StepFlow {
     }
     const {config} = checked;
     for (const warning of checked.warnings) console.warn(warnings[warning]);
-    const resend = this.state.challenge?.status === 'pending';
+    const same = sameStep(this.state.config, config);
+    // A code still pending for these parameters that this flow does not know of
+    // (issued before a reload, or in another tab) is shown, not replaced: its
+    // cooldown would refuse a new one anyway.
+    if (!same || !this.state.challenge) {
+      const pending = await (await this.host.source()).pending(config);
+      if (pending) {
+        this.set({...FRESH, config, challenge: pending, open: true});
+        await this.host.rendered();
+        return true;
+      }
+    }
+    const resend = same && this.state.challenge?.status === 'pending';
     const identity = identityOf(config);
     if (!this.host.emit('otp-request', {...identity, resend}, true)) return false;
 
@@ -87,16 +119,11 @@ export class StepFlow {
     try {
       const {challenge, code} = await (await this.host.source()).issue(config, signal);
       this.set({
+        ...FRESH,
         config,
         challenge,
         forTestCode: code ?? '',
-        value: '',
-        entry: '',
-        invalid: false,
         notice: resend ? {key: 'issued'} : undefined,
-        problem: undefined,
-        announcement: undefined,
-        busy: false,
         open: true,
       });
       // Drawn first, so that a page handling otp-issued finds the code on screen.
@@ -158,10 +185,16 @@ export class StepFlow {
         this.set({
           challenge: after,
           busy: false,
-          notice: reason === 'invalid' ? {key: reason, attemptsLeft} : {key: reason},
+          notice:
+            reason === 'invalid'
+              ? {key: reason, attemptsLeft}
+              : reason === 'locked'
+                ? {key: reason, until: after.expiresAt}
+                : {key: reason},
           invalid: true,
           // A wrong code is cleared for the next try; an expired or locked one stays in view.
           ...(reason === 'invalid' ? {entry: ''} : {}),
+          ...(reason === 'expired' ? {forTestCode: ''} : {}),
         });
         this.host.emit('otp-rejected', {...identity, reason, attemptsLeft});
         if (reason === 'expired' && wasPending) this.host.emit('otp-expired', identity);
@@ -174,13 +207,19 @@ export class StepFlow {
     }
   }
 
-  /** After a reload, picks up the challenge left open for these parameters and shows it. */
-  async restore(config: StepConfig): Promise<void> {
+  /**
+   * After a reload, picks up the challenge left open for these parameters and
+   * shows it. Resolves to whether there was one.
+   */
+  async restore(config: StepConfig): Promise<boolean> {
     try {
       const challenge = await (await this.host.source()).pending(config);
-      if (challenge && !this.state.challenge) this.set({config, challenge, open: true});
+      if (!challenge || this.state.challenge) return false;
+      this.set({config, challenge, open: true});
+      return true;
     } catch (error) {
       this.report(error);
+      return false;
     }
   }
 
@@ -189,12 +228,17 @@ export class StepFlow {
     const before = this.state.now;
     const now = this.host.now();
     const {challenge} = this.state;
+    // A lock ends when the locked code would have expired: a new code may be asked for.
+    if (challenge?.status === 'locked' && now >= challenge.expiresAt)
+      return this.set({challenge: {...challenge, status: 'expired'}});
     if (challenge?.status !== 'pending') return this.set({});
     if (now >= challenge.expiresAt) {
       this.set({
         challenge: {...challenge, status: 'expired'},
         notice: {key: 'expired'},
         invalid: true,
+        // The expired code is of no use: the test code shown for it goes too.
+        forTestCode: '',
       });
       const identity = {
         ...identityOf(this.state.config!),

@@ -1,5 +1,5 @@
 /** The flow's state, as views draw it, and what the flow needs from its element. */
-import type {ChallengeView, RejectReason} from '../challenge/challenge.js';
+import type {ChallengeView} from '../challenge/challenge.js';
 import type {OtpErrorCode} from '../errors.js';
 import type {OtpStepEventMap} from '../events.js';
 import type {OtpStepMessages} from '../messages/en.js';
@@ -8,8 +8,10 @@ import type {StepConfig} from '../step/step-config.js';
 
 /** What happened last, as the dialog's message line says it. */
 export type Notice =
-  | {key: 'issued' | 'confirmed' | 'copied' | Exclude<RejectReason, 'invalid'>}
+  | {key: 'issued' | 'confirmed' | 'copied' | 'expired' | 'used'}
   | {key: 'invalid'; attemptsLeft: number}
+  /** Too many wrong codes: a new code may be asked for from `until` (epoch ms). */
+  | {key: 'locked'; until: number}
   | {key: 'error'; code: OtpErrorCode};
 
 /** Everything the views draw. Replaced, never changed in place, on every change. */

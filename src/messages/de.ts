@@ -28,6 +28,9 @@ export const de: OtpStepMessages = {
   invalid: (n, f) => `Dieser Code ist falsch. ${attemptsLeft(n, f)}.`,
   expired: 'Dieser Code ist abgelaufen – fordern Sie einen neuen an.',
   locked: 'Zu viele falsche Codes. Dieser Code ist gesperrt, bis er abläuft.',
+  lockedUntil: (time) =>
+    `Zu viele falsche Codes. Ab ${time} Uhr können Sie einen neuen Code anfordern.`,
+  triggerConfirmed: 'Code bestätigt',
   used: 'Dieser Code wurde bereits verwendet.',
   retry: 'Erneut versuchen',
   retryIn: (seconds) => `Erneut versuchen in ${seconds} s`,

@@ -36,6 +36,10 @@ export interface OtpStepMessages {
   invalid(attemptsLeft: number, f: Format): string;
   expired: string;
   locked: string;
+  /** A locked code, with the time (in the language's clock) from which a new code may be asked for. */
+  lockedUntil(time: string): string;
+  /** The trigger once the code is confirmed: the step is done. */
+  triggerConfirmed: string;
   used: string;
   retry: string;
   retryIn(seconds: string): string;
@@ -77,6 +81,8 @@ export const en: OtpStepMessages = {
   invalid: (n, f) => `That code is not right. ${attemptsLeft(n, f)}.`,
   expired: 'This code has expired — send a new code.',
   locked: 'Too many wrong codes. This code is locked until it expires.',
+  lockedUntil: (time) => `Too many wrong codes. You can ask for a new code at ${time}.`,
+  triggerConfirmed: 'Code confirmed',
   used: 'This code has already been used.',
   retry: 'Retry',
   retryIn: (seconds) => `Retry in ${seconds} s`,

@@ -7,6 +7,8 @@ export interface Format {
   clock(seconds: number): string;
   /** `1 minute`, `10 seconds`: a spoken length of time, rounded to what is worth saying. */
   duration(seconds: number): string;
+  /** The time of day of `epochMs`, as the language writes it: `10:42`, `10:42 AM`. */
+  time(epochMs: number): string;
 }
 
 const formats = new Map<string, Format>();
@@ -32,6 +34,7 @@ function buildFormatIn(lang: string): Format {
   const number = new Intl.NumberFormat(lang);
   const twoDigits = new Intl.NumberFormat(lang, {minimumIntegerDigits: 2});
   const plurals = new Intl.PluralRules(lang);
+  const timeOfDay = new Intl.DateTimeFormat(lang, {hour: 'numeric', minute: '2-digit'});
   const unit = (name: 'minute' | 'second') =>
     new Intl.NumberFormat(lang, {style: 'unit', unit: name, unitDisplay: 'long'});
   return {
@@ -41,6 +44,7 @@ function buildFormatIn(lang: string): Format {
       const whole = Math.max(0, Math.ceil(seconds));
       return `${number.format(Math.floor(whole / 60))}:${twoDigits.format(whole % 60)}`;
     },
+    time: (epochMs) => timeOfDay.format(epochMs),
     duration: (seconds) =>
       seconds >= 60
         ? unit('minute').format(Math.round(seconds / 60))

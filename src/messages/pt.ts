@@ -34,6 +34,9 @@ export const pt: OtpStepMessages = {
   invalid: (n, f) => `Código incorreto. ${attemptsLeft(n, f)}.`,
   expired: 'Este código expirou — envie um novo código.',
   locked: 'Muitos códigos incorretos. Este código está bloqueado até expirar.',
+  lockedUntil: (time) =>
+    `Muitos códigos incorretos. Você pode pedir um novo código às ${time}.`,
+  triggerConfirmed: 'Código confirmado',
   used: 'Este código já foi usado.',
   retry: 'Tentar novamente',
   retryIn: (seconds) => `Tentar novamente em ${seconds} s`,

@@ -7,6 +7,21 @@ export interface SourceStepOutput {
 const textOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 /**
+ * What the step before would hand on now, where that can be read without it
+ * finishing: a `<form>`'s `user` and `client` fields, which the browser keeps
+ * across a reload. Undefined for any other kind of step, or none.
+ */
+export function currentSourceOutput(
+  root: Node,
+  id: string,
+): SourceStepOutput | undefined {
+  const form = id && (root as Document | ShadowRoot).getElementById?.(id);
+  if (!(form instanceof HTMLFormElement)) return undefined;
+  const data = new FormData(form);
+  return {user: textOf(data.get('user')), client: textOf(data.get('client'))};
+}
+
+/**
  * Watches `root` for the step whose id is `id()` finishing, and calls `onComplete`
  * with what it hands on. A step finishes when it fires `step-complete` (its
  * `detail` may carry `user` and `client`), or, for a `<form>`, when it is

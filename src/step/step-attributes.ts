@@ -11,6 +11,24 @@ import type {StepOptions} from './step-config.js';
  * is in `OtpStep`.
  */
 export class StepAttributes extends FormAssociatedElement implements StepOptions {
+  /** The step's parameters as set, as a plain object (to check, or to vary one of them). */
+  protected stepOptions(): StepOptions {
+    const {stepName, sourceStep, user, client, lifetime, length} = this;
+    const {alphabet, maxAttempts, resendAfter, maxResends} = this;
+    return {
+      stepName,
+      sourceStep,
+      user,
+      client,
+      lifetime,
+      length,
+      alphabet,
+      maxAttempts,
+      resendAfter,
+      maxResends,
+    };
+  }
+
   /** Name of this step, part of what keys its challenge. */
   @property({attribute: 'step-name'}) stepName = '';
   /** Id of the step before this one (an element or a `<form>` in the same root); when it completes, this step starts. */

@@ -333,13 +333,14 @@ describe('StepFlow', () => {
     it('expires the code at the end of its lifetime, once', async () => {
       const {flow, types, checked, advance} = harness();
       await flow.issue(checked());
+      const code = flow.state.forTestCode;
       advance(120_000);
       flow.tick();
       flow.tick();
       assert.equal(flow.state.challenge?.status, 'expired');
       assert.deepEqual(flow.state.notice, {key: 'expired'});
       assert.deepEqual(types().slice(2), ['otp-expired']);
-      const outcome = await flow.confirm(flow.state.forTestCode);
+      const outcome = await flow.confirm(code);
       assert.deepEqual(outcome, {status: 'rejected', reason: 'expired', attemptsLeft: 3});
       // Already said: no second otp-expired for the confirmation that found it so.
       assert.deepEqual(types().slice(2), ['otp-expired', 'otp-rejected']);
@@ -406,5 +407,61 @@ describe('StepFlow', () => {
       flow.report(new OtpStepError('storage-unavailable'));
       assert.equal(flow.state.problem, 'storage-unavailable');
     });
+  });
+});
+
+describe('StepFlow across a reload and at the ends of a code', () => {
+  it('shows the code still pending for the same parameters rather than asking for another', async () => {
+    const first = harness();
+    await first.flow.issue(first.checked());
+    // A reloaded page: a new flow on the same source, knowing nothing yet.
+    const host = (first.flow as unknown as {host: StepFlowHost}).host;
+    const events: string[] = [];
+    const reloaded = new StepFlow({...host, emit: (type) => (events.push(type), true)});
+    assert.equal(await reloaded.issue(first.checked()), true);
+    assert.deepEqual(events, []);
+    assert.equal(reloaded.state.open, true);
+    assert.equal(
+      reloaded.state.challenge?.requestId,
+      first.flow.state.challenge?.requestId,
+    );
+    assert.equal(reloaded.state.notice, undefined);
+  });
+
+  it('asks for a first code, not a resend, when the user changes', async () => {
+    const {flow, events, checked} = harness();
+    await flow.issue(checked());
+    await flow.issue(checked({user: 'joao.souza'}));
+    const request = events.filter((e) => e.type === 'otp-request').at(-1)!;
+    assert.deepEqual(request.detail, {
+      stepName: 'Get code',
+      user: 'joao.souza',
+      client: 'web',
+      resend: false,
+    });
+    assert.equal(flow.state.config?.user, 'joao.souza');
+  });
+
+  it('drops the test code of a code that expired', async () => {
+    const {flow, checked, advance} = harness();
+    await flow.issue(checked());
+    advance(120_000);
+    flow.tick();
+    assert.equal(flow.state.forTestCode, '');
+  });
+
+  it('says until when a locked code is locked, counts it down, and ends the lock with its lifetime', async () => {
+    const {flow, checked, advance} = harness();
+    await flow.issue(checked());
+    const code = flow.state.forTestCode;
+    for (let i = 0; i < 3; i++) await flow.confirm(wrong(code));
+    const {challenge} = flow.state;
+    assert.equal(challenge?.status, 'locked');
+    assert.deepEqual(flow.state.notice, {key: 'locked', until: challenge?.expiresAt});
+    assert.equal(flow.ticking, true);
+    advance(120_000);
+    flow.tick();
+    assert.equal(flow.state.challenge?.status, 'expired');
+    assert.equal(flow.ticking, false);
   });
 });
