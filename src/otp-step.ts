@@ -280,7 +280,8 @@ export class OtpStep extends StepAttributes {
         (output) => {
           if (output.user !== undefined) this.user = output.user;
           if (output.client !== undefined) this.client = output.client;
-          void this.requestCode();
+          // Completed again (a second "Sign in") while its code is pending: that code, again.
+          this.reopenOrRequest();
         },
       );
     }
@@ -351,10 +352,18 @@ export class OtpStep extends StepAttributes {
   }
 
   private handleTriggerClick(): void {
-    const state = this.flow?.state;
     // Done: a new code only when the page asks for one (requestCode(), a form reset).
-    if (state?.value) return;
-    if (state?.challenge?.status === 'pending' && !state.value) void this.show();
+    if (!this.flow?.state.value) this.reopenOrRequest();
+  }
+
+  /** Shows the code still pending for the step's parameters, or asks for one. */
+  private reopenOrRequest(): void {
+    const {challenge, config} = this.flow?.state ?? {};
+    const same =
+      config?.stepName === this.stepName &&
+      config.user === this.user.trim() &&
+      config.client === this.client.trim();
+    if (same && challenge?.status === 'pending') void this.show();
     else void this.requestCode();
   }
 

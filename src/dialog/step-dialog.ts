@@ -119,8 +119,8 @@ export class StepDialog implements ReactiveController {
   }
 
   private handleClose = (): void => {
-    // Escape closes the dialog by itself: the flow learns of it here.
-    this.flow.close();
+    // The close event comes a task later: the dialog may have been opened again since.
+    if (this.dialog?.open) return;
     const opener = this.opener;
     this.opener = undefined;
     // Browsers differ on where focus goes when a dialog closes; put it back on what opened it.
@@ -128,8 +128,10 @@ export class StepDialog implements ReactiveController {
   };
 
   private handleCancel = (event: Event): void => {
-    // Escape must not close the dialog under a confirmation that is still running.
+    // Escape must not close the dialog under a confirmation that is still running;
+    // otherwise it closes the dialog by itself, and the flow learns of it here.
     if (this.flow.state.busy) event.preventDefault();
+    else this.flow.close();
   };
 
   private handleInput = (event: Event): void => {
