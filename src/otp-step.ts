@@ -426,6 +426,7 @@ export class OtpStep extends StepAttributes {
           type="button"
           ?disabled=${this.isDisabled}
           aria-disabled=${confirmed ? 'true' : nothing}
+          aria-busy=${state?.busy && !state.open ? 'true' : nothing}
         >
           ${confirmed ? t.triggerConfirmed : t.trigger}
         </button>

@@ -89,9 +89,10 @@ export class StepDialog implements ReactiveController {
       this.focusFor(dialog);
     } else if (!open && dialog.open) {
       dialog.close();
-    } else if (open && changed) {
-      // The code expired or locked under the person's hands: the input is
-      // disabled now, so focus goes where they can act, never to <body>.
+    } else if (open && (changed || !this.host.shadowRoot?.activeElement)) {
+      // The code expired or locked under the person's hands (the input is
+      // disabled now), or what had focus went away (Retry) or was disabled
+      // (Resend, while busy): focus goes where they can act, never to <body>.
       this.focusFor(dialog);
     }
   }

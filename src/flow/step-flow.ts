@@ -343,11 +343,8 @@ export class StepFlow {
   private start(): AbortSignal {
     this.controller?.abort();
     this.controller = new AbortController();
-    const {open, retry} = this.state;
-    this.state = {...this.state, busy: true, retry: undefined};
-    // Busy shows only in the open dialog and on a Retry beside the trigger: with
-    // neither, a first code is issued with no redraw before it is shown.
-    if (open || retry) this.host.changed();
+    // The trigger and the dialog show the request running, and nothing can be asked twice.
+    this.set({busy: true, retry: undefined});
     return this.controller.signal;
   }
 
