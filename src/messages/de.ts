@@ -1,4 +1,5 @@
-import {isolate, type Format} from './format.js';
+import type {Format} from './format.js';
+import {isolate} from './isolate.js';
 import type {OtpStepMessages} from './en.js';
 
 const attemptsLeft = (n: number, f: Format) =>

@@ -1,5 +1,6 @@
 import type {DeveloperErrorCode, OtpErrorCode} from '../errors.js';
-import {isolate, type Format} from './format.js';
+import type {Format} from './format.js';
+import {isolate} from './isolate.js';
 
 /** A code's shape, as messages describe it. */
 export interface CodeShape {

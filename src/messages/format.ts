@@ -9,15 +9,6 @@ export interface Format {
   duration(seconds: number): string;
 }
 
-/**
- * A value put into a sentence (a user name, a code, a count, a time), set apart
- * from the text around it with FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE,
- * so `maria.silva` or `4:59` in an Arabic sentence neither takes the sentence's
- * direction nor drags the words beside it into its own (Unicode UAX #9, §2.7;
- * https://www.w3.org/International/questions/qa-bidi-unicode-controls).
- */
-export const isolate = (value: string | number): string => `\u2068${value}\u2069`;
-
 const formats = new Map<string, Format>();
 
 /** The formats for a language, built once per language for the page. */

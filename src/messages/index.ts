@@ -2,7 +2,8 @@ import type {OtpErrorCode} from '../errors.js';
 import {en, type OtpStepMessages} from './en.js';
 
 export type {CodeShape, OtpStepMessages} from './en.js';
-export {formatFor, isolate, type Format} from './format.js';
+export {formatFor, type Format} from './format.js';
+export {isolate} from './isolate.js';
 
 /**
  * English is built in; Portuguese, German and Arabic load the first time a page
