@@ -19,6 +19,8 @@ export type {OtpErrorCode} from './errors.js';
 export type {CodeSource, IssuedCode} from './sources/code-source.js';
 export type * from './events.js';
 export type {CodeShape, Format, OtpStepMessages} from './messages/index.js';
+/** Sets a value apart in a sentence of a page's own messages (FSI … PDI), as the built-in ones do. */
+export {isolate} from './messages/isolate.js';
 
 /**
  * The one-time-code step of a two-factor sign-in in one element: it obtains a

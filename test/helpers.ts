@@ -37,7 +37,18 @@ export function focusedInside(el: OtpStep): Element | null {
   return active;
 }
 
-export const text = (el: OtpStep, name: string) =>
+/**
+ * Text as a person sees it: without the invisible isolates (U+2066–U+2069) that
+ * set names, numbers and times apart in the messages (tested in languages.test.ts).
+ */
+export const visible = (s: string | null | undefined) =>
+  (s ?? '').replace(/[\u2066-\u2069]/g, '').trim();
+
+/** The visible text of a part (see `visible`). */
+export const text = (el: OtpStep, name: string) => visible(part(el, name).textContent);
+
+/** The text of a part as it is, isolates included. */
+export const rawText = (el: OtpStep, name: string) =>
   part(el, name).textContent?.trim() ?? '';
 
 export const dialogOf = (el: OtpStep) => el.shadowRoot!.querySelector('dialog');

@@ -1,26 +1,27 @@
 import type {Format} from './format.js';
+import {isolate} from './isolate.js';
 import type {OtpStepMessages} from './en.js';
 
 const attemptsLeft = (n: number, f: Format) =>
-  `Noch ${f.number(n)} ${f.plural(n) === 'one' ? 'Versuch' : 'Versuche'}`;
+  `Noch ${isolate(f.number(n))} ${f.plural(n) === 'one' ? 'Versuch' : 'Versuche'}`;
 
 export const de: OtpStepMessages = {
   trigger: 'Code anfordern',
   title: 'Einmalcode eingeben',
   description: ({length}, user, f) =>
-    `Geben Sie den ${f.number(length)}-stelligen Code ein, der für ${user} gesendet wurde.`,
-  inputLabel: ({length}, f) => `${f.number(length)}-stelliger Code`,
+    `Geben Sie den ${isolate(f.number(length))}-stelligen Code ein, der für ${isolate(user)} gesendet wurde.`,
+  inputLabel: ({length}, f) => `${isolate(f.number(length))}-stelliger Code`,
   testCode: 'Testcode',
   testCodeNote: 'nur zum Testen angezeigt',
   demoNote: 'Demo: Codes werden in diesem Browser erzeugt und geprüft.',
   copy: 'Kopieren',
   copied: 'Testcode kopiert.',
-  expiresIn: (clock) => `Läuft ab in ${clock}`,
+  expiresIn: (clock) => `Läuft ab in ${isolate(clock)}`,
   timeLeft: 'Verbleibende Zeit',
-  left: (duration) => `Noch ${duration}`,
+  left: (duration) => `Noch ${isolate(duration)}`,
   attemptsLeft,
   resend: 'Code erneut senden',
-  resendIn: (seconds) => `Erneut senden in ${seconds} s`,
+  resendIn: (seconds) => `Erneut senden in ${isolate(seconds)} s`,
   confirm: 'Bestätigen',
   close: 'Schließen',
   issued: 'Ein neuer Code wurde gesendet.',
@@ -33,7 +34,7 @@ export const de: OtpStepMessages = {
   triggerConfirmed: 'Code bestätigt',
   used: 'Dieser Code wurde bereits verwendet.',
   retry: 'Erneut versuchen',
-  retryIn: (seconds) => `Erneut versuchen in ${seconds} s`,
+  retryIn: (seconds) => `Erneut versuchen in ${isolate(seconds)} s`,
   required: 'Bestätigen Sie einen Einmalcode, um fortzufahren.',
   misconfigured: 'Dieser Anmeldeschritt ist nicht richtig eingerichtet.',
   errors: {

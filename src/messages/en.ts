@@ -1,5 +1,6 @@
 import type {DeveloperErrorCode, OtpErrorCode} from '../errors.js';
 import type {Format} from './format.js';
+import {isolate} from './isolate.js';
 
 /** A code's shape, as messages describe it. */
 export interface CodeShape {
@@ -9,7 +10,9 @@ export interface CodeShape {
 
 /**
  * Everything the element says. A page can pass its own for any language (the
- * `messages` property); English, Portuguese and German come with it.
+ * `messages` property); English, Portuguese, German and Arabic come with it.
+ * Values put into sentences are isolated (`isolate()`), so they read right in
+ * right-to-left text too.
  */
 export interface OtpStepMessages {
   trigger: string;
@@ -54,26 +57,27 @@ export interface OtpStepMessages {
 }
 
 const attemptsLeft = (n: number, f: Format) =>
-  `${f.number(n)} ${f.plural(n) === 'one' ? 'attempt' : 'attempts'} left`;
+  `${isolate(f.number(n))} ${f.plural(n) === 'one' ? 'attempt' : 'attempts'} left`;
 const kind = ({length, numeric}: CodeShape, f: Format) =>
-  `${f.number(length)}-${numeric ? 'digit' : 'character'} code`;
+  `${isolate(f.number(length))}-${numeric ? 'digit' : 'character'} code`;
 
 export const en: OtpStepMessages = {
   trigger: 'Get code',
   title: 'Enter the one-time code',
-  description: (shape, user, f) => `Enter the ${kind(shape, f)} sent for ${user}.`,
+  description: (shape, user, f) =>
+    `Enter the ${kind(shape, f)} sent for ${isolate(user)}.`,
   inputLabel: kind,
   testCode: 'Test code',
   testCodeNote: 'shown for testing only',
   demoNote: 'Demo: codes are made and checked in this browser.',
   copy: 'Copy',
   copied: 'Test code copied.',
-  expiresIn: (clock) => `Expires in ${clock}`,
+  expiresIn: (clock) => `Expires in ${isolate(clock)}`,
   timeLeft: 'Time left',
-  left: (duration) => `${duration} left`,
+  left: (duration) => `${isolate(duration)} left`,
   attemptsLeft,
   resend: 'Resend code',
-  resendIn: (seconds) => `Resend in ${seconds} s`,
+  resendIn: (seconds) => `Resend in ${isolate(seconds)} s`,
   confirm: 'Confirm',
   close: 'Close',
   issued: 'A new code was sent.',
@@ -85,7 +89,7 @@ export const en: OtpStepMessages = {
   triggerConfirmed: 'Code confirmed',
   used: 'This code has already been used.',
   retry: 'Retry',
-  retryIn: (seconds) => `Retry in ${seconds} s`,
+  retryIn: (seconds) => `Retry in ${isolate(seconds)} s`,
   required: 'Confirm a one-time code to continue.',
   misconfigured: 'This sign-in step is not set up correctly.',
   errors: {

@@ -3,16 +3,18 @@ import {en, type OtpStepMessages} from './en.js';
 
 export type {CodeShape, OtpStepMessages} from './en.js';
 export {formatFor, type Format} from './format.js';
+export {isolate} from './isolate.js';
 
 /**
- * English is built in; Portuguese and German load the first time a page asks for
- * them. Maps, not plain objects: a page's `lang="constructor"` or `"__proto__"`
+ * English is built in; Portuguese, German and Arabic load the first time a page
+ * asks for them. Maps, not plain objects: a page's `lang="constructor"` or `"__proto__"`
  * would otherwise find Object's own members and render nothing.
  */
 const loaded = new Map<string, OtpStepMessages>([['en', en]]);
 const loaders = new Map<string, () => Promise<OtpStepMessages>>([
   ['pt', () => import('./pt.js').then((m) => m.pt)],
   ['de', () => import('./de.js').then((m) => m.de)],
+  ['ar', () => import('./ar.js').then((m) => m.ar)],
 ]);
 const loading = new Map<string, Promise<unknown>>();
 
@@ -36,7 +38,7 @@ export function loadMessages(lang: string): Promise<unknown> | undefined {
 
 /**
  * The messages for a BCP 47 language tag: `pt-BR` gets Portuguese, `de-AT`
- * German (once `loadMessages` has brought them), anything else English;
+ * German, `ar-EG` Arabic (once `loadMessages` has brought them), anything else English;
  * `overrides` (a page's own) win over them all.
  */
 export function messagesFor(

@@ -1,17 +1,19 @@
 import type {Format} from './format.js';
+import {isolate} from './isolate.js';
 import type {CodeShape, OtpStepMessages} from './en.js';
 
 const attemptsLeft = (n: number, f: Format) =>
   f.plural(n) === 'one'
-    ? `${f.number(n)} tentativa restante`
-    : `${f.number(n)} tentativas restantes`;
+    ? `${isolate(f.number(n))} tentativa restante`
+    : `${isolate(f.number(n))} tentativas restantes`;
 const kind = ({length, numeric}: CodeShape, f: Format) =>
-  `código de ${f.number(length)} ${numeric ? 'dígitos' : 'caracteres'}`;
+  `código de ${isolate(f.number(length))} ${numeric ? 'dígitos' : 'caracteres'}`;
 
 export const pt: OtpStepMessages = {
   trigger: 'Obter código',
   title: 'Digite o código de uso único',
-  description: (shape, user, f) => `Digite o ${kind(shape, f)} enviado para ${user}.`,
+  description: (shape, user, f) =>
+    `Digite o ${kind(shape, f)} enviado para ${isolate(user)}.`,
   inputLabel: (shape, f) => {
     const text = kind(shape, f);
     return text[0].toUpperCase() + text.slice(1);
@@ -21,12 +23,12 @@ export const pt: OtpStepMessages = {
   demoNote: 'Demonstração: os códigos são gerados e verificados neste navegador.',
   copy: 'Copiar',
   copied: 'Código de teste copiado.',
-  expiresIn: (clock) => `Expira em ${clock}`,
+  expiresIn: (clock) => `Expira em ${isolate(clock)}`,
   timeLeft: 'Tempo restante',
-  left: (duration) => `Tempo restante: ${duration}`,
+  left: (duration) => `Tempo restante: ${isolate(duration)}`,
   attemptsLeft,
   resend: 'Reenviar código',
-  resendIn: (seconds) => `Reenviar em ${seconds} s`,
+  resendIn: (seconds) => `Reenviar em ${isolate(seconds)} s`,
   confirm: 'Confirmar',
   close: 'Fechar',
   issued: 'Um novo código foi enviado.',
@@ -39,7 +41,7 @@ export const pt: OtpStepMessages = {
   triggerConfirmed: 'Código confirmado',
   used: 'Este código já foi usado.',
   retry: 'Tentar novamente',
-  retryIn: (seconds) => `Tentar novamente em ${seconds} s`,
+  retryIn: (seconds) => `Tentar novamente em ${isolate(seconds)} s`,
   required: 'Confirme um código de uso único para continuar.',
   misconfigured: 'Esta etapa de acesso não está configurada corretamente.',
   errors: {

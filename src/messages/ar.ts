@@ -1,0 +1,92 @@
+import type {Format} from './format.js';
+import {isolate} from './isolate.js';
+import type {CodeShape, OtpStepMessages} from './en.js';
+
+/**
+ * A counted noun in Arabic: the number's form decides both whether the numeral
+ * is written and the noun's number and case (one and two are said by the noun
+ * alone; 3–10 take the plural, 11–99 the singular accusative, 100 and up and
+ * zero the singular genitive).
+ */
+type Forms = {one: string; two: string; few: string; many: string; other: string};
+const counted = (n: number, f: Format, forms: Forms) => {
+  const form = f.plural(n);
+  return form === 'one' || form === 'two'
+    ? forms[form]
+    : `${isolate(f.number(n))} ${forms[form === 'few' || form === 'many' ? form : 'other']}`;
+};
+
+const attemptsLeft = (n: number, f: Format) =>
+  f.plural(n) === 'zero'
+    ? 'لم تتبقَّ أي محاولة'
+    : `تبقّت ${counted(n, f, {
+        one: 'محاولة واحدة',
+        two: 'محاولتان',
+        few: 'محاولات',
+        many: 'محاولة',
+        other: 'محاولة',
+      })}`;
+/** "6 digits", after "من" (of), so in the genitive where the noun alone counts. */
+const size = ({length, numeric}: CodeShape, f: Format) =>
+  counted(
+    length,
+    f,
+    numeric
+      ? {one: 'رقم واحد', two: 'رقمين', few: 'أرقام', many: 'رقمًا', other: 'رقم'}
+      : {one: 'حرف واحد', two: 'حرفين', few: 'أحرف', many: 'حرفًا', other: 'حرف'},
+  );
+
+export const ar: OtpStepMessages = {
+  trigger: 'الحصول على الرمز',
+  title: 'أدخل رمز التحقق لمرة واحدة',
+  description: (shape, user, f) =>
+    `أدخل الرمز المكوّن من ${size(shape, f)} الذي أُرسل إلى ${isolate(user)}.`,
+  inputLabel: (shape, f) => `رمز من ${size(shape, f)}`,
+  testCode: 'رمز الاختبار',
+  testCodeNote: 'يُعرض للاختبار فقط',
+  demoNote: 'عرض تجريبي: تُنشأ الرموز ويُتحقَّق منها في هذا المتصفح.',
+  copy: 'نسخ',
+  copied: 'تم نسخ رمز الاختبار.',
+  expiresIn: (clock) => `تنتهي صلاحية الرمز بعد ${isolate(clock)}`,
+  timeLeft: 'الوقت المتبقي',
+  left: (duration) => `الوقت المتبقي: ${isolate(duration)}`,
+  attemptsLeft,
+  resend: 'إعادة إرسال الرمز',
+  resendIn: (seconds) => `إعادة الإرسال بعد ${isolate(seconds)} ث`,
+  confirm: 'تأكيد',
+  close: 'إغلاق',
+  issued: 'تم إرسال رمز جديد.',
+  confirmed: 'تم تأكيد الرمز.',
+  invalid: (n, f) => `هذا الرمز غير صحيح. ${attemptsLeft(n, f)}.`,
+  expired: 'انتهت صلاحية هذا الرمز — اطلب رمزًا جديدًا.',
+  locked: 'أُدخلت رموز خاطئة كثيرة. هذا الرمز مقفل حتى تنتهي صلاحيته.',
+  used: 'سبق استخدام هذا الرمز.',
+  retry: 'إعادة المحاولة',
+  retryIn: (seconds) => `إعادة المحاولة بعد ${isolate(seconds)} ث`,
+  required: 'أكّد رمز التحقق للمتابعة.',
+  misconfigured: 'خطوة تسجيل الدخول هذه غير مُعدّة بشكل صحيح.',
+  errors: {
+    'malformed-code':
+      'أدخل الرمز كاملًا: عدد أحرفه أقل أو أكثر من المطلوب، أو فيه حرف لا يمكن أن يرد فيه.',
+    'no-pending-code': 'لا يوجد رمز لتأكيده: اطلب رمزًا جديدًا.',
+    locked: 'أُدخلت رموز خاطئة كثيرة: اطلب رمزًا جديدًا بعد انتهاء صلاحية هذا الرمز.',
+    'resend-cooldown': 'يمكن إرسال رمز جديد بعد قليل.',
+    'resend-limit':
+      'لا يمكن إرسال مزيد من الرموز لتسجيل الدخول هذا؛ حاول مرة أخرى لاحقًا.',
+    'storage-unavailable':
+      'قاعدة البيانات IndexedDB غير متاحة: يُحفظ الرمز في الذاكرة فقط ويضيع عند إعادة تحميل الصفحة.',
+    'crypto-unavailable': 'لا يمكن إنشاء رمز خارج سياق آمن (https أو localhost).',
+    'copy-failed': 'تعذّر نسخ رمز الاختبار: حدّده وانسخه يدويًا.',
+    'network-error': 'تعذّر الوصول إلى الخادم: تحقّق من الاتصال وأعد المحاولة.',
+    timeout: 'استغرق الخادم وقتًا طويلًا في الرد. أعد المحاولة.',
+    'server-error': 'حدثت مشكلة في الخادم. أعد المحاولة بعد لحظات.',
+    'bad-response': 'تعذّرت قراءة رد الخادم. أعد المحاولة.',
+    'rate-limited': 'طلبات كثيرة جدًا. أعد المحاولة بعد انتهاء مدة الانتظار.',
+    'request-failed': 'رفض الخادم الطلب.',
+    'unknown-user': 'لا يوجد مستخدم بهذا الاسم.',
+    'unknown-request': 'لم يعد الخادم يعرف هذا الرمز: اطلب رمزًا جديدًا.',
+    unauthenticated: 'لم تسجّل الدخول أو انتهت جلستك: سجّل الدخول مرة أخرى.',
+    forbidden: 'هذا الطلب غير مسموح به.',
+    'source-failed': 'تعذّر الحصول على الرمز أو التحقق منه. أعد المحاولة.',
+  },
+};
