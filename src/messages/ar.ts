@@ -60,6 +60,9 @@ export const ar: OtpStepMessages = {
   invalid: (n, f) => `هذا الرمز غير صحيح. ${attemptsLeft(n, f)}.`,
   expired: 'انتهت صلاحية هذا الرمز — اطلب رمزًا جديدًا.',
   locked: 'أُدخلت رموز خاطئة كثيرة. هذا الرمز مقفل حتى تنتهي صلاحيته.',
+  lockedUntil: (time) =>
+    `أُدخلت رموز خاطئة كثيرة. يمكنك طلب رمز جديد عند الساعة ${isolate(time)}.`,
+  triggerConfirmed: 'تم تأكيد الرمز',
   used: 'سبق استخدام هذا الرمز.',
   retry: 'إعادة المحاولة',
   retryIn: (seconds) => `إعادة المحاولة بعد ${isolate(seconds)} ث`,

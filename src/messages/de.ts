@@ -30,7 +30,7 @@ export const de: OtpStepMessages = {
   expired: 'Dieser Code ist abgelaufen – fordern Sie einen neuen an.',
   locked: 'Zu viele falsche Codes. Dieser Code ist gesperrt, bis er abläuft.',
   lockedUntil: (time) =>
-    `Zu viele falsche Codes. Ab ${time} Uhr können Sie einen neuen Code anfordern.`,
+    `Zu viele falsche Codes. Ab ${isolate(time)} Uhr können Sie einen neuen Code anfordern.`,
   triggerConfirmed: 'Code bestätigt',
   used: 'Dieser Code wurde bereits verwendet.',
   retry: 'Erneut versuchen',

@@ -85,7 +85,8 @@ export const en: OtpStepMessages = {
   invalid: (n, f) => `That code is not right. ${attemptsLeft(n, f)}.`,
   expired: 'This code has expired — send a new code.',
   locked: 'Too many wrong codes. This code is locked until it expires.',
-  lockedUntil: (time) => `Too many wrong codes. You can ask for a new code at ${time}.`,
+  lockedUntil: (time) =>
+    `Too many wrong codes. You can ask for a new code at ${isolate(time)}.`,
   triggerConfirmed: 'Code confirmed',
   used: 'This code has already been used.',
   retry: 'Retry',

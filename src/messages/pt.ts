@@ -37,7 +37,7 @@ export const pt: OtpStepMessages = {
   expired: 'Este código expirou — envie um novo código.',
   locked: 'Muitos códigos incorretos. Este código está bloqueado até expirar.',
   lockedUntil: (time) =>
-    `Muitos códigos incorretos. Você pode pedir um novo código às ${time}.`,
+    `Muitos códigos incorretos. Você pode pedir um novo código às ${isolate(time)}.`,
   triggerConfirmed: 'Código confirmado',
   used: 'Este código já foi usado.',
   retry: 'Tentar novamente',
