@@ -1,65 +1,107 @@
-// The "execute script" and "write response" steps of the platform's scenario,
-// as a page would write them around <otp-step>.
+// The page around <otp-step>: the platform's "execute script" and "write response"
+// steps as a page would write them, the switch between the local generator and the
+// reference server, the settings, the event log, and <otp-input> alone.
 import '../src/otp-step.js';
+import '../src/input/otp-input.js';
+import type {OtpStep} from '../src/otp-step.js';
+import {logEvents} from './event-log.js';
+import {applySettings} from './settings.js';
 
-const step = document.querySelector('otp-step')!;
-const log = document.querySelector('#log')!;
-const show = (id: string, text: string) =>
-  (document.querySelector(id)!.textContent = text);
+const $ = <T extends Element = HTMLElement>(selector: string) =>
+  document.querySelector<T>(selector)!;
 
-function write(line: string) {
-  const item = document.createElement('li');
-  item.textContent = `${new Date().toLocaleTimeString()} ${line}`;
-  log.prepend(item);
-}
+const slot = $('#step-slot');
+// The step in use: switching modes puts a fresh one in its place.
+let step = $<OtpStep>('otp-step');
+const show = (selector: string, text: string) => ($(selector).textContent = text);
 
-for (const type of [
-  'otp-request',
-  'otp-issued',
-  'otp-confirmed',
-  'otp-rejected',
-  'otp-expired',
-  'otp-error',
-  'step-complete',
-] as const) {
-  step.addEventListener(type, (event) =>
-    write(`${type} ${JSON.stringify(event.detail)}`),
-  );
-}
+// Events bubble out of the element (composed), so the page listens around it and
+// keeps listening when the element is replaced.
+logEvents(
+  slot,
+  $<HTMLOListElement>('#log'),
+  $('#log-empty'),
+  $<HTMLButtonElement>('#clear-log'),
+);
 
 // Step 3, "execute script": new_code = the code obtained; ForTestCode = new_code.
-step.addEventListener('otp-issued', () => {
+slot.addEventListener('otp-issued', () => {
   const new_code = step.forTestCode;
-  show('#new-code', new_code);
+  show('#new-code', new_code || '— (not given out)');
   step.forTestCode = new_code;
-  show('#for-test-code', step.forTestCode);
+  show('#for-test-code', step.forTestCode || '—');
 });
 
-// Step 4 happens in the modal: the element cleans what was typed into _code and
+// Step 4 happens in the dialog: the element cleans what was typed into _code and
 // confirms it. Step 5, "write response", writes out what came of it.
-step.addEventListener('otp-rejected', (event) => {
-  show('#response', JSON.stringify({confirmed: false, ...event.detail}, null, 2));
-});
-step.addEventListener('otp-confirmed', (event) => {
-  show('#response', JSON.stringify({confirmed: true, ...event.detail}, null, 2));
-});
-step.addEventListener('otp-error', (event) => {
-  show('#response', JSON.stringify({confirmed: false, error: event.detail}, null, 2));
+function respond(line: string, tone: 'good' | 'bad', response: object) {
+  const outcome = $('#outcome');
+  outcome.textContent = line;
+  outcome.dataset.tone = tone;
+  const pre = $('#response');
+  pre.hidden = false;
+  pre.textContent = JSON.stringify(response, null, 2);
+}
+slot.addEventListener('otp-confirmed', ({detail}) =>
+  respond(`Confirmed for ${detail.user}.`, 'good', {confirmed: true, ...detail}),
+);
+slot.addEventListener('otp-rejected', ({detail}) =>
+  respond(`Rejected (${detail.reason}): ${detail.attemptsLeft} attempts left.`, 'bad', {
+    confirmed: false,
+    ...detail,
+  }),
+);
+slot.addEventListener('otp-error', ({detail}) =>
+  respond(`Stopped: ${detail.code}.`, 'bad', {confirmed: false, error: detail}),
+);
+
+// The mode: `demo` (codes made in this browser) or `endpoint="/api/otp"`, where the
+// dev server runs the reference server in test mode, which hands each code back so
+// the dialog can still show it as ForTestCode.
+const MODES = {
+  demo: {
+    badge: 'demo',
+    text: 'Codes are made and checked in this browser (<code>demo</code>): no backend needed.',
+  },
+  backend: {
+    badge: 'backend',
+    text: 'Codes come from the reference server at <code>endpoint="/api/otp"</code>, run by the dev server in test mode, so the dialog still shows each code as ForTestCode.',
+  },
+} as const;
+
+const modeSwitch = $<HTMLFieldSetElement>('#mode');
+modeSwitch.addEventListener('change', () => {
+  const mode = ($<HTMLInputElement>('[name="mode"]:checked').value ??
+    'demo') as keyof typeof MODES;
+  // A challenge belongs to the source that issued it: a fresh element starts clean.
+  const fresh = step.cloneNode(false) as OtpStep;
+  fresh.toggleAttribute('demo', mode === 'demo');
+  if (mode === 'backend') fresh.setAttribute('endpoint', '/api/otp');
+  else fresh.removeAttribute('endpoint');
+  step.replaceWith(fresh);
+  step = fresh;
+  applySettings([step, $('otp-input')]);
+  show('#mode-badge', MODES[mode].badge);
+  $('#mode-badge').dataset.mode = mode;
+  $('#mode-text').innerHTML = MODES[mode].text;
+  for (const id of ['#new-code', '#for-test-code']) show(id, '—');
 });
 
-// The settings form drives the element's attributes, as a page's own code would.
-const settings = document.querySelector<HTMLFormElement>('#settings-form')!;
-settings.addEventListener('change', () => {
-  const data = new FormData(settings);
-  const lang = String(data.get('lang'));
-  step.setAttribute('lang', lang);
-  step.setAttribute('dir', lang.startsWith('ar') ? 'rtl' : 'ltr');
-  // An empty endpoint leaves the page's `demo` attribute in charge: codes made in this browser.
-  step.endpoint = String(data.get('source'));
-  step.alphabet = String(data.get('alphabet'));
-  step.size = data.get('size') as typeof step.size;
-  step.mask = data.has('mask');
-  step.noAutoConfirm = data.has('no-auto-confirm');
-  // The language is read when the element renders.
-  step.requestUpdate();
+// The settings panel drives both elements' attributes, as a page's own code would.
+$('#settings-form').addEventListener('change', () =>
+  applySettings([step, $('otp-input')]),
+);
+
+// <otp-input> alone, in a form of its own.
+const alone = $<HTMLFormElement>('#alone-form');
+alone.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const code = new FormData(alone).get('code');
+  show('#alone-output', `The form would submit code=${code}.`);
 });
+alone.addEventListener('reset', () =>
+  show('#alone-output', 'The form submits code once every box is filled.'),
+);
+alone.addEventListener('otp-complete', ({detail}) =>
+  show('#alone-output', `otp-complete: ${detail.value}. Press Enter or Submit.`),
+);
