@@ -10,9 +10,9 @@ import {errorText} from './messages/index.js';
 import {LanguageController} from './messages/language-controller.js';
 import {styles} from './otp-step.styles.js';
 import {hasCodeSource} from './sources/code-source.js';
-import {currentSourceOutput, watchSourceStep} from './step/source-step.js';
+import {currentSourceOutput, SourceStepController} from './step/source-step.js';
 import {resolveStepConfig} from './step/step-config.js';
-import {onTick} from './ticker.js';
+import {TickController} from './ticker.js';
 
 export type {ChallengeView, ConfirmOutcome} from './challenge/challenge.js';
 export type {OtpErrorCode} from './errors.js';
@@ -99,8 +99,12 @@ export class OtpStep extends StepAttributes {
   private dialogLoading?: Promise<StepDialog>;
   /** What loads on demand and `updateComplete` waits for: messages, the flow, the dialog. */
   private readonly loading = new Set<Promise<unknown>>();
-  private stopTicking?: () => void;
-  private stopWatchingSource?: () => void;
+  /** Counts down only while the flow has something to count: idle and finished elements run no timer. */
+  private readonly ticker = new TickController(
+    this,
+    () => !!this.flow?.ticking,
+    () => this.flow?.tick(),
+  );
   /** The code the flow last gave out, so a `forTestCode` set by the page stays until a new one. */
   private issuedCode = '';
   /** The phase and form value last applied to `:state()` and the form. */
@@ -117,19 +121,29 @@ export class OtpStep extends StepAttributes {
     return this.flow?.state.value ?? '';
   }
 
+  constructor() {
+    super();
+    // The step before this one (source-step) hands on its user and client when it completes.
+    new SourceStepController(
+      this,
+      () => this.sourceStep,
+      (output) => {
+        if (output.user !== undefined) this.user = output.user;
+        if (output.client !== undefined) this.client = output.client;
+        // Completed again (a second "Sign in") while its code is pending: that code, again.
+        this.reopenOrRequest();
+      },
+    );
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
-    this.syncSourceWatch();
-    this.syncTicker();
     void this.restore();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.flow?.abort();
-    this.stopWatchingSource?.();
-    this.stopWatchingSource = undefined;
-    this.syncTicker();
   }
 
   /** `updateComplete` also waits for what loads on demand, and the render it brings. */
@@ -143,7 +157,6 @@ export class OtpStep extends StepAttributes {
   }
 
   protected override updated(changed: PropertyValues): void {
-    if (changed.has('sourceStep')) this.syncSourceWatch();
     const value = this.value;
     const phase = this.phase();
     const applied = `${phase} ${value}`;
@@ -260,7 +273,7 @@ export class OtpStep extends StepAttributes {
     // An open dialog or a Retry to offer needs the dialog's code.
     if ((state.open || state.retry) && !this.dialog)
       void this.loadDialog().catch(() => {});
-    this.syncTicker();
+    this.ticker.sync();
     this.requestUpdate();
   }
 
@@ -269,35 +282,6 @@ export class OtpStep extends StepAttributes {
     const status = this.flow?.state.challenge?.status;
     // A challenge confirmed before a form reset no longer makes the element confirmed.
     return !status || status === 'confirmed' ? 'idle' : status;
-  }
-
-  private syncSourceWatch(): void {
-    if (!this.sourceStep || !this.isConnected) {
-      this.stopWatchingSource?.();
-      this.stopWatchingSource = undefined;
-    } else if (!this.stopWatchingSource) {
-      this.stopWatchingSource = watchSourceStep(
-        this.getRootNode(),
-        () => this.sourceStep,
-        (output) => {
-          if (output.user !== undefined) this.user = output.user;
-          if (output.client !== undefined) this.client = output.client;
-          // Completed again (a second "Sign in") while its code is pending: that code, again.
-          this.reopenOrRequest();
-        },
-      );
-    }
-  }
-
-  /** Counts down only while the flow has something to count: idle and finished elements run no timer. */
-  private syncTicker(): void {
-    const ticking = this.isConnected && !!this.flow?.ticking;
-    if (ticking && !this.stopTicking) {
-      this.stopTicking = onTick(() => this.flow?.tick());
-    } else if (!ticking && this.stopTicking) {
-      this.stopTicking();
-      this.stopTicking = undefined;
-    }
   }
 
   /** After a reload, picks up the challenge left open for this step, user and client. */
