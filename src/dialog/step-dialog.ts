@@ -222,7 +222,14 @@ export class StepDialog implements ReactiveController {
           <p part="attempts">
             ${pending ? t.attemptsLeft(challenge.attemptsLeft, f) : ''}
           </p>
-          <p id="message" part="message" aria-live="polite">${message}</p>
+          <p
+            id="message"
+            part="message"
+            aria-live="polite"
+            data-notice=${state.notice?.key ?? nothing}
+          >
+            ${message}
+          </p>
           <p class="visually-hidden" aria-live="polite">
             ${state.announcement ? t.left(f.duration(state.announcement)) : ''}
           </p>
