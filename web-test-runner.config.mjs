@@ -10,6 +10,7 @@ import {CHROMIUM_ARGS} from './scripts/browsers.mjs';
 import {countReporter} from './scripts/count-reporter.mjs';
 import {otpDevMiddleware} from './scripts/otp-dev-middleware.mjs';
 import {startOtpService} from './scripts/otp-service-for-tests.mjs';
+import {viewportPlugin} from './scripts/viewport-plugin.mjs';
 
 // The reference server shows codes (test mode) only in development and tests.
 process.env.NODE_ENV ??= 'test';
@@ -60,7 +61,10 @@ export default {
   nodeResolve: true,
   // The backend the element talks to in tests: the reference server, over real HTTP.
   middleware: [otpService.middleware, otpDevMiddleware({faults: true})],
-  plugins: [esbuildPlugin({ts: true, target: 'es2022', tsconfig: './tsconfig.json'})],
+  plugins: [
+    esbuildPlugin({ts: true, target: 'es2022', tsconfig: './tsconfig.json'}),
+    viewportPlugin(),
+  ],
   browsers: wanted.map((name) => launchers[name]()),
   // One test page at a time: keyboard input and animation frames go to the page in front.
   concurrency: 1,

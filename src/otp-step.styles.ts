@@ -14,7 +14,7 @@ export const styles = css`
     color: var(--otp-step-color, inherit);
     --_accent: var(--otp-step-accent, light-dark(#1f5fbf, #8ab4f8));
     --_on-accent: var(--otp-step-on-accent, light-dark(#fff, #0b1d3a));
-    --_error: var(--otp-step-error-color, light-dark(#b3261e, #f2b8b5));
+    --_error: var(--otp-step-error-color, light-dark(#b3261e, #ff7b72));
     --_border: var(--otp-step-border-color, light-dark(#6f7580, #9aa0a8));
     --_gap: var(--otp-step-gap, 8px);
     --_radius: var(--otp-step-radius, 6px);

@@ -1,15 +1,52 @@
 import {css} from 'lit';
 
-/** The dialog and the countdown: adopted when the dialog's code loads. The code entry styles itself. */
+/**
+ * The dialog, the countdown and the looks of the step's later states (confirmed,
+ * locked, expired, Retry): adopted when the dialog's code loads, which is before
+ * any of those states can be reached. The code entry styles itself.
+ *
+ * The dialog sets no color-scheme of its own: it inherits the page's (through
+ * the host), so a page that says `color-scheme: light` gets a light dialog on a
+ * dark system, and one that says `light dark` (or the meta tag) follows the
+ * system. A page that says nothing computes to `normal`, which CSS alone cannot
+ * tell from `light`; the host's `system-scheme` state (when set) makes the
+ * dialog follow the system there too.
+ */
 export const dialogStyles = css`
-  dialog {
+  :host {
+    --_success: var(--otp-step-success-color, light-dark(#1a7f37, #3fb950));
+  }
+  :host(:state(system-scheme)) dialog {
     color-scheme: light dark;
-    max-width: min(30rem, calc(100vw - 2rem));
+  }
+  dialog {
+    /* The width includes padding and border: at 375px the dialog used to be 385px. */
+    box-sizing: border-box;
+    width: min(var(--otp-step-dialog-width, 30rem), 100% - 2rem);
+    max-width: none;
+    max-height: calc(100% - 2rem);
     padding: var(--otp-step-dialog-padding, 1.25rem);
     border: 1px solid var(--_border);
     border-radius: var(--otp-step-dialog-radius, 12px);
     background: var(--otp-step-background, Canvas);
     color: var(--otp-step-color, CanvasText);
+    /* A long user name or word wraps rather than widening the dialog. */
+    overflow-wrap: anywhere;
+  }
+  /* A phone: a bottom sheet, the full width, within reach of the thumb. */
+  @media (max-width: 30rem) {
+    dialog {
+      width: 100%;
+      max-height: calc(100% - 1rem);
+      margin: auto 0 0;
+      border-width: 1px 0 0;
+      border-radius: var(--otp-step-dialog-radius, 12px)
+        var(--otp-step-dialog-radius, 12px) 0 0;
+      padding-block-end: max(
+        var(--otp-step-dialog-padding, 1.25rem),
+        env(safe-area-inset-bottom)
+      );
+    }
   }
   /* Laid out once before the first open, unseen and out of the way (warmUp). */
   dialog.warming {
@@ -40,9 +77,11 @@ export const dialogStyles = css`
     letter-spacing: 0.15em;
   }
   /* The step's tokens, passed on to the code entry under its own names. A token
-     the page did not set leaves the entry's default in place. */
+     the page did not set leaves the entry's default in place. The entry is a size
+     container, so its boxes shrink to its width (see otp-input.styles.ts). */
   otp-input {
     display: block;
+    container-type: inline-size;
     margin-block: var(--_gap);
     --otp-input-accent: var(--otp-step-accent);
     --otp-input-background: var(--otp-step-background);
@@ -58,10 +97,66 @@ export const dialogStyles = css`
     width: 100%;
     accent-color: var(--_accent);
   }
+  /* The message line keeps its room when empty (p:empty hides other lines), so
+     nothing moves when "That code is not right" appears. */
+  p[part~='message'] {
+    display: block;
+    min-height: 2.4em;
+    min-height: 2lh;
+  }
+  otp-input[invalid] ~ [part~='message'],
+  [data-notice='invalid'],
+  [data-notice='error'],
+  [data-notice='expired'],
+  [data-notice='locked'],
+  [data-notice='used'] {
+    color: var(--_error);
+  }
+  [data-notice='confirmed'],
+  [data-notice='copied'] {
+    color: var(--_success);
+  }
   [part~='actions'] {
     display: flex;
     flex-wrap: wrap;
     gap: var(--_gap);
     justify-content: flex-end;
+  }
+  [part~='confirm']:disabled {
+    opacity: 0.45;
+  }
+
+  /* Beside the trigger. */
+  :host(:state(confirmed)) [part~='trigger'] {
+    border-color: var(--_success);
+    color: var(--_success);
+    cursor: default;
+  }
+  /* A check mark drawn with borders: no text for a screen reader to read out. */
+  :host(:state(confirmed)) [part~='trigger']::before {
+    content: '';
+    display: inline-block;
+    width: 0.3em;
+    height: 0.6em;
+    margin-inline: 0.1em 0.55em;
+    border: solid currentColor;
+    border-width: 0 0.14em 0.14em 0;
+    transform: translateY(-0.15em) rotate(45deg);
+  }
+  [part~='status'] {
+    color: var(--_success);
+  }
+  [part~='error']:not(:empty) {
+    padding-inline-start: 0.6em;
+    border-inline-start: 3px solid;
+  }
+  [part~='retry'] {
+    margin-block: var(--_gap);
+    border-color: var(--_accent);
+    color: var(--_accent);
+  }
+  [part~='retry']:disabled {
+    border-color: var(--_border);
+    color: inherit;
   }
 `;

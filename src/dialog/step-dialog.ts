@@ -249,7 +249,14 @@ export class StepDialog implements ReactiveController {
                 : ''
             }
           </p>
-          <p id="message" part="message" aria-live="polite">${message}</p>
+          <p
+            id="message"
+            part="message"
+            aria-live="polite"
+            data-notice=${state.notice?.key ?? nothing}
+          >
+            ${message}
+          </p>
           <p class="visually-hidden" aria-live="polite">
             ${state.announcement ? t.left(f.duration(state.announcement)) : ''}
           </p>

@@ -10,15 +10,21 @@ import {css} from 'lit';
  * character no longer enlarges the box itself (issue 11). The default, 3.38em,
  * is the 2.6em of the box's own 1.3em font that boxes used to measure, so medium
  * looks as it did; small and large no longer grow out of their container.
+ *
+ * Boxes shrink before they overflow: --_b is the size asked for, and the boxes'
+ * entry (where --_length is known) takes the smaller of it and the size at which
+ * the boxes and their gaps fill the nearest size container (100cqi; the step's
+ * dialog makes <otp-input> one). With no container, cqi falls back to the small
+ * viewport width. The fit assumes the default gap of a box's 1/6.5.
  */
 export const styles = css`
   :host {
     display: inline-block;
     color: var(--otp-input-color, inherit);
-    --_box: var(--otp-input-box-size, 3.38em);
-    --_gap: var(--otp-input-gap, calc(var(--_box) / 6.5));
+    --_b: var(--otp-input-box-size, 3.38em);
+    --_gap: var(--otp-input-gap, calc(var(--_b) / 6.5));
     --_accent: var(--otp-input-accent, light-dark(#1f5fbf, #8ab4f8));
-    --_error: var(--otp-input-error-color, light-dark(#b3261e, #f2b8b5));
+    --_error: var(--otp-input-error-color, light-dark(#b3261e, #ff7b72));
     --_border: var(--otp-input-border-color, light-dark(#6f7580, #9aa0a8));
     --_radius: var(--otp-input-radius, 6px);
   }
@@ -26,11 +32,11 @@ export const styles = css`
     display: none;
   }
   :host([size='small']) {
-    --_box: var(--otp-input-box-size, 2.8em);
+    --_b: var(--otp-input-box-size, 2.8em);
     font-size: 0.875em;
   }
   :host([size='large']) {
-    --_box: var(--otp-input-box-size, 3.6em);
+    --_b: var(--otp-input-box-size, 3.6em);
     font-size: 1.125em;
   }
   [part~='label'] {
@@ -40,6 +46,8 @@ export const styles = css`
   /* The input lies over the boxes, transparent, so taps, long-press paste and
      autofill reach a real text field while the boxes show what it holds. */
   [part~='entry'] {
+    --_box: min(var(--_b), 100cqi / (var(--_length) * 1.154 - 0.154));
+    --_gap: var(--otp-input-gap, calc(var(--_box) / 6.5));
     position: relative;
     display: inline-block;
     vertical-align: top;
@@ -71,7 +79,7 @@ export const styles = css`
   }
   [part~='boxes'] {
     display: grid;
-    grid-template-columns: repeat(var(--_length, 6), var(--_box));
+    grid-template-columns: repeat(var(--_length), var(--_box));
     grid-auto-rows: calc(var(--_box) * 1.2);
     gap: var(--_gap);
   }
@@ -83,7 +91,7 @@ export const styles = css`
     border-radius: var(--_radius);
     background: var(--otp-input-background, Canvas);
     font-family: var(--otp-input-code-font, ui-monospace, monospace);
-    font-size: calc(var(--_box) / 2.6);
+    font-size: max(0.75em, var(--_box) / 2.6);
   }
   input:focus ~ [part~='boxes'] [part~='box-active'] {
     outline: 2px solid var(--_accent);

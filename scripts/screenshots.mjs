@@ -1,0 +1,174 @@
+// `npm run screenshots`: builds dist/, serves dist/otp-step.js on a tiny page and
+// photographs <otp-step> in each of its states, on a phone (375px) and a desktop
+// (1280px), light and dark, with the Chromium that scripts/browsers.mjs finds.
+// Writes screenshots/<state>-<width>-<scheme>.png (gitignored); the README shows
+// copies of three of them from docs/images/. SCREENSHOTS_NO_BUILD=1 skips the build.
+/* global document, customElements -- in page.evaluate(), run in the page */
+import {execFileSync} from 'node:child_process';
+import {mkdirSync, readFileSync} from 'node:fs';
+import {createServer} from 'node:http';
+import puppeteer from 'puppeteer-core';
+import {CHROMIUM_ARGS, locateBrowsers} from './browsers.mjs';
+import {freePort} from './free-port.mjs';
+
+const OUT = 'screenshots';
+const VIEWPORTS = [
+  {width: 375, height: 740},
+  {width: 1280, height: 800},
+];
+const SCHEMES = ['light', 'dark'];
+
+if (!process.env.SCREENSHOTS_NO_BUILD)
+  execFileSync('npm', ['run', '--silent', 'build'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+
+const executablePath = locateBrowsers().chromium;
+if (!executablePath) {
+  console.error(
+    'screenshots: no Chromium found (apt-get install chromium, or set CHROME_PATH)',
+  );
+  process.exit(1);
+}
+
+/** A sign-in page, as a site would have it, with the element's attributes from the query. */
+const page = (attributes) => `<!doctype html>
+<html lang="en">
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>otp-step</title>
+<style>
+  body { margin: 0; font: 16px/1.5 system-ui, sans-serif; background: Canvas; color: CanvasText; }
+  main { max-width: 28rem; margin: 3rem auto; padding: 0 1.25rem; }
+  h1 { font-size: 1.5rem; margin: 0 0 .5rem; }
+</style>
+<main>
+  <h1>Sign in</h1>
+  <p>Password accepted. One more step: a code.</p>
+  <otp-step ${attributes}></otp-step>
+</main>
+<script type="module" src="/dist/otp-step.js"></script>
+</html>`;
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url, 'http://localhost');
+  if (url.pathname.startsWith('/dist/')) {
+    try {
+      const body = readFileSync(`.${url.pathname}`);
+      res.writeHead(200, {'content-type': 'text/javascript'});
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+    return;
+  }
+  // A backend that never answers: the element stays busy issuing a code.
+  if (url.pathname.startsWith('/hang')) return;
+  res.writeHead(200, {'content-type': 'text/html; charset=utf-8'});
+  res.end(page(url.searchParams.get('a') ?? ''));
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const origin = `http://127.0.0.1:${server.address().port}`;
+// Nothing listens there: a backend that is down.
+const deadPort = await freePort();
+
+let users = 0;
+const user = () => `ada.lovelace+${++users}@example.com`;
+
+/** In the page: clicks the trigger and waits for `event` (or just a while). */
+const clickTrigger = (page, event) =>
+  page.evaluate(
+    (event) =>
+      new Promise((resolve) => {
+        const el = document.querySelector('otp-step');
+        const done = () => setTimeout(resolve, 300);
+        if (event) el.addEventListener(event, done, {once: true});
+        el.shadowRoot.querySelector('[part~="trigger"]').click();
+        if (!event) done();
+      }),
+    event,
+  );
+
+const testCode = (page) =>
+  page.evaluate(() => document.querySelector('otp-step').forTestCode);
+
+const wrong = (code) => code.replace(/^./, (c) => String((Number(c) + 1) % 10));
+
+const settle = (ms = 400) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Each state: the attributes, then what a person does to get there. */
+const STATES = {
+  idle: {attributes: () => `demo user="${user()}"`, act: async () => {}},
+  busy: {
+    attributes: () => `endpoint="${origin}/hang" user="${user()}"`,
+    act: (page) => clickTrigger(page),
+  },
+  pending: {
+    attributes: () => `demo user="${user()}"`,
+    act: (page) => clickTrigger(page, 'otp-issued'),
+  },
+  wrong: {
+    attributes: () => `demo user="${user()}"`,
+    act: async (page) => {
+      await clickTrigger(page, 'otp-issued');
+      await page.keyboard.type(wrong(await testCode(page)));
+    },
+  },
+  expired: {
+    attributes: () => `demo lifetime="2s" user="${user()}"`,
+    act: async (page) => {
+      await clickTrigger(page, 'otp-issued');
+      await settle(3000);
+    },
+  },
+  locked: {
+    attributes: () => `demo max-attempts="1" user="${user()}"`,
+    act: async (page) => {
+      await clickTrigger(page, 'otp-issued');
+      await page.keyboard.type(wrong(await testCode(page)));
+    },
+  },
+  confirmed: {
+    attributes: () => `demo user="${user()}"`,
+    act: async (page) => {
+      await clickTrigger(page, 'otp-issued');
+      await page.keyboard.type(await testCode(page));
+    },
+  },
+  'backend-down': {
+    attributes: () => `endpoint="http://127.0.0.1:${deadPort}/otp" user="${user()}"`,
+    act: (page) => clickTrigger(page, 'otp-error'),
+  },
+};
+
+const wanted = process.argv.slice(2);
+mkdirSync(OUT, {recursive: true});
+const browser = await puppeteer.launch({
+  executablePath,
+  headless: true,
+  args: CHROMIUM_ARGS,
+});
+try {
+  for (const [name, state] of Object.entries(STATES)) {
+    if (wanted.length && !wanted.includes(name)) continue;
+    for (const viewport of VIEWPORTS)
+      for (const scheme of SCHEMES) {
+        const context = await browser.createBrowserContext();
+        const tab = await context.newPage();
+        await tab.setViewport(viewport);
+        await tab.emulateMediaFeatures([{name: 'prefers-color-scheme', value: scheme}]);
+        await tab.goto(`${origin}/?a=${encodeURIComponent(state.attributes())}`);
+        await tab.waitForFunction(() => customElements.get('otp-step'));
+        await state.act(tab);
+        await settle();
+        const file = `${OUT}/${name}-${viewport.width}-${scheme}.png`;
+        await tab.screenshot({path: file});
+        console.log(file);
+        await context.close();
+      }
+  }
+} finally {
+  await browser.close();
+  server.close();
+}

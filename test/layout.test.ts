@@ -1,0 +1,236 @@
+import {expect, fixture, html, nextFrame} from '@open-wc/testing';
+import {emulateMedia, executeServerCommand} from '@web/test-runner-commands';
+import '../src/otp-step.js';
+import type {OtpStep} from '../src/otp-step.js';
+import {
+  clickTriggerForCode,
+  dialogOf,
+  enterCode,
+  guardUncaughtErrors,
+  part,
+  parts,
+  uniqueUser,
+  wrongCode,
+} from './helpers.js';
+
+guardUncaughtErrors();
+
+const WIDTHS = [320, 375, 414, 768, 1280];
+const HEIGHT = 800;
+const SIZES = ['small', 'medium', 'large'] as const;
+const LENGTHS = [4, 6, 8, 10];
+const LANGS = ['en', 'ar'] as const;
+/** Sub-pixel rounding differs by engine; a real overflow is whole pixels. */
+const EPSILON = 0.5;
+
+const viewport = (width: number, height = HEIGHT) =>
+  executeServerCommand('otp-viewport', {width, height});
+
+/** A long, real-looking user name: the description must wrap it, not widen the dialog. */
+const longUser = () => uniqueUser('firstname.lastname.with-a-long-domain@example.com');
+
+/** What is wrong with the open dialog's layout, as sentences; empty when it fits. */
+function layoutProblems(el: OtpStep): string[] {
+  const problems: string[] = [];
+  const doc = el.ownerDocument;
+  const view = doc.defaultView!;
+  const dialog = dialogOf(el)!;
+  const d = dialog.getBoundingClientRect();
+  if (
+    d.left < -EPSILON ||
+    d.top < -EPSILON ||
+    d.right > view.innerWidth + EPSILON ||
+    d.bottom > view.innerHeight + EPSILON
+  )
+    problems.push(
+      `dialog ${d.left},${d.top}–${d.right},${d.bottom} outside the viewport ${view.innerWidth}×${view.innerHeight}`,
+    );
+  parts(el, 'box').forEach((box, i) => {
+    const r = box.getBoundingClientRect();
+    // A tall dialog may scroll boxes out of sight vertically; never sideways.
+    if (r.left < d.left - EPSILON || r.right > d.right + EPSILON)
+      problems.push(
+        `box ${i + 1} ${r.left}–${r.right} outside the dialog ${d.left}–${d.right}`,
+      );
+  });
+  if (doc.documentElement.scrollWidth > view.innerWidth)
+    problems.push(
+      `page scrolls sideways: ${doc.documentElement.scrollWidth} > ${view.innerWidth}`,
+    );
+  if (dialog.scrollWidth > dialog.clientWidth)
+    problems.push(
+      `dialog scrolls sideways: ${dialog.scrollWidth} > ${dialog.clientWidth}`,
+    );
+  const entry = el.shadowRoot!.querySelector('otp-input')!.shadowRoot!;
+  const texts = [
+    ...dialog.querySelectorAll<HTMLElement>('h2, p, button, output, div'),
+    ...entry.querySelectorAll<HTMLElement>('label'),
+  ];
+  for (const t of texts)
+    if (t.scrollWidth > t.clientWidth + 1)
+      problems.push(
+        `clipped: <${t.localName} part="${t.part.value}"> "${t.textContent?.trim()}"`,
+      );
+  return problems;
+}
+
+/**
+ * A viewport of any width, in every engine: a frame with the element loaded in
+ * it. (A window would do in Chromium and Firefox, but WebKit's MiniBrowser keeps
+ * its window at least 447px wide.) Its media queries, `100%` and top layer are
+ * the frame's, as a phone's are its screen's.
+ */
+async function viewportFrame(): Promise<HTMLIFrameElement> {
+  const frame = document.createElement('iframe');
+  frame.style.cssText = `position: fixed; inset: 0 auto auto 0; border: 0; height: ${HEIGHT}px`;
+  const script = new URL('../src/otp-step.ts', import.meta.url).href;
+  frame.srcdoc = `<!doctype html><meta charset="utf-8"><body style="margin: 8px"><script type="module" src="${script}"></script>`;
+  const loaded = new Promise((resolve) =>
+    frame.addEventListener('load', resolve, {once: true}),
+  );
+  document.body.append(frame);
+  await loaded;
+  await frame.contentWindow!.customElements.whenDefined('otp-step');
+  return frame;
+}
+
+async function setFrameWidth(frame: HTMLIFrameElement, width: number) {
+  frame.style.width = `${width}px`;
+  await nextFrame();
+  expect(frame.contentWindow!.innerWidth).to.equal(width);
+}
+
+describe('<otp-step> layout', () => {
+  const elements: {el: OtpStep; label: string}[] = [];
+  let frame: HTMLIFrameElement;
+
+  before(async function () {
+    this.timeout(60000);
+    frame = await viewportFrame();
+    const doc = frame.contentDocument!;
+    for (const size of SIZES)
+      for (const length of LENGTHS)
+        for (const lang of LANGS) {
+          const el = doc.createElement('otp-step') as OtpStep;
+          el.setAttribute('demo', '');
+          el.setAttribute('user', longUser());
+          el.setAttribute('size', size);
+          el.setAttribute('length', String(length));
+          el.setAttribute('lang', lang);
+          if (lang === 'ar') el.dir = 'rtl';
+          doc.body.append(el);
+          await el.updateComplete;
+          await clickTriggerForCode(el);
+          el.close();
+          await el.updateComplete;
+          elements.push({el, label: `${size}, ${length} boxes, ${lang}`});
+        }
+  });
+
+  after(() => frame.remove());
+
+  for (const width of WIDTHS)
+    it(`fits the dialog into a ${width}px wide viewport, every size, length and language`, async function () {
+      this.timeout(30000);
+      await setFrameWidth(frame, width);
+      const problems: string[] = [];
+      for (const {el, label} of elements) {
+        part(el, 'trigger').click();
+        await el.updateComplete;
+        expect(dialogOf(el)!.open, label).to.be.true;
+        for (const problem of layoutProblems(el)) problems.push(`${label}: ${problem}`);
+        el.close();
+        await el.updateComplete;
+      }
+      expect(problems).to.deep.equal([]);
+    });
+
+  it('makes a bottom sheet of the dialog on a phone, and centres it on a desktop', async () => {
+    const {el} = elements[0];
+    await setFrameWidth(frame, 375);
+    part(el, 'trigger').click();
+    await el.updateComplete;
+    let d = dialogOf(el)!.getBoundingClientRect();
+    expect(d.width).to.equal(375);
+    expect(Math.abs(d.bottom - HEIGHT)).to.be.below(1);
+    el.close();
+    await setFrameWidth(frame, 1280);
+    part(el, 'trigger').click();
+    await el.updateComplete;
+    d = dialogOf(el)!.getBoundingClientRect();
+    expect(d.width).to.be.below(600);
+    expect(Math.abs(d.left + d.width / 2 - 640)).to.be.below(1);
+    el.close();
+    await el.updateComplete;
+  });
+});
+
+describe('<otp-step> wrong code', () => {
+  afterEach(() => viewport(800, 600));
+
+  // In the window, where keys go: WebKit's is at least 447px wide, still a phone's bottom sheet.
+  for (const width of [375, 1280])
+    it(`keeps the title still and shows the message once, in the error colour (${width}px)`, async () => {
+      await viewport(width);
+      expect(innerWidth <= 480).to.equal(width <= 480);
+      const el = await fixture<OtpStep>(
+        html`<otp-step demo user=${uniqueUser()}></otp-step>`,
+      );
+      await clickTriggerForCode(el);
+      const title = part(el, 'title');
+      const before = title.getBoundingClientRect().top;
+      await enterCode(el, wrongCode(el.forTestCode));
+      await nextFrame();
+      expect(title.getBoundingClientRect().top).to.equal(before);
+
+      const message = part(el, 'message');
+      const text = message.textContent!.trim();
+      expect(text).to.contain('not right');
+      const dialog = dialogOf(el)!;
+      expect(dialog.innerText.split(text).length - 1).to.equal(1);
+      // The error token, resolved where the message is.
+      const probe = document.createElement('span');
+      probe.style.color = 'var(--_error)';
+      dialog.append(probe);
+      const errorColour = getComputedStyle(probe).color;
+      probe.remove();
+      expect(getComputedStyle(message).color).to.equal(errorColour);
+      expect(errorColour).to.not.equal(getComputedStyle(part(el, 'title')).color);
+    });
+});
+
+describe('<otp-step> colour scheme', () => {
+  afterEach(async () => {
+    document.documentElement.style.colorScheme = '';
+    try {
+      await emulateMedia({colorScheme: 'light'});
+    } catch {
+      // Not in WebKit (WebDriver): the test was skipped.
+    }
+  });
+
+  it('follows the page’s color-scheme over the system’s', async function () {
+    try {
+      await emulateMedia({colorScheme: 'dark'});
+    } catch {
+      // WebDriver (our WebKit) cannot emulate the system's scheme.
+      this.skip();
+    }
+    const el = await fixture<OtpStep>(
+      html`<otp-step demo user=${uniqueUser()}></otp-step>`,
+    );
+    await clickTriggerForCode(el);
+    const dialog = dialogOf(el)!;
+    const background = () => getComputedStyle(dialog).backgroundColor;
+
+    document.documentElement.style.colorScheme = 'light';
+    const light = background();
+    document.documentElement.style.colorScheme = 'light dark';
+    const system = background();
+    document.documentElement.style.colorScheme = 'dark';
+    const dark = background();
+    expect(light).to.not.equal(dark);
+    // The system is dark: a page that allows both gets the dark dialog.
+    expect(system).to.equal(dark);
+  });
+});
