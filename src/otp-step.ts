@@ -64,6 +64,7 @@ export {isolate} from './messages/isolate.js';
  * @cssprop --otp-step-color - Text colour.
  * @cssprop --otp-step-border-color - Borders of buttons, boxes and dialog.
  * @cssprop --otp-step-error-color - Colour of errors and of boxes holding a wrong code.
+ * @cssprop --otp-step-success-color - Colour of the confirmed trigger and of success messages.
  * @cssprop --otp-step-radius - Corner radius of buttons and boxes.
  * @cssprop --otp-step-dialog-radius - Corner radius of the dialog.
  * @cssprop --otp-step-dialog-padding - Padding of the dialog.

@@ -221,16 +221,28 @@ describe('<otp-step> colour scheme', () => {
     );
     await clickTriggerForCode(el);
     const dialog = dialogOf(el)!;
-    const background = () => getComputedStyle(dialog).backgroundColor;
+    // A change of the page's scheme is seen at the element's next render.
+    const background = async () => {
+      el.requestUpdate();
+      await el.updateComplete;
+      return getComputedStyle(dialog).backgroundColor;
+    };
 
     document.documentElement.style.colorScheme = 'light';
-    const light = background();
+    const light = await background();
     document.documentElement.style.colorScheme = 'light dark';
-    const system = background();
+    const system = await background();
     document.documentElement.style.colorScheme = 'dark';
-    const dark = background();
+    const dark = await background();
     expect(light).to.not.equal(dark);
     // The system is dark: a page that allows both gets the dark dialog.
     expect(system).to.equal(dark);
+
+    // A page that declares nothing: the system's preference, seen when the dialog opens.
+    document.documentElement.style.colorScheme = '';
+    el.close();
+    await el.show();
+    expect(await background()).to.equal(dark);
+    el.close();
   });
 });

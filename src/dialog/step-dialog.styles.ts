@@ -9,14 +9,14 @@ import {css} from 'lit';
  * the host), so a page that says `color-scheme: light` gets a light dialog on a
  * dark system, and one that says `light dark` (or the meta tag) follows the
  * system. A page that says nothing computes to `normal`, which CSS alone cannot
- * tell from `light`; the host's `system-scheme` state (when set) makes the
- * dialog follow the system there too.
+ * tell from `light`; the dialog's `system-scheme` class (set on opening when
+ * the page declares nothing) makes it follow the system there too.
  */
 export const dialogStyles = css`
   :host {
     --_success: var(--otp-step-success-color, light-dark(#1a7f37, #3fb950));
   }
-  :host(:state(system-scheme)) dialog {
+  dialog.system-scheme {
     color-scheme: light dark;
   }
   dialog {
@@ -54,6 +54,16 @@ export const dialogStyles = css`
     position: fixed;
     visibility: hidden;
     pointer-events: none;
+  }
+  /* The countdown's lines keep their room when empty (a wrong code, an expired
+     or locked code), so the dialog's height, and its centred title, stay put. */
+  dialog [part~='timer']:empty,
+  dialog [part~='attempts']:empty {
+    display: block;
+  }
+  dialog [part~='timer'],
+  dialog [part~='attempts'] {
+    min-height: 1lh;
   }
   dialog::backdrop {
     background: var(--otp-step-backdrop, rgb(0 0 0 / 0.45));

@@ -83,6 +83,15 @@ export class StepDialog implements ReactiveController {
     const changed = status !== this.shownStatus;
     this.shownStatus = status;
     if (!dialog) return;
+    // The page's color-scheme wins; where it declares none, the system's
+    // preference. Seen at every render of the open dialog (each second of a
+    // countdown), so a page switching its theme is followed.
+    if (open)
+      dialog.classList.toggle(
+        'system-scheme',
+        getComputedStyle(this.host).colorScheme === 'normal' &&
+          !document.querySelector('meta[name="color-scheme"]'),
+      );
     if (open && !dialog.open) {
       this.opener = deepActiveElement();
       dialog.showModal();
