@@ -50,6 +50,32 @@ export const styles = css`
     border-color: var(--_accent);
     color: var(--_on-accent);
   }
+  /* A code on its way: the trigger turns busy (a second click gets the same code). */
+  [part~='trigger'][aria-busy='true'] {
+    cursor: progress;
+  }
+  [part~='trigger'][aria-busy='true']::after {
+    content: '';
+    display: inline-block;
+    width: 0.8em;
+    height: 0.8em;
+    margin-inline-start: 0.5em;
+    vertical-align: -0.1em;
+    border: 2px solid currentColor;
+    border-inline-end-color: transparent;
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(1turn);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    [part~='trigger'][aria-busy='true']::after {
+      animation: none;
+    }
+  }
   [part~='error'] {
     color: var(--_error);
   }
