@@ -1,7 +1,6 @@
-import {adoptStyles, html, nothing, type PropertyValues} from 'lit';
+import {html, nothing, type PropertyValues} from 'lit';
 import {customElement, state} from 'lit/decorators.js';
 import type {ConfirmOutcome} from './challenge/challenge.js';
-import {OtpStepError} from './errors.js';
 import {fire} from './events.js';
 import {StepAttributes} from './step/step-attributes.js';
 import type {DialogSettings, StepDialog} from './dialog/step-dialog.js';
@@ -12,6 +11,7 @@ import {styles} from './otp-step.styles.js';
 import {hasCodeSource} from './sources/code-source.js';
 import {currentSourceOutput, SourceStepController} from './step/source-step.js';
 import {resolveStepConfig} from './step/step-config.js';
+import {StepLoader} from './step/step-loader.js';
 import {TickController} from './ticker.js';
 
 export type {ChallengeView, ConfirmOutcome} from './challenge/challenge.js';
@@ -92,14 +92,18 @@ export {isolate} from './messages/isolate.js';
 export class OtpStep extends StepAttributes {
   static override styles = styles;
 
-  /** The step's flow, made when its code first loads. */
-  private flow?: StepFlow;
-  private flowLoading?: Promise<StepFlow>;
-  /** The dialog, made when its code first loads. */
-  private dialog?: StepDialog;
-  private dialogLoading?: Promise<StepDialog>;
-  /** What loads on demand and `updateComplete` waits for: messages, the flow, the dialog. */
-  private readonly loading = new Set<Promise<unknown>>();
+  /** The flow and the dialog, loaded when first needed. */
+  private readonly parts = new StepLoader(this, {
+    styles,
+    emit: (type, detail, cancelable) => fire(this, type, detail, cancelable),
+    messages: () => this.language.t,
+    changed: () => this.handleFlowChange(),
+    dialogReady: () => (this.dialogBuilt = true),
+    actions: {
+      resend: () => void this.requestCode(),
+      submitForm: () => this.form?.requestSubmit(),
+    },
+  });
   /** Counts down only while the flow has something to count: idle and finished elements run no timer. */
   private readonly ticker = new TickController(
     this,
@@ -111,7 +115,7 @@ export class OtpStep extends StepAttributes {
   /** The phase and form value last applied to `:state()` and the form. */
   private applied?: string;
   private readonly language = new LanguageController(this, (loading) =>
-    this.track(loading),
+    this.parts.track(loading),
   );
 
   /** The dialog's DOM is built once its code is here, so an idle element costs only its trigger. */
@@ -150,8 +154,8 @@ export class OtpStep extends StepAttributes {
   /** `updateComplete` also waits for what loads on demand, and the render it brings. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let done = await super.getUpdateComplete();
-    while (this.loading.size) {
-      await Promise.all(this.loading);
+    while (this.parts.loading) {
+      await this.parts.settled();
       done = await super.getUpdateComplete();
     }
     return done;
@@ -194,76 +198,18 @@ export class OtpStep extends StepAttributes {
   }
 
   formStateRestoreCallback(state: string | File | FormData | null): void {
-    if (typeof state === 'string') void this.useFlow((flow) => flow.restoreValue(state));
+    if (typeof state === 'string')
+      void this.parts.useFlow((flow) => flow.restoreValue(state));
   }
 
-  /** Keeps a load on demand in `updateComplete` until it settles. */
-  private track<T>(loading: Promise<T>): Promise<T> {
-    // Each load asks for its own render if it needs one (the messages, the
-    // dialog); an idle element that only made its flow is not drawn again.
-    const settled: Promise<unknown> = loading.then(
-      (): unknown => this.loading.delete(settled),
-      (): unknown => this.loading.delete(settled),
-    );
-    this.loading.add(settled);
-    return loading;
+  /** The step's flow, once its code has loaded. */
+  private get flow(): StepFlow | undefined {
+    return this.parts.flow;
   }
 
-  /** Loads the flow's code and makes the step's flow, once. */
-  private loadFlow(): Promise<StepFlow> {
-    return (this.flowLoading ??= this.track(
-      import('./flow/index.js').then(({StepFlow, SourceLoader}) => {
-        const sources = new SourceLoader(this, () =>
-          this.flow!.report(new OtpStepError('storage-unavailable')),
-        );
-        return (this.flow = new StepFlow({
-          source: () => sources.get(),
-          hasSource: () => hasCodeSource(this),
-          emit: (type, detail, cancelable) => fire(this, type, detail, cancelable),
-          messages: () => this.language.t,
-          changed: () => this.handleFlowChange(),
-          // The dialog is shown (a modal, open) once its code is here and it is drawn.
-          rendered: async () => (
-            this.flow!.state.open && (await this.loadDialog()),
-            this.updateComplete
-          ),
-          now: () => Date.now(),
-        }));
-      }),
-    ));
-  }
-
-  /** Loads the dialog's code and styles, once; the dialog is then built, closed. */
-  private loadDialog(): Promise<StepDialog> {
-    return (this.dialogLoading ??= this.track(
-      Promise.all([this.loadFlow(), import('./dialog/step-dialog.js')]).then(
-        ([flow, {StepDialog, dialogStyles}]) => {
-          adoptStyles(this.renderRoot as ShadowRoot, [styles, dialogStyles]);
-          this.dialogBuilt = true;
-          return (this.dialog = new StepDialog(this, flow, {
-            resend: () => void this.requestCode(),
-            submitForm: () => this.form?.requestSubmit(),
-          }));
-        },
-      ),
-    ));
-  }
-
-  /**
-   * Runs `run` on the flow: at once when it is here (so a confirmation is
-   * running, busy, before `confirmCode()` returns), else once its code has
-   * loaded. Code that cannot load is reported as any failure.
-   */
-  private useFlow<T>(run: (flow: StepFlow) => T | Promise<T>): Promise<T | undefined> {
-    if (this.flow) return Promise.resolve(run(this.flow));
-    return this.loadFlow().then(run, (error: unknown) => {
-      console.error(error);
-      fire(this, 'otp-error', {
-        code: 'source-failed',
-        message: this.language.t.errors['source-failed'],
-      });
-      return undefined;
-    });
+  /** The dialog, once its code has loaded. */
+  private get dialog(): StepDialog | undefined {
+    return this.parts.dialog;
   }
 
   private handleFlowChange(): void {
@@ -273,7 +219,7 @@ export class OtpStep extends StepAttributes {
       this.forTestCode = this.issuedCode = state.forTestCode;
     // An open dialog or a Retry to offer needs the dialog's code.
     if ((state.open || state.retry) && !this.dialog)
-      void this.loadDialog().catch(() => {});
+      void this.parts.loadDialog().catch(() => {});
     this.ticker.sync();
     this.requestUpdate();
   }
@@ -301,7 +247,7 @@ export class OtpStep extends StepAttributes {
       ...(from?.client !== undefined && {client: from.client}),
     });
     if (!checked.ok) return;
-    const found = await this.useFlow((flow) => flow.restore(checked.config));
+    const found = await this.parts.useFlow((flow) => flow.restore(checked.config));
     // Picked up from the form: the step now holds that user, as a submit would have set.
     if (found && from) ({user: this.user, client: this.client} = checked.config);
   }
@@ -312,7 +258,7 @@ export class OtpStep extends StepAttributes {
    * (slow the first time), so the click itself has little left to do.
    */
   private warmUp(): void {
-    void this.loadDialog().then(
+    void this.parts.loadDialog().then(
       async (dialog) => {
         await this.updateComplete;
         dialog.warmUp(this.dialogSettings());
@@ -370,12 +316,12 @@ export class OtpStep extends StepAttributes {
    */
   async requestCode(): Promise<boolean> {
     if (this.isDisabled) return false;
-    return !!(await this.useFlow((flow) => flow.issue(resolveStepConfig(this))));
+    return !!(await this.parts.useFlow((flow) => flow.issue(resolveStepConfig(this))));
   }
 
   /** Opens the dialog. */
   async show(): Promise<void> {
-    await this.useFlow((flow) => flow.open());
+    await this.parts.useFlow((flow) => flow.open());
     await this.updateComplete;
   }
 
@@ -385,7 +331,7 @@ export class OtpStep extends StepAttributes {
    * checked (malformed, nothing pending, or a failure reported as `otp-error`).
    */
   async confirmCode(typed: string): Promise<ConfirmOutcome | undefined> {
-    return this.useFlow((flow) => flow.confirm(typed));
+    return this.parts.useFlow((flow) => flow.confirm(typed));
   }
 
   /** Closes the dialog; the pending challenge stays and the trigger reopens it. */
