@@ -187,7 +187,7 @@ describe('<otp-step> wrong code', () => {
       const text = message.textContent!.trim();
       expect(text).to.contain('not right');
       const dialog = dialogOf(el)!;
-      expect(dialog.innerText.split(text).length - 1).to.equal(1);
+      expect(dialog.textContent!.split(text).length - 1).to.equal(1);
       // The error token, resolved where the message is.
       const probe = document.createElement('span');
       probe.style.color = 'var(--_error)';

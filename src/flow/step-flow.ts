@@ -50,6 +50,11 @@ export class StepFlow {
   private issuing?: Promise<boolean>;
   /** What Retry does again. */
   private again?: () => unknown;
+  /**
+   * The parameters last looked up with nothing pending for them (after a
+   * reload, say): a first code for them needs no second look.
+   */
+  private foundNothing?: StepConfig;
 
   constructor(private readonly host: StepFlowHost) {
     this.state = {
@@ -103,8 +108,9 @@ export class StepFlow {
     // A code still pending for these parameters that this flow does not know of
     // (issued before a reload, or in another tab) is shown, not replaced: its
     // cooldown would refuse a new one anyway.
-    if (!same || !this.state.challenge) {
+    if ((!same || !this.state.challenge) && !sameStep(this.foundNothing, config)) {
       const pending = await (await this.host.source()).pending(config);
+      this.foundNothing = config;
       if (pending) {
         this.set({...FRESH, config, challenge: pending, open: true});
         await this.host.rendered();
@@ -194,7 +200,8 @@ export class StepFlow {
           invalid: true,
           // A wrong code is cleared for the next try; an expired or locked one stays in view.
           ...(reason === 'invalid' ? {entry: ''} : {}),
-          ...(reason === 'expired' ? {forTestCode: ''} : {}),
+          // A code that expired or locked is of no use: the test code shown for it goes.
+          ...(reason === 'expired' || reason === 'locked' ? {forTestCode: ''} : {}),
         });
         this.host.emit('otp-rejected', {...identity, reason, attemptsLeft});
         if (reason === 'expired' && wasPending) this.host.emit('otp-expired', identity);
@@ -214,6 +221,7 @@ export class StepFlow {
   async restore(config: StepConfig): Promise<boolean> {
     try {
       const challenge = await (await this.host.source()).pending(config);
+      if (!challenge) this.foundNothing = config;
       if (!challenge || this.state.challenge) return false;
       this.set({config, challenge, open: true});
       return true;

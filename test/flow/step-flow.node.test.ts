@@ -458,6 +458,7 @@ describe('StepFlow across a reload and at the ends of a code', () => {
     const {challenge} = flow.state;
     assert.equal(challenge?.status, 'locked');
     assert.deepEqual(flow.state.notice, {key: 'locked', until: challenge?.expiresAt});
+    assert.equal(flow.state.forTestCode, '');
     assert.equal(flow.ticking, true);
     advance(120_000);
     flow.tick();
