@@ -30,6 +30,30 @@ const step = (attributes: {user?: string; maxAttempts?: number} = {}) =>
   );
 
 describe('<otp-step> states', () => {
+  it('issuing: the trigger turns busy once the wait shows, and a second click asks for nothing more', async () => {
+    // A backend that takes 6 s to answer (with a 500), and a timeout of 1 s.
+    const el = await fixture<OtpStep>(
+      html`<otp-step
+        endpoint="/api/faults/slow"
+        user=${uniqueUser()}
+        timeout="1"
+      ></otp-step>`,
+    );
+    const requests = recordEvents(el, 'otp-request');
+    part(el, 'trigger').click();
+    expect(part(el, 'trigger').hasAttribute('aria-busy')).to.be.false;
+    await waitUntil(
+      () => part(el, 'trigger').getAttribute('aria-busy') === 'true',
+      'not busy',
+    );
+    part(el, 'trigger').click();
+    const error = await oneEvent(el, 'otp-error');
+    expect(error.detail.code).to.equal('timeout');
+    expect(requests).to.have.length(1);
+    await el.updateComplete;
+    expect(part(el, 'trigger').hasAttribute('aria-busy')).to.be.false;
+  });
+
   it('expired: the test code goes, Resend has focus, and Resend brings a new code', async () => {
     const clock = fakeClock();
     try {

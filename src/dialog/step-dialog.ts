@@ -58,6 +58,8 @@ function deepActiveElement(): HTMLElement | undefined {
  */
 export class StepDialog implements ReactiveController {
   private opener?: HTMLElement;
+  /** Whether the page declares no color-scheme, as last read. */
+  private systemScheme?: boolean;
   /** The challenge's status at the last update, to see it change. */
   private shownStatus?: string;
   private warm = false;
@@ -84,13 +86,15 @@ export class StepDialog implements ReactiveController {
     this.shownStatus = status;
     if (!dialog) return;
     // The page's color-scheme wins; where it declares none, the system's
-    // preference. Seen at every render of the open dialog (each second of a
-    // countdown), so a page switching its theme is followed.
+    // preference. Read at every render of the open dialog (each second of a
+    // countdown), so a page switching its theme is followed; but on opening,
+    // what the warm-up read, since reading it forces a style pass.
     if (open)
       dialog.classList.toggle(
         'system-scheme',
-        getComputedStyle(this.host).colorScheme === 'normal' &&
-          !document.querySelector('meta[name="color-scheme"]'),
+        dialog.open || this.systemScheme === undefined
+          ? (this.systemScheme = this.followsSystem())
+          : this.systemScheme,
       );
     if (open && !dialog.open) {
       this.opener = deepActiveElement();
@@ -104,6 +108,14 @@ export class StepDialog implements ReactiveController {
       // (Resend, while busy): focus goes where they can act, never to <body>.
       this.focusFor(dialog);
     }
+  }
+
+  /** Whether the page declares no color-scheme, so the dialog follows the system's. */
+  private followsSystem(): boolean {
+    return (
+      getComputedStyle(this.host).colorScheme === 'normal' &&
+      !document.querySelector('meta[name="color-scheme"]')
+    );
   }
 
   /**
@@ -308,6 +320,7 @@ export class StepDialog implements ReactiveController {
       document.createDocumentFragment(),
     );
     this.settings = settings;
+    this.systemScheme = this.followsSystem();
     dialog.classList.add('warming');
     dialog.getBoundingClientRect();
     dialog.classList.remove('warming');

@@ -15,6 +15,9 @@ import type {Notice, StepFlowHost, StepState} from './step-state.js';
 
 export type {Notice, StepFlowHost, StepState} from './step-state.js';
 
+/** How long a request from the trigger runs before the trigger shows it busy. */
+const BUSY_SHOWN_AFTER_MS = 100;
+
 /** Seconds left at which the countdown is spoken; never every second. */
 const MILESTONES = [60, 30, 10];
 
@@ -351,8 +354,16 @@ export class StepFlow {
   private start(): AbortSignal {
     this.controller?.abort();
     this.controller = new AbortController();
-    // The trigger and the dialog show the request running, and nothing can be asked twice.
-    this.set({busy: true, retry: undefined});
+    const {open, retry} = this.state;
+    this.state = {...this.state, busy: true, retry: undefined};
+    // In the open dialog, busy shows at once (Confirm and Resend disabled). A
+    // first code, from the trigger, is drawn busy only if it takes long enough
+    // to be seen (a backend), so a quick one opens with no redraw before it.
+    if (open || retry) this.host.changed();
+    else
+      setTimeout(() => {
+        if (this.state.busy && !this.state.open) this.host.changed();
+      }, BUSY_SHOWN_AFTER_MS);
     return this.controller.signal;
   }
 
