@@ -8,6 +8,8 @@ import {
   guardUncaughtErrors,
   part,
   parts,
+  pasteInto,
+  playWebOtp,
   recordEvents,
   uniqueUser,
 } from './helpers.js';
@@ -33,23 +35,9 @@ async function type(text: string) {
   for (const key of text) await sendKeys({type: key});
 }
 
-/** A paste as the browser delivers it, with the text on the event's clipboard. */
-function paste(el: OtpStep, text: string) {
-  const data = new DataTransfer();
-  data.setData('text/plain', text);
-  const input = part<HTMLInputElement>(el, 'input');
-  input.focus();
-  const event = new ClipboardEvent('paste', {
-    clipboardData: data,
-    bubbles: true,
-    cancelable: true,
-    composed: true,
-  });
-  // Firefox gives a constructed paste event an empty clipboard of its own.
-  if (event.clipboardData !== data)
-    Object.defineProperty(event, 'clipboardData', {value: data});
-  input.dispatchEvent(event);
-}
+/** A paste into the step's code entry. */
+const paste = (el: OtpStep, text: string) =>
+  pasteInto(part<HTMLInputElement>(el, 'input'), text);
 
 async function openStep(attributes = '') {
   const el = await fixture<OtpStep>(
@@ -169,36 +157,7 @@ describe('<otp-step> code entry (its <otp-input>)', () => {
   });
 
   describe('with web-otp', () => {
-    const credentials = navigator.credentials;
-    const hadOtpCredential = 'OTPCredential' in window;
-    let requests: {options: CredentialRequestOptions; resolve: (c: unknown) => void}[] =
-      [];
-    beforeEach(() => {
-      requests = [];
-      // The SMS itself cannot reach a test machine: the browser's side is played here.
-      Object.defineProperty(navigator, 'credentials', {
-        configurable: true,
-        value: {
-          get: (options: CredentialRequestOptions) =>
-            new Promise((resolve, reject) => {
-              requests.push({options, resolve});
-              options.signal?.addEventListener('abort', () =>
-                reject(options.signal!.reason),
-              );
-            }),
-        },
-      });
-      if (!hadOtpCredential)
-        (window as unknown as Record<string, unknown>).OTPCredential = class {};
-    });
-    afterEach(() => {
-      Object.defineProperty(navigator, 'credentials', {
-        configurable: true,
-        value: credentials,
-      });
-      if (!hadOtpCredential)
-        delete (window as unknown as Record<string, unknown>).OTPCredential;
-    });
+    const requests = playWebOtp();
 
     it('fills in and confirms a code that arrives by SMS', async () => {
       const el = await fixture<OtpStep>(

@@ -148,3 +148,65 @@ export const ODD_TAGS = [
   'a'.repeat(5000),
   'zz-'.repeat(2000),
 ];
+
+/** A request for a code by SMS (WebOTP) that the test answers. */
+export interface SmsRequest {
+  options: CredentialRequestOptions;
+  resolve: (credential: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Plays the browser's side of WebOTP in the tests of the enclosing `describe`
+ * (the SMS itself cannot reach a test machine): every request is kept in the
+ * returned list, and rejects on abort as browsers do, so an unhandled one
+ * fails the test.
+ */
+export function playWebOtp(): SmsRequest[] {
+  const requests: SmsRequest[] = [];
+  const credentials = navigator.credentials;
+  const hadOtpCredential = 'OTPCredential' in window;
+  beforeEach(() => {
+    requests.length = 0;
+    Object.defineProperty(navigator, 'credentials', {
+      configurable: true,
+      value: {
+        get: (options: CredentialRequestOptions) =>
+          new Promise((resolve, reject) => {
+            requests.push({options, resolve, reject});
+            options.signal?.addEventListener('abort', () =>
+              reject(options.signal!.reason),
+            );
+          }),
+      },
+    });
+    if (!hadOtpCredential)
+      (window as unknown as Record<string, unknown>).OTPCredential = class {};
+  });
+  afterEach(() => {
+    Object.defineProperty(navigator, 'credentials', {
+      configurable: true,
+      value: credentials,
+    });
+    if (!hadOtpCredential)
+      delete (window as unknown as Record<string, unknown>).OTPCredential;
+  });
+  return requests;
+}
+
+/** A paste into `input` as the browser delivers it, with the text on the event's clipboard. */
+export function pasteInto(input: HTMLInputElement, text: string) {
+  const data = new DataTransfer();
+  data.setData('text/plain', text);
+  input.focus();
+  const event = new ClipboardEvent('paste', {
+    clipboardData: data,
+    bubbles: true,
+    cancelable: true,
+    composed: true,
+  });
+  // Firefox gives a constructed paste event an empty clipboard of its own.
+  if (event.clipboardData !== data)
+    Object.defineProperty(event, 'clipboardData', {value: data});
+  input.dispatchEvent(event);
+}

@@ -1,5 +1,6 @@
 import {sendKeys} from '@web/test-runner-commands';
 import type {OtpInput} from '../../src/input/otp-input.js';
+import {pasteInto} from '../helpers.js';
 
 /** The element's part with that name, inside its shadow root. */
 export function part<T extends HTMLElement = HTMLElement>(el: OtpInput, name: string): T {
@@ -34,23 +35,8 @@ export async function type(text: string) {
   for (const key of text) await sendKeys({type: key});
 }
 
-/** A paste as the browser delivers it, with the text on the event's clipboard. */
-export function paste(el: OtpInput, text: string) {
-  const data = new DataTransfer();
-  data.setData('text/plain', text);
-  const input = inputOf(el);
-  input.focus();
-  const event = new ClipboardEvent('paste', {
-    clipboardData: data,
-    bubbles: true,
-    cancelable: true,
-    composed: true,
-  });
-  // Firefox gives a constructed paste event an empty clipboard of its own.
-  if (event.clipboardData !== data)
-    Object.defineProperty(event, 'clipboardData', {value: data});
-  input.dispatchEvent(event);
-}
+/** A paste into the entry, as the browser delivers it. */
+export const paste = (el: OtpInput, text: string) => pasteInto(inputOf(el), text);
 
 /** What the browser does when it changes the input and will not let the page cancel it first. */
 export function uncancellableInput(el: OtpInput, value: string, inputType: string) {

@@ -1,50 +1,14 @@
 import {expect, fixture, html, waitUntil} from '@open-wc/testing';
 import '../../src/input/otp-input.js';
 import type {OtpInput} from '../../src/input/otp-input.js';
-import {guardUncaughtErrors} from '../helpers.js';
+import {guardUncaughtErrors, playWebOtp} from '../helpers.js';
 import {boxes, record} from './helpers.js';
 
 guardUncaughtErrors();
 
-interface SmsRequest {
-  options: CredentialRequestOptions;
-  resolve: (credential: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
 describe('<otp-input> with web-otp', () => {
-  const credentials = navigator.credentials;
-  const hadOtpCredential = 'OTPCredential' in window;
-  let requests: SmsRequest[] = [];
+  const requests = playWebOtp();
   const signalOf = (i: number) => requests[i].options.signal!;
-
-  beforeEach(() => {
-    requests = [];
-    // The SMS itself cannot reach a test machine: the browser's side is played here,
-    // rejecting on abort as browsers do (an unhandled one would fail the test).
-    Object.defineProperty(navigator, 'credentials', {
-      configurable: true,
-      value: {
-        get: (options: CredentialRequestOptions) =>
-          new Promise((resolve, reject) => {
-            requests.push({options, resolve, reject});
-            options.signal?.addEventListener('abort', () =>
-              reject(options.signal!.reason),
-            );
-          }),
-      },
-    });
-    if (!hadOtpCredential)
-      (window as unknown as Record<string, unknown>).OTPCredential = class {};
-  });
-  afterEach(() => {
-    Object.defineProperty(navigator, 'credentials', {
-      configurable: true,
-      value: credentials,
-    });
-    if (!hadOtpCredential)
-      delete (window as unknown as Record<string, unknown>).OTPCredential;
-  });
 
   it('asks for a code by SMS and fills it in, as a person would', async () => {
     const el = await fixture<OtpInput>(html`<otp-input web-otp></otp-input>`);
