@@ -9,10 +9,11 @@ import {errorText} from './messages/index.js';
 import {LanguageController} from './messages/language-controller.js';
 import {styles} from './otp-step.styles.js';
 import {hasCodeSource} from './sources/code-source.js';
-import {currentSourceOutput, SourceStepController} from './step/source-step.js';
+import {currentSourceOutput, watchSourceStep} from './step/source-step.js';
 import {resolveStepConfig} from './step/step-config.js';
 import {StepLoader} from './step/step-loader.js';
-import {TickController} from './ticker.js';
+import {onTick} from './ticker.js';
+import {WhileController} from './controllers/while-controller.js';
 
 export type {ChallengeView, ConfirmOutcome} from './challenge/challenge.js';
 export type {OtpErrorCode} from './errors.js';
@@ -104,12 +105,6 @@ export class OtpStep extends StepAttributes {
       submitForm: () => this.form?.requestSubmit(),
     },
   });
-  /** Counts down only while the flow has something to count: idle and finished elements run no timer. */
-  private readonly ticker = new TickController(
-    this,
-    () => !!this.flow?.ticking,
-    () => this.flow?.tick(),
-  );
   /** The code the flow last gave out, so a `forTestCode` set by the page stays until a new one. */
   private issuedCode = '';
   /** The phase and form value last applied to `:state()` and the form. */
@@ -128,16 +123,28 @@ export class OtpStep extends StepAttributes {
 
   constructor() {
     super();
-    // The step before this one (source-step) hands on its user and client when it completes.
-    new SourceStepController(
+    // Counts down only while the flow has something to count: idle and finished
+    // elements run no timer. (A change of the flow's state renders, and is seen then.)
+    new WhileController(
       this,
-      () => this.sourceStep,
-      (output) => {
-        if (output.user !== undefined) this.user = output.user;
-        if (output.client !== undefined) this.client = output.client;
-        // Completed again (a second "Sign in") while its code is pending: that code, again.
-        this.reopenOrRequest();
-      },
+      () => !!this.flow?.ticking,
+      () => onTick(() => this.flow?.tick()),
+    );
+    // The step before this one (source-step) hands on its user and client when it completes.
+    new WhileController(
+      this,
+      () => !!this.sourceStep,
+      () =>
+        watchSourceStep(
+          this.getRootNode(),
+          () => this.sourceStep,
+          (output) => {
+            if (output.user !== undefined) this.user = output.user;
+            if (output.client !== undefined) this.client = output.client;
+            // Completed again (a second "Sign in") while its code is pending: that code, again.
+            this.reopenOrRequest();
+          },
+        ),
     );
   }
 
@@ -220,7 +227,6 @@ export class OtpStep extends StepAttributes {
     // An open dialog or a Retry to offer needs the dialog's code.
     if ((state.open || state.retry) && !this.dialog)
       void this.parts.loadDialog().catch(() => {});
-    this.ticker.sync();
     this.requestUpdate();
   }
 

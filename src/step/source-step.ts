@@ -1,5 +1,3 @@
-import type {ReactiveController, ReactiveControllerHost} from 'lit';
-
 /** What the step before hands on: either may be missing. */
 export interface SourceStepOutput {
   user?: string;
@@ -59,41 +57,4 @@ export function watchSourceStep(
     root.removeEventListener('step-complete', handleComplete);
     root.removeEventListener('submit', handleSubmit);
   };
-}
-
-/**
- * Watches, for its host, the step whose id is `id()` (see `watchSourceStep`),
- * while the host is on the page and names one.
- */
-export class SourceStepController implements ReactiveController {
-  private stop?: () => void;
-
-  constructor(
-    private readonly host: ReactiveControllerHost & Element,
-    private readonly id: () => string,
-    private readonly onComplete: (output: SourceStepOutput) => void,
-  ) {
-    host.addController(this);
-  }
-
-  hostConnected(): void {
-    this.sync();
-  }
-
-  hostDisconnected(): void {
-    this.sync();
-  }
-
-  hostUpdated(): void {
-    this.sync();
-  }
-
-  private sync(): void {
-    if (!this.id() || !this.host.isConnected) {
-      this.stop?.();
-      this.stop = undefined;
-    } else {
-      this.stop ??= watchSourceStep(this.host.getRootNode(), this.id, this.onComplete);
-    }
-  }
 }

@@ -1,6 +1,8 @@
-// The page of test/csp.test.ts: it loads the element under a strict CSP and
+// The page of both elements' CSP tests (test/csp.test.ts, and <otp-input>'s in
+// test/input/otp-input-looks.test.ts): it loads them under a strict CSP and
 // records every violation, for the test in the parent page to read.
 import '../../src/otp-step.js';
+import '../../src/input/otp-input.js';
 
 declare global {
   interface Window {

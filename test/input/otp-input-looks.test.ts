@@ -154,7 +154,7 @@ describe('<otp-input> looks', () => {
 
     async function strictPage() {
       frame = document.createElement('iframe');
-      frame.src = new URL('./csp/strict-csp.html', import.meta.url).href;
+      frame.src = new URL('../csp/strict-csp.html', import.meta.url).href;
       const loaded = oneEvent(frame, 'load');
       document.body.append(frame);
       await loaded;
