@@ -13,6 +13,9 @@ export default tseslint.config(
       'bench/dist/',
       'coverage/',
       'custom-elements.json',
+      // The integration apps' output, when one is built in place.
+      'test/integration/*/dist/',
+      'test/integration/*/build/',
     ],
   },
   js.configs.recommended,

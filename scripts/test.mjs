@@ -2,7 +2,8 @@
 // (node --test), once on the memory store and once on a real redis-server
 // started for them, then the browser tests in Chromium, Firefox and WebKit:
 // finds (or installs) the browsers and redis-server, starts WebKitWebDriver, and
-// runs @web/test-runner, under a virtual display where WebKit needs one.
+// runs @web/test-runner, under a virtual display where WebKit needs one; last, the
+// integration suite (the packed package in fresh apps), unless OTP_STEP_INTEGRATION=0.
 import {spawn, spawnSync} from 'node:child_process';
 import {freePort} from './free-port.mjs';
 import {mkdirSync, readFileSync, rmSync} from 'node:fs';
@@ -151,11 +152,30 @@ async function run() {
     {stdio: 'inherit', env},
   );
   forwardSignals(runner, stopDriver);
-  runner.on('exit', (code, signal) => {
+  runner.on('exit', async (code, signal) => {
     stopDriver();
     printTotals(node);
-    process.exit(!node.ok ? 1 : (code ?? (signal ? 1 : 0)));
+    const integrated = await runIntegration(env);
+    process.exit(!node.ok || !integrated ? 1 : (code ?? (signal ? 1 : 0)));
   });
+}
+
+/**
+ * The integration suite (scripts/test-integration.mjs): the packed package in
+ * fresh React, Vue, plain HTML and SSR apps, in Chromium. OTP_STEP_INTEGRATION=0
+ * skips it, for quick loops.
+ */
+function runIntegration(env) {
+  if (process.env.OTP_STEP_INTEGRATION === '0') {
+    console.log('\nintegration: skipped (OTP_STEP_INTEGRATION=0)');
+    return Promise.resolve(true);
+  }
+  const child = spawn(process.execPath, ['scripts/test-integration.mjs'], {
+    stdio: 'inherit',
+    env,
+  });
+  forwardSignals(child);
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code === 0)));
 }
 
 /** The run's last line, Node and browsers together, in the plain form any reader can count. */
