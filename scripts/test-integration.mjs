@@ -278,7 +278,7 @@ async function install(name) {
 }
 
 /** Builds, serves and drives one app; returns what passed, for its line. */
-async function testApp(name, app, installing, browser, nodes) {
+async function testApp(app, installing, browser, nodes) {
   const {dir, ms: installMs} = await installing;
   const passed = [`install ${seconds(installMs)}`];
   if (app.build) {
@@ -409,9 +409,11 @@ async function main() {
   // Installs are mostly waiting on the registry and the disk: all at once.
   const installs = Object.fromEntries(wanted.map((name) => [name, install(name)]));
   const nodes = wanted.includes('ssr')
-    ? Promise.all([['node ' + process.version, process.execPath], node22()]).then(
-        ([first, bin]) => [first, [`node ${NODE_22.version}`, bin]],
-      )
+    ? node22().then(async (bin) => [
+        [`node ${process.version}`, process.execPath],
+        // The version the binary itself reports, not the one asked of npm.
+        [`node ${(await run(bin, ['--version'])).trim()}`, bin],
+      ])
     : Promise.resolve([]);
   // A failed install is reported with its app; keep it from counting as unhandled first.
   for (const promise of [...Object.values(installs), nodes]) promise.catch(() => {});
@@ -422,13 +424,7 @@ async function main() {
     for (const name of wanted) {
       const appStarted = Date.now();
       try {
-        const passed = await testApp(
-          name,
-          APPS[name],
-          installs[name],
-          chrome.browser,
-          nodes,
-        );
+        const passed = await testApp(APPS[name], installs[name], chrome.browser, nodes);
         console.log(
           `${name}: passed in ${seconds(Date.now() - appStarted)} (${passed.join('; ')})`,
         );
