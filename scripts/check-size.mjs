@@ -3,7 +3,8 @@
 // is exceeded.
 // - dist/otp-step.js, lit and idb-keyval included: at most 12 KB brotli;
 // - our own code in it, without lit, idb-keyval and tslib: at most 6 KB brotli;
-// - dist/otp-input.js, lit included: at most 9 KB brotli.
+// - dist/otp-input.js, lit included: at most 9.1 KB brotli (9 KB until issue 12's
+//   define(name, registry) for scoped registries and other names, +36 B).
 // KB here is 1,000 bytes, the stricter reading. Chunks loaded only when used
 // (the dialog, backend mode, other languages) are listed but not budgeted.
 import {readdirSync, readFileSync, rmSync} from 'node:fs';
@@ -11,7 +12,7 @@ import {brotliCompressSync, constants} from 'node:zlib';
 import {rollup} from 'rollup';
 import {bundlePlugins, DEPENDENCIES} from './bundle-plugins.mjs';
 
-const BUDGET = {entry: 12_000, own: 6_000, input: 9_000};
+const BUDGET = {entry: 12_000, own: 6_000, input: 9_100};
 const brotli = (bytes) =>
   brotliCompressSync(bytes, {params: {[constants.BROTLI_PARAM_QUALITY]: 11}}).length;
 

@@ -69,7 +69,11 @@ export const RETRYABLE: ReadonlySet<OtpErrorCode> = new Set<OtpErrorCode>([
   'source-failed',
 ]);
 
-/** An error a code source or the element reports with a stable code. */
+/**
+ * An error a code source or the element reports with a stable code. A page's
+ * own `source` throws it to say why it refused (`rate-limited`, `unknown-user`…);
+ * any other error becomes `source-failed`.
+ */
 export class OtpStepError extends Error {
   constructor(
     readonly code: OtpErrorCode,
@@ -80,3 +84,13 @@ export class OtpStepError extends Error {
     this.name = 'OtpStepError';
   }
 }
+
+/**
+ * Whether `error` is an `OtpStepError`, from this copy of the step or another:
+ * a page that loads the bundle under a query string, or twice, has two classes
+ * of that name, and its source may throw either.
+ */
+export const isOtpStepError = (error: unknown): error is OtpStepError =>
+  error instanceof Error &&
+  error.name === 'OtpStepError' &&
+  typeof (error as OtpStepError).code === 'string';

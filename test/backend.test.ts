@@ -6,7 +6,7 @@ import {
   STORE_NAME,
 } from '../src/challenge/challenge-store.js';
 import '../src/otp-step.js';
-import type {CodeSource, OtpStep} from '../src/otp-step.js';
+import {OtpStepError, type CodeSource, type OtpStep} from '../src/otp-step.js';
 import {
   clickTriggerForCode,
   dialogOf,
@@ -209,6 +209,38 @@ describe('<otp-step endpoint> against the reference server', () => {
       'signed-by-my-server',
     );
     expect(el.value).to.equal('signed-by-my-server');
+  });
+
+  it('passes on the stable code a page’s own source refuses with', async () => {
+    // The page's source names why it refused; any other error is `source-failed`.
+    const refusing = (error: unknown): CodeSource => ({
+      issue: async () => {
+        throw error;
+      },
+      confirm: async () => {
+        throw error;
+      },
+      pending: async () => undefined,
+    });
+    const refusedWith = async (error: unknown) => {
+      const el = await fixture<OtpStep>(
+        html`<otp-step user=${uniqueUser()} .source=${refusing(error)}></otp-step>`,
+      );
+      return clickForError(el);
+    };
+    expect(
+      await refusedWith(new OtpStepError('rate-limited', 'Slow down.', 30)),
+    ).to.include({code: 'rate-limited', retryAfterSeconds: 30});
+    // Thrown by another copy of the step on the page (a second bundle, or one
+    // under a query string): another class of the same name.
+    class OtherCopysError extends Error {
+      readonly code = 'unknown-user';
+      override name = 'OtpStepError';
+    }
+    expect((await refusedWith(new OtherCopysError('No such user.'))).code).to.equal(
+      'unknown-user',
+    );
+    expect((await refusedWith(new Error('boom'))).code).to.equal('source-failed');
   });
 });
 

@@ -7,7 +7,7 @@
  */
 import type {ConfirmOutcome} from '../challenge/challenge.js';
 import {cleanCode, isWellFormedCode} from '../code/clean-code.js';
-import {OtpStepError, RETRYABLE, type OtpErrorCode} from '../errors.js';
+import {isOtpStepError, OtpStepError, RETRYABLE, type OtpErrorCode} from '../errors.js';
 import type {StepIdentity} from '../events.js';
 import {developerMessages, warnings} from '../messages/developer.js';
 import type {ConfigResult, StepConfig} from '../step/step-config.js';
@@ -43,7 +43,7 @@ const FRESH = {
 } satisfies Partial<StepState>;
 
 const codeOf = (error: unknown): OtpErrorCode =>
-  error instanceof OtpStepError ? error.code : 'source-failed';
+  isOtpStepError(error) ? error.code : 'source-failed';
 
 export class StepFlow {
   state: StepState;
@@ -327,7 +327,7 @@ export class StepFlow {
    * it where the person is looking: in the dialog, else beside the trigger.
    */
   report(error: unknown): void {
-    const known = error instanceof OtpStepError;
+    const known = isOtpStepError(error);
     if (!known) console.error(error);
     const code = codeOf(error);
     // The messages have no line for the page's own mistakes (a bad attribute, no
@@ -374,7 +374,7 @@ export class StepFlow {
     if (signal.aborted) return;
     this.report(error);
     if (!RETRYABLE.has(codeOf(error))) return;
-    const wait = error instanceof OtpStepError ? (error.retryAfterSeconds ?? 0) : 0;
+    const wait = isOtpStepError(error) ? (error.retryAfterSeconds ?? 0) : 0;
     this.again = again;
     this.set({retry: {at: this.host.now() + wait * 1000, inDialog: this.state.open}});
   }

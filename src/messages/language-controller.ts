@@ -12,7 +12,8 @@ export function languageOf(element: Element): string {
     if (node.getAttribute('lang')) return node.getAttribute('lang')!;
     node = node.parentElement ?? ((node.getRootNode() as ShadowRoot).host || null);
   }
-  return navigator.language || 'en';
+  // Rendered on a server (Lit's SSR, Node 20 has no navigator): English, until the browser's own render.
+  return (typeof navigator !== 'undefined' && navigator.language) || 'en';
 }
 
 /**
