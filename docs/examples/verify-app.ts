@@ -25,7 +25,8 @@ const options = {
 const verify = createVerify(options);
 
 const app = express();
-// app.use(session({...})) goes here, before the routes that read it.
+// The app's session (app.use(session({...}))) and CSRF check go here, before
+// the routes that rely on them.
 app.use('/2fa', verifyRoutes(verify, options));
 
 app.post(

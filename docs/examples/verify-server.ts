@@ -46,6 +46,13 @@ interface Pending {
   sends: number;
 }
 
+/** What a proof says: who confirmed which verification, and until when it may be used. */
+interface Claims {
+  user: string;
+  requestId: string;
+  exp: number;
+}
+
 /** What a route answers: a status and a JSON body (none for 204). */
 type Reply = {status: number; body?: ChallengeAnswer | CheckAnswer | Problem};
 
@@ -110,11 +117,13 @@ export function createVerify(options: VerifyServerOptions) {
   /** The verification as the element shows it. */
   function challenge(entry: Pending, status: ChallengeAnswer['status']): ChallengeAnswer {
     const now = Date.now();
+    const secondsUntil = (at: number) => Math.max(0, Math.ceil((at - now) / 1000));
     return {
       requestId: entry.requestId,
       status,
-      expiresIn: Math.max(0, Math.ceil((entry.expiresAt - now) / 1000)),
-      resendIn: Math.max(0, Math.ceil((entry.resendAt - now) / 1000)),
+      expiresIn: secondsUntil(entry.expiresAt),
+      // A new code may always be asked for once this one has expired.
+      resendIn: secondsUntil(Math.min(entry.resendAt, entry.expiresAt)),
       attemptsLeft: Math.max(0, MAX_CHECKS - entry.failures),
       resendsLeft: Math.max(0, MAX_SENDS - entry.sends),
     };
@@ -128,9 +137,8 @@ export function createVerify(options: VerifyServerOptions) {
         : 'pending';
 
   function sign(user: string, requestId: string): string {
-    const claims = Buffer.from(
-      JSON.stringify({user, requestId, exp: Date.now() + PROOF_LIFETIME_MS}),
-    ).toString('base64url');
+    const signed: Claims = {user, requestId, exp: Date.now() + PROOF_LIFETIME_MS};
+    const claims = Buffer.from(JSON.stringify(signed)).toString('base64url');
     const mac = createHmac('sha256', options.secret).update(claims).digest('base64url');
     return `${claims}.${mac}`;
   }
@@ -213,8 +221,8 @@ export function createVerify(options: VerifyServerOptions) {
         entry.failures = MAX_CHECKS;
         return rejected('locked');
       }
-      // 20404: Twilio has deleted the verification (expired or canceled), as it
-      // does for any status but pending: only a new code can go on from here.
+      // 20404: Twilio has deleted the verification (it expired, or was canceled);
+      // any other status comes to the same. Only a new code can go on from here.
       if (answer.status === 404 || answer.status === 200) {
         entry.expiresAt = Math.min(entry.expiresAt, Date.now());
         return rejected('expired');
@@ -234,18 +242,11 @@ export function createVerify(options: VerifyServerOptions) {
       if (given.length !== expected.length || !timingSafeEqual(given, expected))
         return false;
       // Signed by us, so it is our JSON.
-      const {
-        user: who,
-        requestId,
-        exp,
-      } = JSON.parse(Buffer.from(claims, 'base64url').toString()) as {
-        user: string;
-        requestId: string;
-        exp: number;
-      };
+      const claimed = JSON.parse(Buffer.from(claims, 'base64url').toString()) as Claims;
       const now = Date.now();
       for (const [id, until] of spentProofs) if (until < now) spentProofs.delete(id);
-      if (who !== user || exp < now || spentProofs.has(requestId)) return false;
+      const {requestId, exp} = claimed;
+      if (claimed.user !== user || exp < now || spentProofs.has(requestId)) return false;
       spentProofs.set(requestId, exp);
       return true;
     },
