@@ -140,10 +140,13 @@ describe('<otp-input> looks', () => {
 
   it('can be defined twice, as when two bundles carry it, without throwing', async () => {
     // The same module under another URL: a second class, run through the guard.
-    const url = new URL('../../src/input/otp-input.ts?again', import.meta.url).href;
-    const again = (await import(url)) as typeof import('../../src/input/otp-input.js');
-    expect(again.OtpInput).to.be.a('function');
+    const url = new URL('../../src/input/otp-input-element.ts?again', import.meta.url)
+      .href;
+    const again = (await import(
+      url
+    )) as typeof import('../../src/input/otp-input-element.js');
     expect(again.OtpInput === OtpInput, 'a second class').to.be.false;
+    expect(again.define(), 'the name keeps its first class').to.equal(OtpInput);
     expect(customElements.get('otp-input') === OtpInput, 'the first one stays').to.be
       .true;
   });
