@@ -3,8 +3,11 @@ import type {OtpErrorCode} from './errors.js';
 
 /** Who a code is for: the step's parameters, as every event reports them. */
 export interface StepIdentity {
+  /** The step's `step-name`. */
   stepName: string;
+  /** The user the code is for, trimmed. */
   user: string;
+  /** The client or application that started the confirmation, trimmed. */
   client: string;
 }
 
@@ -14,14 +17,18 @@ export interface OtpRequestDetail extends StepIdentity {
 }
 
 export interface OtpIssuedDetail extends StepIdentity {
+  /** The challenge's id, the same from `otp-issued` to its end. */
   requestId: string;
-  /** Epoch milliseconds. */
+  /** Epoch milliseconds: when the code expires. */
   expiresAt: number;
+  /** Epoch milliseconds: when Resend opens. */
   resendAt: number;
+  /** Wrong codes allowed before the challenge locks. */
   attemptsLeft: number;
 }
 
 export interface OtpConfirmedDetail extends StepIdentity {
+  /** The challenge's id, the same from `otp-issued` to its end. */
   requestId: string;
   /**
    * Backend mode: the server's signed, single-use proof of this confirmation, for
@@ -32,12 +39,16 @@ export interface OtpConfirmedDetail extends StepIdentity {
 }
 
 export interface OtpRejectedDetail extends StepIdentity {
+  /** The challenge's id, the same from `otp-issued` to its end. */
   requestId: string;
+  /** `invalid` (a wrong code), `expired`, `locked` (too many wrong codes) or `used` (already confirmed). */
   reason: RejectReason;
+  /** Wrong codes still allowed; 0 once locked. */
   attemptsLeft: number;
 }
 
 export interface OtpExpiredDetail extends StepIdentity {
+  /** The challenge's id, the same from `otp-issued` to its end. */
   requestId: string;
 }
 
@@ -56,6 +67,7 @@ export interface OtpErrorDetail {
 
 /** Fired when a step has done its work, so the next step can start (`source-step`). */
 export interface StepCompleteDetail extends StepIdentity {
+  /** The challenge's id, the same from `otp-issued` to its end. */
   requestId: string;
   /** As in `otp-confirmed`: the server's confirmation token, in backend mode. */
   confirmation?: string;

@@ -86,13 +86,13 @@ export {isolate} from './messages/isolate.js';
  * @cssstate expired - The pending code expired.
  * @cssstate locked - Too many wrong codes.
  *
- * @fires otp-request - Before a code is requested (first or resent); cancelable: `preventDefault()` stops it.
- * @fires otp-issued - A code was issued and the dialog shows it; `forTestCode` holds it where the source gives it out.
- * @fires otp-confirmed - The code was confirmed; `detail.confirmation` carries the server's token in backend mode.
- * @fires otp-rejected - A code was not accepted; `detail.reason` is `invalid`, `expired`, `locked` or `used`, with `attemptsLeft`.
- * @fires otp-expired - The pending code's lifetime ran out.
- * @fires otp-error - Something stopped the step; `detail.code` is stable, `detail.message` readable.
- * @fires step-complete - The step is done (after `otp-confirmed`), so a step chained to it can start.
+ * @fires {CustomEvent<OtpRequestDetail>} otp-request - Before a code is requested (first or resent); cancelable: `preventDefault()` stops it.
+ * @fires {CustomEvent<OtpIssuedDetail>} otp-issued - A code was issued and the dialog shows it; `forTestCode` holds it where the source gives it out.
+ * @fires {CustomEvent<OtpConfirmedDetail>} otp-confirmed - The code was confirmed; `detail.confirmation` carries the server's token in backend mode.
+ * @fires {CustomEvent<OtpRejectedDetail>} otp-rejected - A code was not accepted; `detail.reason` is `invalid`, `expired`, `locked` or `used`, with `attemptsLeft`.
+ * @fires {CustomEvent<OtpExpiredDetail>} otp-expired - The pending code's lifetime ran out.
+ * @fires {CustomEvent<OtpErrorDetail>} otp-error - Something stopped the step; `detail.code` is stable, `detail.message` readable.
+ * @fires {CustomEvent<StepCompleteDetail>} step-complete - The step is done (after `otp-confirmed`), so a step chained to it can start.
  */
 export class OtpStep extends StepAttributes {
   static override styles = styles;

@@ -22,22 +22,27 @@ export class FormAssociatedElement extends LitElement {
   /** The element cannot be used. A disabled `<fieldset>` around it does the same. */
   @property({type: Boolean, reflect: true}) disabled = false;
 
+  /** The form the element belongs to, as for an `<input>`. */
   get form(): HTMLFormElement | null {
     return this.internals.form;
   }
 
+  /** Whether the value meets the element's constraints (`valueMissing` while required and empty). */
   get validity(): ValidityState {
     return this.internals.validity;
   }
 
+  /** What the browser would say about the value, in the element's language; '' when valid. */
   get validationMessage(): string {
     return this.internals.validationMessage;
   }
 
+  /** True when the value is valid; otherwise fires `invalid` on the element and returns false. */
   checkValidity(): boolean {
     return this.internals.checkValidity();
   }
 
+  /** As `checkValidity()`, and shows the browser's message at the element when invalid. */
   reportValidity(): boolean {
     return this.internals.reportValidity();
   }

@@ -1,5 +1,6 @@
 /** What `otp-complete` tells: the code, every box filled. */
 export interface OtpCompleteDetail {
+  /** The code as typed, cleaned and held to the alphabet. */
   value: string;
 }
 

@@ -45,9 +45,9 @@ export type * from './events.js';
  * @cssprop --otp-input-code-font - Font of the characters in the boxes.
  * @cssprop --otp-input-box-size - Width of a box, in the element's font (its height and character follow); set by `size` unless given.
  *
- * @fires input - The person changed the value (typed, deleted, pasted, autofilled, or a code came by SMS); once per change.
- * @fires change - The person committed a changed value: on blur, on Enter, and when the code became complete.
- * @fires otp-complete - An edit by the person left every box filled; `detail.value` is the code.
+ * @fires {Event} input - The person changed the value (typed, deleted, pasted, autofilled, or a code came by SMS); once per change.
+ * @fires {Event} change - The person committed a changed value: on blur, on Enter, and when the code became complete.
+ * @fires {CustomEvent<OtpCompleteDetail>} otp-complete - An edit by the person left every box filled; `detail.value` is the code.
  */
 export class OtpInput extends FormAssociatedElement {
   static override styles = styles;

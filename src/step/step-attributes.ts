@@ -1,5 +1,6 @@
 import {property} from 'lit/decorators.js';
 import {FormAssociatedElement} from '../forms/form-associated.js';
+import type {AlphabetName} from '../code/alphabets.js';
 import type {OtpStepMessages} from '../messages/en.js';
 import type {CodeSource} from '../sources/code-source.js';
 import type {StepOptions} from './step-config.js';
@@ -41,8 +42,11 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
   @property() lifetime: string | number = 300;
   /** Number of characters in a code, 4 to 10. */
   @property({type: Number}) length = 6;
-  /** `numeric`, or `alphanumeric` (Crockford's Base32: digits and letters without I, L, O, U). */
-  @property() alphabet = 'numeric';
+  /**
+   * `numeric`, or `alphanumeric` (Crockford's Base32: digits and letters without I, L, O, U).
+   * Any other value (an attribute can hold one) is refused with `invalid-alphabet` when a code is asked for.
+   */
+  @property() alphabet: AlphabetName = 'numeric';
   /** Wrong codes allowed before the challenge locks, across resends. */
   @property({type: Number, attribute: 'max-attempts'}) maxAttempts = 5;
   /** Seconds before a new code can be sent. */
