@@ -16,6 +16,11 @@ rmSync('dist', {recursive: true, force: true});
 
 const input = 'src/otp-step.ts';
 const otpInput = 'src/input/otp-input.ts';
+const frameworks = ['react', 'jsx-react', 'jsx-preact', 'vue', 'svelte'].map(
+  (name) => `src/frameworks/${name}.ts`,
+);
+/** React itself, which the wrappers in dist/lib/frameworks/react.js import. */
+const REACT = /^react(\/|$)/;
 
 export default [
   {
@@ -39,13 +44,17 @@ export default [
     plugins: bundlePlugins('dist'),
   },
   {
-    input: [input, otpInput],
-    external: (id) => DEPENDENCIES.test(id),
+    input: [input, otpInput, ...frameworks],
+    external: (id) => DEPENDENCIES.test(id) || REACT.test(id),
     output: {
       dir: 'dist/lib',
       format: 'es',
       preserveModules: true,
       preserveModulesRoot: 'src',
+    },
+    // The typings' modules are empty by design: what they hold is in their .d.ts.
+    onwarn(warning, warn) {
+      if (warning.code !== 'EMPTY_BUNDLE') warn(warning);
     },
     plugins: [typescript({tsconfig: './tsconfig.build.json'}), literalsHtmlCssMinifier()],
   },

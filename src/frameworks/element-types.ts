@@ -1,0 +1,140 @@
+// What the framework typings (jsx-react, jsx-preact, vue, svelte) know of each
+// element: the properties a page may set, the attributes by their HTML names and
+// the events by name. Types only: this module compiles to nothing. Properties are
+// picked from the classes, so renaming one there fails to compile here.
+import type {AlphabetName} from '../code/alphabets.js';
+import type {OtpStepEventMap} from '../events.js';
+import type {OtpInputEventMap} from '../input/events.js';
+import type {OtpInput} from '../input/otp-input-element.js';
+import type {OtpStep} from '../otp-step-element.js';
+
+/** What a numeric attribute holds; every framework also takes a number and writes it as text. */
+type NumberAttribute = `${number}` | number;
+
+/**
+ * The properties of `<otp-step>` a page may set. `alphabet` is narrowed to the
+ * names the element knows: the class takes any string (a wrong one becomes an
+ * `invalid-alphabet` error at run time), a typed template need not.
+ */
+export type OtpStepProperties = Pick<
+  OtpStep,
+  | 'stepName'
+  | 'sourceStep'
+  | 'user'
+  | 'client'
+  | 'lifetime'
+  | 'length'
+  | 'alphabet'
+  | 'maxAttempts'
+  | 'resendAfter'
+  | 'maxResends'
+  | 'forTestCode'
+  | 'mask'
+  | 'noAutoConfirm'
+  | 'webOtp'
+  | 'size'
+  | 'pasteTransformer'
+  | 'endpoint'
+  | 'demo'
+  | 'timeout'
+  | 'credentials'
+  | 'headers'
+  | 'source'
+  | 'messages'
+  | 'name'
+  | 'required'
+  | 'disabled'
+> & {alphabet: AlphabetName};
+
+/** The attributes of `<otp-step>`, by their HTML names. */
+export interface OtpStepAttributes {
+  'step-name': string;
+  'source-step': string;
+  user: string;
+  client: string;
+  /** Seconds, or `90s`, `5m`, `1h`, `PT5M`. */
+  lifetime: OtpStep['lifetime'];
+  length: NumberAttribute;
+  alphabet: AlphabetName;
+  'max-attempts': NumberAttribute;
+  'resend-after': NumberAttribute;
+  'max-resends': NumberAttribute;
+  mask: boolean;
+  'no-auto-confirm': boolean;
+  'web-otp': boolean;
+  size: OtpStep['size'];
+  endpoint: string;
+  demo: boolean;
+  timeout: NumberAttribute;
+  credentials: OtpStep['credentials'];
+  name: string;
+  required: boolean;
+  disabled: boolean;
+}
+
+/** The events of `<otp-step>`, by name. */
+export type OtpStepEvents = OtpStepEventMap;
+
+/** The properties of `<otp-input>` a page may set. */
+export type OtpInputProperties = Pick<
+  OtpInput,
+  | 'length'
+  | 'alphabet'
+  | 'mask'
+  | 'size'
+  | 'webOtp'
+  | 'label'
+  | 'invalid'
+  | 'description'
+  | 'autofocus'
+  | 'pasteTransformer'
+  | 'value'
+  | 'name'
+  | 'required'
+  | 'disabled'
+>;
+
+/** The attributes of `<otp-input>`, by their HTML names. */
+export interface OtpInputAttributes {
+  length: NumberAttribute;
+  alphabet: OtpInput['alphabet'];
+  mask: boolean;
+  size: OtpInput['size'];
+  'web-otp': boolean;
+  label: string;
+  invalid: boolean;
+  description: string;
+  autofocus: boolean;
+  value: string;
+  name: string;
+  required: boolean;
+  disabled: boolean;
+}
+
+/**
+ * The events of `<otp-input>` of its own, by name. Its `input` and `change` are
+ * plain `Event`s that every framework's typings know already.
+ */
+export type OtpInputEvents = OtpInputEventMap;
+
+/**
+ * What a tag takes in a template: any of its properties, and any of its
+ * attributes that is not also a property. Where a name is both, the property's
+ * type wins: React, Preact, Vue and Svelte all set the property when the element
+ * has one, so `length="6"` would hand the element a string.
+ */
+export type TagProps<Properties, Attributes> = Partial<Properties> &
+  Partial<Omit<Attributes, keyof Properties>>;
+
+/**
+ * Event handlers named as React 19, Preact and Svelte 5 listen for a custom
+ * element's events: `on` and the event's own name, `onotp-confirmed`. The name
+ * with a capital (`onOtp-confirmed`) would listen for `Otp-confirmed`, which
+ * never fires; TypeScript lets unknown hyphenated JSX attributes through, so
+ * that spelling is declared here as taking no handler.
+ */
+export type EventProps<Events> = {
+  [Name in keyof Events & string as `on${Name}`]?: (event: Events[Name]) => void;
+} & {
+  [Name in keyof Events & string as `on${Capitalize<Name>}`]?: never;
+};
