@@ -1,0 +1,92 @@
+// docs/sources.md shows its example as code blocks; the same code lives in
+// docs/examples/, where `npm run typecheck` checks it against the package's types.
+// This test keeps the two the same, so what the page shows is what was checked.
+// Each block is preceded by a marker naming what it must match:
+//   <!-- file: examples/verify-source.ts -->   the whole file, exactly
+//   <!-- excerpt: ../src/sources/code-source.ts -->   lines found as they are in that file
+import assert from 'node:assert/strict';
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {dirname, join, relative} from 'node:path';
+import {describe, it} from 'node:test';
+import {fileURLToPath} from 'node:url';
+
+/** The repository's root: this test runs from test/ or from its build under build/node/. */
+function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'docs', 'sources.md'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('docs/sources.md not found above ' + dir);
+    dir = parent;
+  }
+  return dir;
+}
+
+interface Block {
+  kind: 'file' | 'excerpt' | undefined;
+  path: string;
+  code: string;
+  line: number;
+}
+
+/** The fenced code blocks of a Markdown text, each with the marker just before it. */
+function blocks(markdown: string): Block[] {
+  const found: Block[] = [];
+  const fence = /^(?:<!-- (file|excerpt): (\S+) -->\n\n?)?```\w*\n([\s\S]*?)^```$/gm;
+  for (const match of markdown.matchAll(fence)) {
+    found.push({
+      kind: match[1] as Block['kind'],
+      path: match[2] ?? '',
+      code: match[3]!,
+      line: markdown.slice(0, match.index).split('\n').length,
+    });
+  }
+  return found;
+}
+
+const root = repositoryRoot();
+const docs = join(root, 'docs');
+const markdown = readFileSync(join(docs, 'sources.md'), 'utf8');
+const found = blocks(markdown);
+
+describe('docs/sources.md', () => {
+  it('has code blocks, each marked with the file it shows', () => {
+    assert.ok(found.length > 0, 'no code blocks found');
+    for (const block of found) {
+      assert.ok(
+        block.kind,
+        `docs/sources.md:${block.line}: a code block with no <!-- file: … --> or <!-- excerpt: … --> marker before it`,
+      );
+    }
+  });
+
+  for (const block of found.filter((b) => b.kind)) {
+    const file = join(docs, block.path);
+    const name = relative(root, file);
+    it(`shows ${name} ${block.kind === 'file' ? 'whole and as it is' : 'in part, as it is'} (line ${block.line})`, () => {
+      const text = readFileSync(file, 'utf8');
+      if (block.kind === 'file') {
+        assert.equal(
+          block.code,
+          text,
+          `docs/sources.md:${block.line} differs from ${name}: copy the file into the block`,
+        );
+      } else {
+        assert.ok(
+          text.includes(block.code),
+          `docs/sources.md:${block.line} is not a part of ${name} as it stands: copy it again`,
+        );
+      }
+    });
+  }
+
+  it('shows every example file in docs/examples/', () => {
+    const shown = new Set(found.filter((b) => b.kind === 'file').map((b) => b.path));
+    const files = readdirSync(join(docs, 'examples')).filter((f) => f.endsWith('.ts'));
+    for (const file of files) {
+      assert.ok(
+        shown.has(`examples/${file}`),
+        `docs/examples/${file} is not shown in docs/sources.md`,
+      );
+    }
+  });
+});
