@@ -16,7 +16,13 @@ import {onTick} from './ticker.js';
 import {WhileController} from './controllers/while-controller.js';
 import {defineElement} from './define-element.js';
 
-export type {ChallengeView, ConfirmOutcome} from './challenge/challenge.js';
+export type {
+  ChallengeStatus,
+  ChallengeView,
+  ConfirmOutcome,
+  RejectReason,
+} from './challenge/challenge.js';
+export type {AlphabetName} from './code/alphabets.js';
 export {OtpStepError} from './errors.js';
 export type {OtpErrorCode} from './errors.js';
 export type {StepConfig} from './step/step-config.js';
