@@ -138,3 +138,37 @@ export type EventProps<Events> = {
 } & {
   [Name in keyof Events & string as `on${Capitalize<Name>}`]?: never;
 };
+
+/** What a framework's typings need of one element. */
+export interface ElementTypes {
+  element: HTMLElement;
+  properties: object;
+  attributes: object;
+  events: object;
+}
+
+export interface OtpStepTypes extends ElementTypes {
+  element: OtpStep;
+  properties: OtpStepProperties;
+  attributes: OtpStepAttributes;
+  events: OtpStepEvents;
+}
+
+export interface OtpInputTypes extends ElementTypes {
+  element: OtpInput;
+  properties: OtpInputProperties;
+  attributes: OtpInputAttributes;
+  events: OtpInputEvents;
+}
+
+/**
+ * A tag in JSX or Svelte markup: the framework's own props of an HTML element
+ * (`Own`, with `ref` to the element's class where it has one), less the names we
+ * type ourselves (`autofocus`, say), and ours.
+ */
+export type TemplateProps<Own, Types extends ElementTypes> = Omit<
+  Own,
+  keyof Types['properties'] | keyof Types['attributes']
+> &
+  TagProps<Types['properties'], Types['attributes']> &
+  EventProps<Types['events']>;

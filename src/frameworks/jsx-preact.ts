@@ -5,46 +5,13 @@
 import type {HTMLAttributes} from 'preact';
 import type {OtpInput} from '../input/otp-input-element.js';
 import type {OtpStep} from '../otp-step-element.js';
-import type {
-  EventProps,
-  OtpInputAttributes,
-  OtpInputEvents,
-  OtpInputProperties,
-  OtpStepAttributes,
-  OtpStepEvents,
-  OtpStepProperties,
-  TagProps,
-} from './element-types.js';
-
-/**
- * Preact's own props of an HTML element (`ref` to the element's class among
- * them), and ours, which win where both name one (`autofocus`). `HTMLAttributes`
- * from `preact` itself: Preact 10.2x and 11 both export it there.
- */
-type PreactElementProps<
-  Element extends HTMLElement,
-  Properties,
-  Attributes,
-  Events,
-> = Omit<HTMLAttributes<Element>, keyof Properties | keyof Attributes> &
-  TagProps<Properties, Attributes> &
-  EventProps<Events>;
+import type {OtpInputTypes, OtpStepTypes, TemplateProps} from './element-types.js';
 
 /** `<otp-step>` in Preact's JSX. */
-export type OtpStepPreactProps = PreactElementProps<
-  OtpStep,
-  OtpStepProperties,
-  OtpStepAttributes,
-  OtpStepEvents
->;
+export type OtpStepPreactProps = TemplateProps<HTMLAttributes<OtpStep>, OtpStepTypes>;
 
 /** `<otp-input>` in Preact's JSX. */
-export type OtpInputPreactProps = PreactElementProps<
-  OtpInput,
-  OtpInputProperties,
-  OtpInputAttributes,
-  OtpInputEvents
->;
+export type OtpInputPreactProps = TemplateProps<HTMLAttributes<OtpInput>, OtpInputTypes>;
 
 declare module 'preact' {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- the shape Preact's JSX typings are extended in

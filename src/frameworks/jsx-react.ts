@@ -6,41 +6,18 @@
 import type {DetailedHTMLProps, HTMLAttributes} from 'react';
 import type {OtpInput} from '../input/otp-input-element.js';
 import type {OtpStep} from '../otp-step-element.js';
-import type {
-  EventProps,
-  OtpInputAttributes,
-  OtpInputEvents,
-  OtpInputProperties,
-  OtpStepAttributes,
-  OtpStepEvents,
-  OtpStepProperties,
-  TagProps,
-} from './element-types.js';
-
-/** React's own props of an HTML element (`ref` to the element's class among them), and ours. */
-type ReactElementProps<
-  Element extends HTMLElement,
-  Properties,
-  Attributes,
-  Events,
-> = DetailedHTMLProps<HTMLAttributes<Element>, Element> &
-  TagProps<Properties, Attributes> &
-  EventProps<Events>;
+import type {OtpInputTypes, OtpStepTypes, TemplateProps} from './element-types.js';
 
 /** `<otp-step>` in React 19's JSX. */
-export type OtpStepReactProps = ReactElementProps<
-  OtpStep,
-  OtpStepProperties,
-  OtpStepAttributes,
-  OtpStepEvents
+export type OtpStepReactProps = TemplateProps<
+  DetailedHTMLProps<HTMLAttributes<OtpStep>, OtpStep>,
+  OtpStepTypes
 >;
 
 /** `<otp-input>` in React 19's JSX. */
-export type OtpInputReactProps = ReactElementProps<
-  OtpInput,
-  OtpInputProperties,
-  OtpInputAttributes,
-  OtpInputEvents
+export type OtpInputReactProps = TemplateProps<
+  DetailedHTMLProps<HTMLAttributes<OtpInput>, OtpInput>,
+  OtpInputTypes
 >;
 
 declare module 'react' {

@@ -6,42 +6,13 @@
 import type {HTMLAttributes} from 'svelte/elements';
 import type {OtpInput} from '../input/otp-input-element.js';
 import type {OtpStep} from '../otp-step-element.js';
-import type {
-  EventProps,
-  OtpInputAttributes,
-  OtpInputEvents,
-  OtpInputProperties,
-  OtpStepAttributes,
-  OtpStepEvents,
-  OtpStepProperties,
-  TagProps,
-} from './element-types.js';
-
-/** Svelte's own attributes of an HTML element, and ours, which win where both name one. */
-type SvelteElementProps<
-  Element extends HTMLElement,
-  Properties,
-  Attributes,
-  Events,
-> = Omit<HTMLAttributes<Element>, keyof Properties | keyof Attributes> &
-  TagProps<Properties, Attributes> &
-  EventProps<Events>;
+import type {OtpInputTypes, OtpStepTypes, TemplateProps} from './element-types.js';
 
 /** `<otp-step>` in Svelte markup. */
-export type OtpStepSvelteProps = SvelteElementProps<
-  OtpStep,
-  OtpStepProperties,
-  OtpStepAttributes,
-  OtpStepEvents
->;
+export type OtpStepSvelteProps = TemplateProps<HTMLAttributes<OtpStep>, OtpStepTypes>;
 
 /** `<otp-input>` in Svelte markup. */
-export type OtpInputSvelteProps = SvelteElementProps<
-  OtpInput,
-  OtpInputProperties,
-  OtpInputAttributes,
-  OtpInputEvents
->;
+export type OtpInputSvelteProps = TemplateProps<HTMLAttributes<OtpInput>, OtpInputTypes>;
 
 declare module 'svelte/elements' {
   interface SvelteHTMLElements {

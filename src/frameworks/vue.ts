@@ -7,15 +7,10 @@
 // `import type {} from 'otp-step/types/vue';` once in an app brings them in.
 // Types only, and only Vue's.
 import type {EmitFn, HTMLAttributes, PublicProps} from 'vue';
-import type {OtpInput} from '../input/otp-input-element.js';
-import type {OtpStep} from '../otp-step-element.js';
 import type {
-  OtpInputAttributes,
-  OtpInputEvents,
-  OtpInputProperties,
-  OtpStepAttributes,
-  OtpStepEvents,
-  OtpStepProperties,
+  ElementTypes,
+  OtpInputTypes,
+  OtpStepTypes,
   TagProps,
 } from './element-types.js';
 
@@ -49,33 +44,20 @@ type VueEmit<Events> = EmitFn<{
 }>;
 
 /** What vue-tsc sees of a custom element used as a tag. */
-type VueCustomElement<
-  Element extends HTMLElement,
-  Properties,
-  Attributes,
-  Events,
-> = new () => Element & {
+type VueCustomElement<Types extends ElementTypes> = new () => Types['element'] & {
   /** @deprecated Not on the element: only what its tag takes in a template, for vue-tsc. */
-  $props: HTMLAttributes & VueProps<Properties, Attributes> & PublicProps;
+  $props: HTMLAttributes &
+    VueProps<Types['properties'], Types['attributes']> &
+    PublicProps;
   /** @deprecated Not on the element: only its events, for vue-tsc. */
-  $emit: VueEmit<Events>;
+  $emit: VueEmit<Types['events']>;
 };
 
 /** `<otp-step>` in Vue templates. */
-export type OtpStepVueComponent = VueCustomElement<
-  OtpStep,
-  OtpStepProperties,
-  OtpStepAttributes,
-  OtpStepEvents
->;
+export type OtpStepVueComponent = VueCustomElement<OtpStepTypes>;
 
 /** `<otp-input>` in Vue templates. */
-export type OtpInputVueComponent = VueCustomElement<
-  OtpInput,
-  OtpInputProperties,
-  OtpInputAttributes,
-  OtpInputEvents
->;
+export type OtpInputVueComponent = VueCustomElement<OtpInputTypes>;
 
 declare module 'vue' {
   interface GlobalComponents {
