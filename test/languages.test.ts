@@ -1,5 +1,6 @@
 import {expect, fixture, fixtureSync, html} from '@open-wc/testing';
 import {formatFor} from '../src/messages/format.js';
+import {languageOf} from '../src/messages/language-controller.js';
 import '../src/otp-step.js';
 import type {OtpStep} from '../src/otp-step.js';
 import {
@@ -193,5 +194,24 @@ describe('<otp-step> languages and direction', () => {
     // Numbers in the page's language, from Intl.
     expect(text(el, 'timer')).to.match(/[٠-٩]/);
     await expect(el).to.be.accessible();
+  });
+});
+
+describe('languageOf', () => {
+  it('falls back to English where there is no navigator, as on a server (SSR on Node 20)', () => {
+    const element = document.createElement('div');
+    expect(languageOf(element)).to.equal(navigator.language || 'en');
+    // Hides the browser's navigator for this one call, then puts it back as it was
+    // (an own property of window in Chromium, one of its prototype elsewhere).
+    const own = Object.getOwnPropertyDescriptor(window, 'navigator');
+    Object.defineProperty(window, 'navigator', {value: undefined, configurable: true});
+    try {
+      expect(typeof navigator).to.equal('undefined');
+      expect(languageOf(element)).to.equal('en');
+    } finally {
+      if (own) Object.defineProperty(window, 'navigator', own);
+      else delete (window as {navigator?: Navigator}).navigator;
+    }
+    expect(navigator.language).to.be.a('string');
   });
 });
