@@ -1,5 +1,6 @@
 import {LitElement, html, nothing, type PropertyValues} from 'lit';
 import {property, state} from 'lit/decorators.js';
+import type {AlphabetName} from '../code/alphabets.js';
 import {activeBox, type CodeText} from '../code/code-editing.js';
 import {CodeEditor} from './code-editor.js';
 import {
@@ -74,7 +75,7 @@ export class OtpInput extends FormAssociatedElement {
   /** Number of characters in the code, 4 to 10 (held to that range). */
   @property({type: Number}) length = 6;
   /** `numeric`, or `alphanumeric` (Crockford's Base32: digits and letters without I, L, O, U; look-alikes are read as meant). */
-  @property() alphabet: 'numeric' | 'alphanumeric' = 'numeric';
+  @property() alphabet: AlphabetName = 'numeric';
   /** Shows • in the boxes instead of the characters. */
   @property({type: Boolean}) mask = false;
   /** Box size: `small`, `medium` or `large`. */
