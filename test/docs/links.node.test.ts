@@ -7,19 +7,10 @@ import assert from 'node:assert/strict';
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {dirname, join, normalize, relative} from 'node:path';
 import {describe, it} from 'node:test';
-import {fileURLToPath} from 'node:url';
 
-function repositoryRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'docs', 'sources.md'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('the repository root was not found above ' + dir);
-    dir = parent;
-  }
-  return dir;
-}
-
-const root = repositoryRoot();
+// Paths from the repository's root, where npm test runs every Node test
+// (the server's tests read docs/openapi.json the same way).
+const root = process.cwd();
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   files: string[];
 };

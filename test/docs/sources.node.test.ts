@@ -5,21 +5,9 @@
 //   <!-- file: examples/verify-source.ts -->   the whole file, exactly
 //   <!-- excerpt: ../src/sources/code-source.ts -->   lines found as they are in that file
 import assert from 'node:assert/strict';
-import {existsSync, readdirSync, readFileSync} from 'node:fs';
-import {dirname, join, relative} from 'node:path';
+import {readdirSync, readFileSync} from 'node:fs';
+import {join, relative} from 'node:path';
 import {describe, it} from 'node:test';
-import {fileURLToPath} from 'node:url';
-
-/** The repository's root: this test runs from test/ or from its build under build/node/. */
-function repositoryRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'docs', 'sources.md'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('docs/sources.md not found above ' + dir);
-    dir = parent;
-  }
-  return dir;
-}
 
 interface Block {
   kind: 'file' | 'excerpt' | undefined;
@@ -43,7 +31,9 @@ function blocks(markdown: string): Block[] {
   return found;
 }
 
-const root = repositoryRoot();
+// Paths from the repository's root, where npm test runs every Node test
+// (the server's tests read docs/openapi.json the same way).
+const root = process.cwd();
 const docs = join(root, 'docs');
 const markdown = readFileSync(join(docs, 'sources.md'), 'utf8');
 const found = blocks(markdown);
