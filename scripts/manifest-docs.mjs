@@ -1,6 +1,10 @@
 // docs/api.md: the API reference of both elements, from custom-elements.json and,
 // for what the manifest has no place for (the fields of each event's detail, the
 // error codes), from the TypeScript types themselves.
+// Ours, not @custom-elements-manifest/to-markdown: that one writes a page per
+// module path (`dist/lib/otp-step-element.js`), with no event detail fields, no
+// error codes, no imports to write, and backticks in descriptions escaped, so
+// `detail.confirmation` shows as text with its backticks.
 import {aliasMembers, detailFields} from './manifest-program.mjs';
 import {
   elementsOf,

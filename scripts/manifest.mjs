@@ -1,13 +1,13 @@
 // `npm run manifest`: custom-elements.json from src/ (the analyzer, configured by
-// custom-elements-manifest.config.mjs), and from it vscode.html-custom-data.json,
-// web-types.json and docs/api.md. All four are generated: never edit them by hand.
+// custom-elements-manifest.config.mjs), and from it the editor data
+// (vscode.html-custom-data.json, web-types.json) and docs/api.md. All four are
+// generated: never edit them by hand.
 import {readFileSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {cli} from '@custom-elements-manifest/analyzer/cli.js';
 import prettier from 'prettier';
 import {apiReference} from './manifest-docs.mjs';
-import {vscodeCustomData} from './manifest-vscode.mjs';
-import {webTypes} from './manifest-web-types.mjs';
+import {vscodeCustomData, webTypes} from './manifest-editors.mjs';
 
 /** As prettier formats the file in place, so `npm run lint` finds nothing to change. */
 async function formatted(path, text) {
@@ -15,7 +15,7 @@ async function formatted(path, text) {
   return prettier.format(text, {...options, filepath: path});
 }
 
-/** The four generated files, by path, as they should be now. */
+/** The generated files, by path, as they should be now. */
 export async function generate() {
   const manifest = await cli({argv: ['analyze', '--quiet'], noWrite: true});
   const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
