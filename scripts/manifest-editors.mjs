@@ -10,6 +10,11 @@ import {docsUrl, elementsOf, plainDefault, specifierOf} from './manifest-element
 
 const oneLine = (text) => text.replace(/\s*\n\s*/g, ' ');
 
+/** The manifest's declaration of the element with this tag. */
+const declarationOf = (manifest, pkg, tagName) =>
+  elementsOf(manifest, pkg).find(({declaration}) => declaration.tagName === tagName)
+    .declaration;
+
 /**
  * The manifest as both plugins read it: each element described by its summary and
  * its description (the plugins show one or the other), then changed by `change`.
@@ -85,15 +90,11 @@ export function vscodeCustomData(manifest, pkg) {
   );
   // A boolean attribute takes no value: present or not (VS Code's value set "v").
   // The plugin offers `mask=""` instead.
-  const elements = elementsOf(manifest, pkg);
   for (const tag of data.tags) {
-    const {declaration} = elements.find(
-      (element) => element.declaration.tagName === tag.name,
-    );
-    for (const attribute of tag.attributes) {
-      const declared = declaration.attributes.find((a) => a.name === attribute.name);
-      if (declared?.type?.text === 'boolean') attribute.valueSet = 'v';
-    }
+    const {attributes} = declarationOf(manifest, pkg, tag.name);
+    for (const attribute of tag.attributes)
+      if (attributes.find((a) => a.name === attribute.name)?.type?.text === 'boolean')
+        attribute.valueSet = 'v';
   }
   return JSON.stringify(data);
 }
@@ -108,7 +109,15 @@ export function webTypes(manifest, pkg) {
       hideCssPropertiesDocs: true,
     }),
   );
-  // The types the plugin copies from the manifest are TypeScript's (`'small' | 'medium'`,
+  // The plugin does not mark a read-only property (`value` of <otp-step>), which a
+  // template must not bind.
+  for (const element of data.contributions.html.elements) {
+    const {members} = declarationOf(manifest, pkg, element.name);
+    for (const property of element.js.properties)
+      if (members.find((member) => member.name === property.name)?.readonly)
+        property['read-only'] = true;
+  }
+  // The types it copies from the manifest are TypeScript's (`'small' | 'medium'`,
   // `CustomEvent<OtpConfirmedDetail>`); web-types says so in "js-types-syntax",
   // which the plugin does not write.
   const {$schema, name, version, ...rest} = data;
