@@ -1,13 +1,15 @@
 // `npm run manifest`: custom-elements.json from src/ (the analyzer, configured by
 // custom-elements-manifest.config.mjs), and from it the editor data
-// (vscode.html-custom-data.json, web-types.json) and docs/api.md. All four are
-// generated: never edit them by hand.
+// (vscode.html-custom-data.json, web-types.json), the names the framework typings
+// read (src/frameworks/element-names.ts) and docs/api.md. All five are generated:
+// never edit them by hand.
 import {readFileSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {cli} from '@custom-elements-manifest/analyzer/cli.js';
 import prettier from 'prettier';
 import {apiReference} from './manifest-docs.mjs';
 import {vscodeCustomData, webTypes} from './manifest-editors.mjs';
+import {FRAMEWORK_NAMES, frameworkNames} from './manifest-frameworks.mjs';
 
 /** As prettier formats the file in place, so `npm run lint` finds nothing to change. */
 async function formatted(path, text) {
@@ -27,6 +29,7 @@ export async function generate() {
       vscodeCustomData(manifest, pkg),
     ),
     'web-types.json': await formatted('web-types.json', webTypes(manifest, pkg)),
+    [FRAMEWORK_NAMES]: await formatted(FRAMEWORK_NAMES, frameworkNames(manifest, pkg)),
     'docs/api.md': await formatted('docs/api.md', apiReference(manifest, pkg)),
   };
 }

@@ -1,115 +1,45 @@
 // What the framework typings (jsx-react, jsx-preact, vue, svelte) know of each
 // element: the properties a page may set, the attributes by their HTML names and
-// the events by name. Types only: this module compiles to nothing. Properties are
-// picked from the classes, so renaming one there fails to compile here.
-import type {AlphabetName} from '../code/alphabets.js';
+// the events by name. Types only: this module compiles to nothing. The names come
+// from element-names.ts, which `npm run manifest` writes from the classes'
+// declarations; every type comes from the classes themselves.
 import type {OtpStepEventMap} from '../events.js';
 import type {OtpInputEventMap} from '../input/events.js';
 import type {OtpInput} from '../input/otp-input-element.js';
 import type {OtpStep} from '../otp-step-element.js';
-
-/** What a numeric attribute holds; every framework also takes a number and writes it as text. */
-type NumberAttribute = `${number}` | number;
+import type {
+  OtpInputPropertyName,
+  OtpStepPropertyName,
+  otpInputAttributes,
+  otpStepAttributes,
+} from './element-names.js';
 
 /**
- * The properties of `<otp-step>` a page may set. `alphabet` is narrowed to the
- * names the element knows: the class takes any string (a wrong one becomes an
- * `invalid-alphabet` error at run time), a typed template need not.
+ * What an attribute takes, from the type of the property it sets: a numeric one
+ * holds its number as text (`max-attempts="3"`), and every framework also takes a
+ * number and writes it as text.
  */
-export type OtpStepProperties = Pick<
-  OtpStep,
-  | 'stepName'
-  | 'sourceStep'
-  | 'user'
-  | 'client'
-  | 'lifetime'
-  | 'length'
-  | 'alphabet'
-  | 'maxAttempts'
-  | 'resendAfter'
-  | 'maxResends'
-  | 'forTestCode'
-  | 'mask'
-  | 'noAutoConfirm'
-  | 'webOtp'
-  | 'size'
-  | 'pasteTransformer'
-  | 'endpoint'
-  | 'demo'
-  | 'timeout'
-  | 'credentials'
-  | 'headers'
-  | 'source'
-  | 'messages'
-  | 'name'
-  | 'required'
-  | 'disabled'
-> & {alphabet: AlphabetName};
+type AttributeValue<T> = T extends number ? `${number}` | number : T;
+
+/** An element's attributes by HTML name, each typed from its property. */
+type AttributesOf<Element, Names extends Record<string, keyof Element>> = {
+  -readonly [Name in keyof Names]: AttributeValue<Element[Names[Name]]>;
+};
+
+/** The properties of `<otp-step>` a page may set. */
+export type OtpStepProperties = Pick<OtpStep, OtpStepPropertyName>;
 
 /** The attributes of `<otp-step>`, by their HTML names. */
-export interface OtpStepAttributes {
-  'step-name': string;
-  'source-step': string;
-  user: string;
-  client: string;
-  /** Seconds, or `90s`, `5m`, `1h`, `PT5M`. */
-  lifetime: OtpStep['lifetime'];
-  length: NumberAttribute;
-  alphabet: AlphabetName;
-  'max-attempts': NumberAttribute;
-  'resend-after': NumberAttribute;
-  'max-resends': NumberAttribute;
-  mask: boolean;
-  'no-auto-confirm': boolean;
-  'web-otp': boolean;
-  size: OtpStep['size'];
-  endpoint: string;
-  demo: boolean;
-  timeout: NumberAttribute;
-  credentials: OtpStep['credentials'];
-  name: string;
-  required: boolean;
-  disabled: boolean;
-}
+export type OtpStepAttributes = AttributesOf<OtpStep, typeof otpStepAttributes>;
 
 /** The events of `<otp-step>`, by name. */
 export type OtpStepEvents = OtpStepEventMap;
 
 /** The properties of `<otp-input>` a page may set. */
-export type OtpInputProperties = Pick<
-  OtpInput,
-  | 'length'
-  | 'alphabet'
-  | 'mask'
-  | 'size'
-  | 'webOtp'
-  | 'label'
-  | 'invalid'
-  | 'description'
-  | 'autofocus'
-  | 'pasteTransformer'
-  | 'value'
-  | 'name'
-  | 'required'
-  | 'disabled'
->;
+export type OtpInputProperties = Pick<OtpInput, OtpInputPropertyName>;
 
 /** The attributes of `<otp-input>`, by their HTML names. */
-export interface OtpInputAttributes {
-  length: NumberAttribute;
-  alphabet: OtpInput['alphabet'];
-  mask: boolean;
-  size: OtpInput['size'];
-  'web-otp': boolean;
-  label: string;
-  invalid: boolean;
-  description: string;
-  autofocus: boolean;
-  value: string;
-  name: string;
-  required: boolean;
-  disabled: boolean;
-}
+export type OtpInputAttributes = AttributesOf<OtpInput, typeof otpInputAttributes>;
 
 /**
  * The events of `<otp-input>` of its own, by name. Its `input` and `change` are

@@ -7,22 +7,32 @@ import {createComponent, type EventName} from '@lit/react';
 import * as React from 'react';
 import {OtpInput as OtpInputElement} from '../input/otp-input.js';
 import {OtpStep as OtpStepElement} from '../otp-step.js';
+import {otpInputEvents, otpStepEvents} from './element-names.js';
 import type {OtpStepEvents, OtpInputEvents} from './element-types.js';
+
+/**
+ * An element's events (element-names.ts, from the manifest) as @lit/react types
+ * them: each prop's event as the element's event map has it, a plain `Event` for
+ * the DOM's own (`input`, `change` of <otp-input>: one per change of the value,
+ * one per commit, listened for on the element as it fires them, not through
+ * React's synthetic onChange, which for form fields means every input).
+ */
+type ReactEvents<Names extends Record<string, string>, Events> = {
+  [Prop in keyof Names]: EventName<
+    Names[Prop] extends keyof Events
+      ? Events[Names[Prop]] extends Event
+        ? Events[Names[Prop]]
+        : Event
+      : Event
+  >;
+};
 
 /** `<otp-step>` as a React component. */
 export const OtpStep = createComponent({
   react: React,
   tagName: 'otp-step',
   elementClass: OtpStepElement,
-  events: {
-    onOtpRequest: 'otp-request' as EventName<OtpStepEvents['otp-request']>,
-    onOtpIssued: 'otp-issued' as EventName<OtpStepEvents['otp-issued']>,
-    onOtpConfirmed: 'otp-confirmed' as EventName<OtpStepEvents['otp-confirmed']>,
-    onOtpRejected: 'otp-rejected' as EventName<OtpStepEvents['otp-rejected']>,
-    onOtpExpired: 'otp-expired' as EventName<OtpStepEvents['otp-expired']>,
-    onOtpError: 'otp-error' as EventName<OtpStepEvents['otp-error']>,
-    onStepComplete: 'step-complete' as EventName<OtpStepEvents['step-complete']>,
-  },
+  events: otpStepEvents as ReactEvents<typeof otpStepEvents, OtpStepEvents>,
   displayName: 'OtpStep',
 });
 
@@ -31,13 +41,6 @@ export const OtpInput = createComponent({
   react: React,
   tagName: 'otp-input',
   elementClass: OtpInputElement,
-  events: {
-    onOtpComplete: 'otp-complete' as EventName<OtpInputEvents['otp-complete']>,
-    // The element's own `input` and `change` (plain events: one per change of the
-    // value, one per commit), listened for on the element as it fires them, not
-    // through React's synthetic onChange, which for form fields means every input.
-    onInput: 'input' as EventName<Event>,
-    onChange: 'change' as EventName<Event>,
-  },
+  events: otpInputEvents as ReactEvents<typeof otpInputEvents, OtpInputEvents>,
   displayName: 'OtpInput',
 });

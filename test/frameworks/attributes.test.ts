@@ -1,67 +1,46 @@
 import {expect} from '@open-wc/testing';
-import type {
-  OtpInputAttributes,
-  OtpStepAttributes,
-} from '../../src/frameworks/element-types.js';
+import type {PropertyDeclaration} from 'lit';
+import {
+  otpInputAttributes,
+  otpStepAttributes,
+} from '../../src/frameworks/element-names.js';
 import {OtpInput} from '../../src/input/otp-input-element.js';
 import {OtpStep} from '../../src/otp-step-element.js';
 
-// The framework typings list each element's attributes by hand (their HTML names,
-// with unions where the element knows only some values). `satisfies` holds these
-// lists to exactly the typed names; the tests hold the typed names to the
-// attributes the elements observe, so a new or renamed attribute fails here.
-const stepAttributes = {
-  'step-name': true,
-  'source-step': true,
-  user: true,
-  client: true,
-  lifetime: true,
-  length: true,
-  alphabet: true,
-  'max-attempts': true,
-  'resend-after': true,
-  'max-resends': true,
-  mask: true,
-  'no-auto-confirm': true,
-  'web-otp': true,
-  size: true,
-  endpoint: true,
-  demo: true,
-  timeout: true,
-  credentials: true,
-  name: true,
-  required: true,
-  disabled: true,
-} satisfies Record<keyof OtpStepAttributes, true>;
-
-const inputAttributes = {
-  length: true,
-  alphabet: true,
-  mask: true,
-  size: true,
-  'web-otp': true,
-  label: true,
-  invalid: true,
-  description: true,
-  autofocus: true,
-  value: true,
-  name: true,
-  required: true,
-  disabled: true,
-} satisfies Record<keyof OtpInputAttributes, true>;
+// The framework typings name each element's attributes, and type each from the
+// property it sets, by element-names.ts, which `npm run manifest` writes from the
+// manifest. These tests hold those names to what the elements observe, and each
+// to the property Lit sets from it, so an attribute the typings miss, or one
+// typed from the wrong property, fails here (and a stale file in manifest:check).
 
 const sorted = (names: Iterable<string>) => [...names].sort();
 
-describe('framework typings', () => {
-  it('type every attribute <otp-step> observes, and no other', () => {
-    expect(sorted(Object.keys(stepAttributes))).to.deep.equal(
-      sorted(OtpStep.observedAttributes),
-    );
-  });
+/** The attribute Lit observes for a property, as `@property()` declares it. */
+function attributeOf(element: typeof OtpStep | typeof OtpInput, property: string) {
+  const options = element.elementProperties.get(property) as
+    PropertyDeclaration | undefined;
+  if (!options || options.attribute === false) return undefined;
+  return typeof options.attribute === 'string'
+    ? options.attribute
+    : property.toLowerCase();
+}
 
-  it('type every attribute <otp-input> observes, and no other', () => {
-    expect(sorted(Object.keys(inputAttributes))).to.deep.equal(
-      sorted(OtpInput.observedAttributes),
-    );
-  });
+describe('framework typings', () => {
+  const elements = [
+    ['<otp-step>', OtpStep, otpStepAttributes],
+    ['<otp-input>', OtpInput, otpInputAttributes],
+  ] as const;
+
+  for (const [tag, element, attributes] of elements) {
+    it(`type every attribute ${tag} observes, and no other`, () => {
+      expect(sorted(Object.keys(attributes))).to.deep.equal(
+        sorted(element.observedAttributes),
+      );
+    });
+
+    it(`type each attribute of ${tag} from the property it sets`, () => {
+      for (const [attribute, property] of Object.entries(attributes))
+        expect(attributeOf(element, property), property).to.equal(attribute);
+    });
+  }
 });

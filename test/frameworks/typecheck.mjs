@@ -55,6 +55,7 @@ const MODULES = {
   'vue.ts': 'vue',
   'svelte.ts': 'svelte',
   'element-types.ts': undefined,
+  'element-names.ts': undefined,
 };
 
 function isolation() {
