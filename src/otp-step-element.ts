@@ -1,20 +1,20 @@
 import {html, nothing, type PropertyValues} from 'lit';
-import {state} from 'lit/decorators.js';
+import {property} from 'lit/decorators.js';
 import type {ConfirmOutcome} from './challenge/challenge.js';
-import {fire} from './events.js';
-import {StepAttributes} from './step/step-attributes.js';
-import type {DialogSettings, StepDialog} from './dialog/step-dialog.js';
-import type {StepFlow} from './flow/step-flow.js';
-import {errorText} from './messages/index.js';
-import {LanguageController} from './messages/language-controller.js';
-import {styles} from './otp-step.styles.js';
-import {hasCodeSource} from './sources/code-source.js';
-import {currentSourceOutput, watchSourceStep} from './step/source-step.js';
-import {resolveStepConfig} from './step/step-config.js';
-import {StepLoader} from './step/step-loader.js';
-import {onTick} from './ticker.js';
+import {Loads} from './controllers/loads.js';
 import {WhileController} from './controllers/while-controller.js';
 import {defineElement} from './define-element.js';
+import type {DialogEventMap} from './dialog/dialog-events.js';
+import {OtpStepError} from './errors.js';
+import {StepController} from './flow/step-controller.js';
+import {isConfirmed} from './flow/step-state.js';
+import {errorText, formatFor} from './messages/index.js';
+import {LanguageController} from './messages/language-controller.js';
+import {styles} from './otp-step.styles.js';
+import {retryButton} from './retry-button.js';
+import {hasCodeSource} from './sources/code-source.js';
+import {previousStepOutput, watchPreviousStep} from './step/previous-step.js';
+import {StepAttributes} from './step/step-attributes.js';
 
 export type {
   ChallengeStatus,
@@ -103,56 +103,51 @@ export {isolate} from './messages/isolate.js';
 export class OtpStep extends StepAttributes {
   static override styles = styles;
 
-  /** The flow and the dialog, loaded when first needed. */
-  private readonly parts = new StepLoader(this, {
-    styles,
-    emit: (type, detail, cancelable) => fire(this, type, detail, cancelable),
+  private readonly loads = new Loads();
+  private readonly language = new LanguageController(this, this.loads.track);
+  /** The step's state and its runs: everything the element draws comes from here. */
+  private readonly step = new StepController(this, {
+    sources: this,
     messages: () => this.language.t,
-    changed: () => this.handleFlowChange(),
-    dialogReady: () => (this.dialogBuilt = true),
-    actions: {
-      resend: () => void this.requestCode(),
-      submitForm: () => this.form?.requestSubmit(),
-    },
+    track: this.loads.track,
   });
-  /** The code the flow last gave out, so a `forTestCode` set by the page stays until a new one. */
-  private issuedCode = '';
   /** The phase and form value last applied to `:state()` and the form. */
   private applied?: string;
-  private readonly language = new LanguageController(this, (loading) =>
-    this.parts.track(loading),
-  );
+  /**
+   * The dialog's code, once it was wanted (a pointer or focus on the trigger, a
+   * code to show): from then on the dialog is drawn.
+   */
+  private dialogCode?: Promise<unknown>;
 
-  /** The dialog's DOM is built once its code is here, so an idle element costs only its trigger. */
-  @state() private dialogBuilt = false;
+  /** The code obtained (the platform's ForTestCode definition); set only where the source gives the code out. A page may set it too, until the next code. */
+  @property({attribute: false})
+  get forTestCode(): string {
+    return this.step.state.forTestCode;
+  }
+  set forTestCode(code: string) {
+    this.step.setTestCode(code);
+  }
 
   /** The server's confirmation token (backend mode) or the confirmed code (demo mode); '' until a code is confirmed. */
   get value(): string {
-    return this.flow?.state.value ?? '';
+    return this.step.state.value;
   }
 
   constructor() {
     super();
-    // Counts down only while the flow has something to count: idle and finished
-    // elements run no timer. (A change of the flow's state renders, and is seen then.)
-    new WhileController(
-      this,
-      () => !!this.flow?.ticking,
-      () => onTick(() => this.flow?.tick()),
-    );
     // The step before this one (source-step) hands on its user and client when it completes.
     new WhileController(
       this,
       () => !!this.sourceStep,
       () =>
-        watchSourceStep(
+        watchPreviousStep(
           this.getRootNode(),
           () => this.sourceStep,
           (output) => {
             if (output.user !== undefined) this.user = output.user;
             if (output.client !== undefined) this.client = output.client;
             // Completed again (a second "Sign in") while its code is pending: that code, again.
-            this.reopenOrRequest();
+            this.start();
           },
         ),
     );
@@ -163,19 +158,22 @@ export class OtpStep extends StepAttributes {
     void this.restore();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.flow?.abort();
-  }
-
-  /** `updateComplete` also waits for what loads on demand, and the render it brings. */
+  /** `updateComplete` also waits for what loads on demand, the render it brings, and the dialog's own. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let done = await super.getUpdateComplete();
-    while (this.parts.loading) {
-      await this.parts.settled();
+    while (this.loads.busy) {
+      await this.loads.settled();
       done = await super.getUpdateComplete();
     }
+    const dialog = this.renderRoot.querySelector('otp-step-dialog') as
+      (HTMLElement & {updateComplete?: Promise<boolean>}) | null;
+    if (dialog?.updateComplete) await dialog.updateComplete;
     return done;
+  }
+
+  protected override willUpdate(): void {
+    const {open, retry} = this.step.state;
+    if (open || retry?.inDialog) this.loadDialog();
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -210,39 +208,16 @@ export class OtpStep extends StepAttributes {
   }
 
   formResetCallback(): void {
-    this.dialog?.close();
-    this.flow?.reset();
+    this.step.reset();
   }
 
   formStateRestoreCallback(state: string | File | FormData | null): void {
-    if (typeof state === 'string')
-      void this.parts.useFlow((flow) => flow.restoreValue(state));
-  }
-
-  /** The step's flow, once its code has loaded. */
-  private get flow(): StepFlow | undefined {
-    return this.parts.flow;
-  }
-
-  /** The dialog, once its code has loaded. */
-  private get dialog(): StepDialog | undefined {
-    return this.parts.dialog;
-  }
-
-  private handleFlowChange(): void {
-    const {state} = this.flow!;
-    // The page may set forTestCode itself (the platform's execute-script step); a new code replaces it.
-    if (state.forTestCode !== this.issuedCode)
-      this.forTestCode = this.issuedCode = state.forTestCode;
-    // An open dialog or a Retry to offer needs the dialog's code.
-    if ((state.open || state.retry) && !this.dialog)
-      void this.parts.loadDialog().catch(() => {});
-    this.requestUpdate();
+    if (typeof state === 'string') this.step.restoreValue(state);
   }
 
   private phase(): 'idle' | 'pending' | 'expired' | 'locked' | 'confirmed' {
     if (this.value) return 'confirmed';
-    const status = this.flow?.state.challenge?.status;
+    const status = this.step.state.challenge?.status;
     // A challenge confirmed before a form reset no longer makes the element confirmed.
     return !status || status === 'confirmed' ? 'idle' : status;
   }
@@ -251,69 +226,56 @@ export class OtpStep extends StepAttributes {
   private async restore(): Promise<void> {
     await this.updateComplete;
     // Without a source there is nothing to pick up; requestCode() says why.
-    if (this.flow?.state.challenge || !hasCodeSource(this)) return;
+    if (this.step.state.challenge || !hasCodeSource(this)) return;
     // In a chain the user comes from the step before: a form still holds them
     // after a reload, though it was not submitted again.
     const from = this.user.trim()
       ? undefined
-      : currentSourceOutput(this.getRootNode(), this.sourceStep);
-    const checked = resolveStepConfig({
+      : previousStepOutput(this.getRootNode(), this.sourceStep);
+    const options = {
       ...this.stepOptions(),
       ...(from?.user !== undefined && {user: from.user}),
       ...(from?.client !== undefined && {client: from.client}),
-    });
-    if (!checked.ok) return;
-    const found = await this.parts.useFlow((flow) => flow.restore(checked.config));
+    };
+    // No user, no challenge: the flow's code need not load for that.
+    if (!options.user.trim()) return;
+    const found = await this.step.restore(options);
     // Picked up from the form: the step now holds that user, as a submit would have set.
-    if (found && from) ({user: this.user, client: this.client} = checked.config);
+    if (found && from) ({user: this.user, client: this.client} = found);
+  }
+
+  /** Loads the dialog's code, once; until it is here, the dialog drawn is an element still to upgrade. */
+  private loadDialog(): void {
+    this.dialogCode ??= this.loads.track(
+      import('./dialog/otp-step-dialog.js').catch((error: unknown) => {
+        // The dialog cannot be shown: the failure goes beside the trigger, with a Retry that tries again.
+        this.dialogCode = undefined;
+        this.step.close();
+        this.step.fail(error, () => this.step.open());
+      }),
+    );
+    this.requestUpdate();
   }
 
   /**
    * A pointer over the trigger, or focus on it, comes just before a click: load
-   * and build the dialog and the code source, and the language's Intl formats
-   * (slow the first time), so the click itself has little left to do.
+   * and draw the dialog and get the code source ready, so the click itself has
+   * little left to do.
    */
   private warmUp(): void {
-    void this.parts.loadDialog().then(
-      async (dialog) => {
-        await this.updateComplete;
-        dialog.warmUp(this.dialogSettings());
-        if (hasCodeSource(this)) this.flow!.warmUp();
-      },
-      () => {},
-    );
-  }
-
-  /** What the dialog shows besides the flow's state. */
-  private dialogSettings(): DialogSettings {
-    const {t, lang} = this.language;
-    return {
-      t,
-      lang,
-      forTestCode: this.forTestCode,
-      mask: this.mask,
-      webOtp: this.webOtp,
-      noAutoConfirm: this.noAutoConfirm,
-      size: this.size,
-      demo: this.demo && !this.source && !this.endpoint,
-      pasteTransformer: this.pasteTransformer,
-    };
+    if (this.dialogCode) return;
+    this.loadDialog();
+    if (hasCodeSource(this)) this.step.warmUp();
   }
 
   private handleTriggerClick(): void {
     // Done: a new code only when the page asks for one (requestCode(), a form reset).
-    if (!this.flow?.state.value) this.reopenOrRequest();
+    if (!this.value) this.start();
   }
 
   /** Shows the code still pending for the step's parameters, or asks for one. */
-  private reopenOrRequest(): void {
-    const {challenge, config} = this.flow?.state ?? {};
-    const same =
-      config?.stepName === this.stepName &&
-      config.user === this.user.trim() &&
-      config.client === this.client.trim();
-    if (same && challenge?.status === 'pending') void this.show();
-    else void this.requestCode();
+  private start(): void {
+    if (!this.isDisabled) void this.step.request(this.stepOptions());
   }
 
   /** Once the code is confirmed, Enter on the trigger goes on to the owning form, as in a text field. */
@@ -324,6 +286,36 @@ export class OtpStep extends StepAttributes {
     }
   }
 
+  private handleInput(event: DialogEventMap['dialog-input']): void {
+    this.step.type(event.detail.entry);
+  }
+
+  /** Confirmed from Enter: the owning form is submitted, as from a text field. */
+  private async handleConfirm(event: DialogEventMap['dialog-confirm']): Promise<void> {
+    const {code, submit} = event.detail;
+    const outcome = await this.step.confirm(code);
+    if (submit && outcome?.status === 'confirmed') this.form?.requestSubmit();
+  }
+
+  private handleCopy(event: DialogEventMap['dialog-copy']): void {
+    if (event.detail.copied) this.step.notify({key: 'copied'});
+    else this.step.fail(new OtpStepError('copy-failed'));
+  }
+
+  private handleRetry(): void {
+    void this.step.retry();
+  }
+
+  private handleClose(): void {
+    this.step.close();
+  }
+
+  /** Escape must not close the dialog under a confirmation that is still running. */
+  private handleCancel(event: DialogEventMap['dialog-cancel']): void {
+    if (this.step.state.busy) event.preventDefault();
+    else this.step.close();
+  }
+
   /**
    * Obtains a new code for the user (or one in place of the pending code, after
    * the resend cooldown), keeps the challenge, sets `forTestCode` and opens the
@@ -332,12 +324,12 @@ export class OtpStep extends StepAttributes {
    */
   async requestCode(): Promise<boolean> {
     if (this.isDisabled) return false;
-    return !!(await this.parts.useFlow((flow) => flow.issue(resolveStepConfig(this))));
+    return this.step.issue(this.stepOptions());
   }
 
   /** Opens the dialog. */
   async show(): Promise<void> {
-    await this.parts.useFlow((flow) => flow.open());
+    this.step.open();
     await this.updateComplete;
   }
 
@@ -346,22 +338,21 @@ export class OtpStep extends StepAttributes {
    * separators. Resolves to the outcome, or undefined when the code was not
    * checked (malformed, nothing pending, or a failure reported as `otp-error`).
    */
-  async confirmCode(typed: string): Promise<ConfirmOutcome | undefined> {
-    return this.parts.useFlow((flow) => flow.confirm(typed));
+  confirmCode(typed: string): Promise<ConfirmOutcome | undefined> {
+    return this.step.confirm(typed);
   }
 
   /** Closes the dialog; the pending challenge stays and the trigger reopens it. */
   close(): void {
-    if (this.dialog) this.dialog.close();
-    else this.flow?.close();
+    this.step.close();
   }
 
   override render() {
-    const state = this.flow?.state;
-    const {dialog} = this;
+    const {state} = this.step;
     const {t, lang} = this.language;
-    // Confirmed in this page (not a value the browser gave back): the trigger says so.
-    const confirmed = !!state?.value && state.challenge?.status === 'confirmed';
+    const confirmed = isConfirmed(state);
+    const {challenge, retry, problem} = state;
+    const locked = !state.open && challenge?.status === 'locked';
     return html`
       <slot
         name="trigger"
@@ -375,19 +366,51 @@ export class OtpStep extends StepAttributes {
           type="button"
           ?disabled=${this.isDisabled}
           aria-disabled=${confirmed ? 'true' : nothing}
-          aria-busy=${state?.busy && !state.open ? 'true' : nothing}
+          aria-busy=${state.busy && !state.open ? 'true' : nothing}
         >
           ${confirmed ? t.triggerConfirmed : t.trigger}
         </button>
       </slot>
       <p part="error" role="alert">
-        ${state?.problem ? errorText(t, state.problem) : (dialog?.triggerNote({t, lang}) ?? '')}
+        ${
+          problem
+            ? errorText(t, problem)
+            : // Why the step is locked, and until when, once the dialog is closed.
+              locked
+              ? t.lockedUntil(formatFor(lang).time(challenge.expiresAt))
+              : ''
+        }
       </p>
-      ${state?.retry && !state.retry.inDialog && dialog ? dialog.renderRetry({t, lang}) : nothing}
+      ${
+        retry && !retry.inDialog
+          ? retryButton(state, t, formatFor(lang), this.handleRetry)
+          : nothing
+      }
       <p part="status" role="status" class=${confirmed ? 'visually-hidden' : ''}>
         ${confirmed ? t.confirmed : ''}
       </p>
-      ${this.dialogBuilt && dialog ? dialog.render(this.dialogSettings()) : nothing}
+      ${
+        this.dialogCode
+          ? html`<otp-step-dialog
+              .state=${state}
+              .messages=${t}
+              .language=${lang}
+              .mask=${this.mask}
+              .webOtp=${this.webOtp}
+              .noAutoConfirm=${this.noAutoConfirm}
+              .size=${this.size}
+              .demo=${this.demo && !this.source && !this.endpoint}
+              .pasteTransformer=${this.pasteTransformer}
+              @dialog-input=${this.handleInput}
+              @dialog-confirm=${this.handleConfirm}
+              @dialog-resend=${this.requestCode}
+              @dialog-retry=${this.handleRetry}
+              @dialog-close=${this.handleClose}
+              @dialog-cancel=${this.handleCancel}
+              @dialog-copy=${this.handleCopy}
+            ></otp-step-dialog>`
+          : nothing
+      }
     `;
   }
 }

@@ -5,15 +5,16 @@ import type {OtpStep} from '../src/otp-step.js';
 import {
   clickTriggerForCode,
   dialogOf,
+  dialogRoot,
   enterCode,
+  fakeClock,
+  focusedInside,
   guardUncaughtErrors,
   part,
   text,
   uniqueUser,
-  wrongCode,
-  fakeClock,
-  focusedInside,
   visible,
+  wrongCode,
 } from './helpers.js';
 
 guardUncaughtErrors();
@@ -87,7 +88,7 @@ describe('<otp-step> accessibility', () => {
     const el = await step();
     await clickTriggerForCode(el);
     const dialog = dialogOf(el)!;
-    const byId = (id: string) => el.shadowRoot!.getElementById(id)!;
+    const byId = (id: string) => dialogRoot(el)!.getElementById(id)!;
     expect(byId(dialog.getAttribute('aria-labelledby')!).textContent).to.equal(
       'Enter the one-time code',
     );
@@ -115,10 +116,13 @@ describe('<otp-step> accessibility', () => {
     // A modal dialog makes the rest of the page inert: Tab cycles among its own controls.
     for (let i = 0; i < 8; i++) {
       await sendKeys({press: 'Tab'});
-      const focused = focusedInside(el);
-      // The code's input is in the entry's shadow root: the entry is in the dialog.
-      const root = focused?.getRootNode() as ShadowRoot | undefined;
-      const owner = root && root.host !== el ? root.host : focused;
+      // The code's input is in the entry's shadow root, the entry in the dialog's.
+      let owner = focusedInside(el);
+      while (owner && owner.getRootNode() !== dialogRoot(el)) {
+        const root = owner.getRootNode();
+        if (!(root instanceof ShadowRoot) || root === el.shadowRoot) break;
+        owner = root.host;
+      }
       if (owner) expect(dialogOf(el)!.contains(owner), owner.outerHTML).to.be.true;
     }
     await sendKeys({press: 'Escape'});
@@ -156,7 +160,7 @@ describe('<otp-step> accessibility', () => {
     try {
       const el = await step();
       await clickTriggerForCode(el);
-      const region = [...el.shadowRoot!.querySelectorAll('[aria-live]')].find(
+      const region = [...dialogRoot(el)!.querySelectorAll('[aria-live]')].find(
         (r) => r.id !== 'message',
       )!;
       const heard = new Set<string>();

@@ -4,6 +4,7 @@ import '../src/otp-step.js';
 import type {OtpStep} from '../src/otp-step.js';
 import {
   clickTriggerForCode,
+  dialogRoot,
   enterCode,
   guardUncaughtErrors,
   part,
@@ -63,6 +64,7 @@ describe('<otp-step> code entry (its <otp-input>)', () => {
     expect(parts(el, 'input')).to.have.length(1);
     expect(part(el, 'input').shadowRoot).to.be.null;
     expect(el.shadowRoot!.querySelectorAll('input')).to.have.length(0);
+    expect(dialogRoot(el)!.querySelectorAll('input')).to.have.length(0);
     expect(part(el, 'input').hasAttribute('maxlength')).to.be.false;
     await type('123');
     await el.updateComplete;

@@ -9,19 +9,32 @@ let users = 0;
 export const uniqueUser = (name = 'user') =>
   `${name}-${++users}-${Math.random().toString(36).slice(2, 8)}`;
 
+/** The shadow roots a person's view of the step is drawn in: its own, its dialog's, its code entry's. */
+function rootsOf(el: OtpStep): ShadowRoot[] {
+  const dialog = el.shadowRoot!.querySelector('otp-step-dialog')?.shadowRoot;
+  const entry = dialog?.querySelector('otp-input')?.shadowRoot;
+  return [el.shadowRoot!, dialog, entry].filter((root) => !!root);
+}
+
 /**
- * Every part of the element with that name: in its shadow root, or in that of
- * its code entry (`<otp-input>`, whose parts it exports under the same names).
+ * Every part of the element with that name: in the first of its shadow roots
+ * that has one (its own, its dialog's, its code entry's, whose parts it exports
+ * under the same names).
  */
 export function parts<T extends HTMLElement = HTMLElement>(
   el: OtpStep,
   name: string,
 ): T[] {
-  const selector = `[part~="${name}"]`;
-  const own = [...el.shadowRoot!.querySelectorAll<T>(selector)];
-  const entry = el.shadowRoot!.querySelector('otp-input')?.shadowRoot;
-  return own.length || !entry ? own : [...entry.querySelectorAll<T>(selector)];
+  for (const root of rootsOf(el)) {
+    const found = [...root.querySelectorAll<T>(`[part~="${name}"]`)];
+    if (found.length) return found;
+  }
+  return [];
 }
+
+/** The shadow root of the step's dialog, once it is drawn. */
+export const dialogRoot = (el: OtpStep) =>
+  el.shadowRoot!.querySelector('otp-step-dialog')?.shadowRoot ?? null;
 
 /** The element's part with that name (see `parts`). */
 export function part<T extends HTMLElement = HTMLElement>(el: OtpStep, name: string): T {
@@ -51,7 +64,7 @@ export const text = (el: OtpStep, name: string) => visible(part(el, name).textCo
 export const rawText = (el: OtpStep, name: string) =>
   part(el, name).textContent?.trim() ?? '';
 
-export const dialogOf = (el: OtpStep) => el.shadowRoot!.querySelector('dialog');
+export const dialogOf = (el: OtpStep) => dialogRoot(el)?.querySelector('dialog') ?? null;
 
 /** Every event of these types the element fires, in order. */
 export function recordEvents<K extends keyof OtpStepEventMap>(

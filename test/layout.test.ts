@@ -1,10 +1,12 @@
 import {expect, fixture, html, nextFrame} from '@open-wc/testing';
+import type {LitElement} from 'lit';
 import {emulateMedia, executeServerCommand} from '@web/test-runner-commands';
 import '../src/otp-step.js';
 import type {OtpStep} from '../src/otp-step.js';
 import {
   clickTriggerForCode,
   dialogOf,
+  dialogRoot,
   enterCode,
   guardUncaughtErrors,
   part,
@@ -61,7 +63,7 @@ function layoutProblems(el: OtpStep): string[] {
     problems.push(
       `dialog scrolls sideways: ${dialog.scrollWidth} > ${dialog.clientWidth}`,
     );
-  const entry = el.shadowRoot!.querySelector('otp-input')!.shadowRoot!;
+  const entry = dialogRoot(el)!.querySelector('otp-input')!.shadowRoot!;
   const texts = [
     ...dialog.querySelectorAll<HTMLElement>('h2, p, button, output, div'),
     ...entry.querySelectorAll<HTMLElement>('label'),
@@ -221,9 +223,10 @@ describe('<otp-step> colour scheme', () => {
     );
     await clickTriggerForCode(el);
     const dialog = dialogOf(el)!;
-    // A change of the page's scheme is seen at the element's next render.
+    // A change of the page's scheme is seen at the dialog's next render (each
+    // second of the countdown draws it again).
     const background = async () => {
-      el.requestUpdate();
+      el.shadowRoot!.querySelector<LitElement>('otp-step-dialog')!.requestUpdate();
       await el.updateComplete;
       return getComputedStyle(dialog).backgroundColor;
     };

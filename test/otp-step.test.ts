@@ -17,15 +17,16 @@ import {tickListenerCount} from '../src/ticker.js';
 import {
   clickTriggerForCode,
   dialogOf,
+  dialogRoot,
+  enterCode,
+  fakeClock,
+  guardUncaughtErrors,
   part,
   recordEvents,
   text,
-  enterCode,
-  guardUncaughtErrors,
   uniqueUser,
-  wrongCode,
-  fakeClock,
   visible,
+  wrongCode,
 } from './helpers.js';
 
 guardUncaughtErrors();
@@ -416,7 +417,7 @@ describe('<otp-step>', () => {
         await el.updateComplete;
         expect(errors).to.deep.equal([]);
         expect(text(el, 'error')).to.equal('');
-        expect(el.shadowRoot!.querySelector('dialog')?.open ?? false).to.be.false;
+        expect(dialogOf(el)?.open ?? false).to.be.false;
       } finally {
         document.removeEventListener('otp-error', listen);
       }
@@ -466,6 +467,7 @@ describe('<otp-step>', () => {
             code === 'user-required' ? 'user' : code.slice(8),
           );
           expect(el.shadowRoot!.textContent).not.to.include(detail.message);
+          expect(dialogRoot(el)?.textContent ?? '').not.to.include(detail.message);
           expect(consoleError.calledWith(detail.message)).to.be.true;
           expect(dialogOf(el)).to.be.null;
           expect(el.forTestCode).to.equal('');

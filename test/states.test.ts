@@ -11,6 +11,7 @@ import {
   focusedInside,
   guardUncaughtErrors,
   part,
+  parts,
   recordEvents,
   text,
   uniqueUser,
@@ -64,7 +65,7 @@ describe('<otp-step> states', () => {
       await expired;
       await el.updateComplete;
       expect(el.forTestCode).to.equal('');
-      expect(el.shadowRoot!.querySelector('[part~="test-code"]')).to.be.null;
+      expect(parts(el, 'test-code')).to.have.length(0);
       expect(text(el, 'message')).to.include('expired');
       await waitUntil(
         () => focusedInside(el) === part(el, 'resend'),

@@ -1,4 +1,4 @@
-import type {Notice} from '../flow/step-flow.js';
+import type {Notice} from '../flow/step-state.js';
 import type {OtpStepMessages} from '../messages/en.js';
 import type {Format} from '../messages/format.js';
 import {errorText} from '../messages/index.js';

@@ -1,9 +1,10 @@
-/** The flow's state, as views draw it, and what the flow needs from its element. */
+/**
+ * The step's state, as one value: what `StepController` holds, what the element
+ * and its dialog draw, and the rules read off it. No DOM.
+ */
 import type {ChallengeView} from '../challenge/challenge.js';
 import type {OtpErrorCode} from '../errors.js';
-import type {OtpStepEventMap} from '../events.js';
-import type {OtpStepMessages} from '../messages/en.js';
-import type {CodeSource} from '../sources/code-source.js';
+import type {StepIdentity} from '../events.js';
 import type {StepConfig} from '../step/step-config.js';
 
 /** What happened last, as the dialog's message line says it. */
@@ -22,11 +23,14 @@ export interface StepState {
   readonly config?: StepConfig;
   /** The dialog is shown. */
   readonly open: boolean;
-  /** A request to the source is running. */
+  /** A request to the code source is running. */
   readonly busy: boolean;
   /** The clock at the last change or tick, epoch ms: what countdowns count from. */
   readonly now: number;
-  /** The code, where the source gives it out (the platform's ForTestCode). */
+  /**
+   * The code, where the source gives it out (the platform's ForTestCode), or
+   * what the page set in its place until the next code.
+   */
   readonly forTestCode: string;
   /** The form value: the server's confirmation token, or the confirmed code in demo mode. */
   readonly value: string;
@@ -41,25 +45,38 @@ export interface StepState {
   readonly retry?: {readonly at: number; readonly inDialog: boolean};
   /** The countdown milestone last spoken, in seconds. */
   readonly announcement?: number;
+  /**
+   * The parameters last looked up with nothing pending for them (after a
+   * reload, say): a first code for them needs no second look. Not drawn.
+   */
+  readonly lookedUp?: StepConfig;
 }
 
-/** What the flow needs from its element, so that it needs no DOM. */
-export interface StepFlowHost {
-  /** The code source; throws `OtpStepError('no-source')` when there is none. */
-  source(): Promise<CodeSource>;
-  /** Whether the page named a source at all (`source`, `endpoint` or `demo`). */
-  hasSource(): boolean;
-  /** Fires one of the step's events; false when a listener cancelled it. */
-  emit<K extends keyof OtpStepEventMap>(
-    type: K,
-    detail: OtpStepEventMap[K]['detail'],
-    cancelable?: boolean,
-  ): boolean;
-  /** The messages of the element's language, for the text of `otp-error`. */
-  messages(): OtpStepMessages;
-  /** The state changed: draw it again. */
-  changed(): void;
-  /** Resolves once the state is drawn (the dialog open, when it should be). */
-  rendered(): Promise<unknown>;
-  now(): number;
+/** An element that has done nothing yet. */
+export const idleState = (now: number): StepState => ({
+  open: false,
+  busy: false,
+  now,
+  forTestCode: '',
+  value: '',
+  entry: '',
+  invalid: false,
+});
+
+/** Whether two sets of parameters name the same challenge: step, user and client. */
+export const sameStep = (a: StepIdentity | undefined, b: StepIdentity): boolean =>
+  !!a && a.stepName === b.stepName && a.user === b.user && a.client === b.client;
+
+/** Whether a countdown runs: a pending or locked code, or a Retry that must wait. */
+export function isTicking({challenge, retry}: StepState, now: number): boolean {
+  // A locked challenge is counted down too: its note beside the trigger goes when it ends.
+  return (
+    challenge?.status === 'pending' ||
+    challenge?.status === 'locked' ||
+    (!!retry && retry.at > now)
+  );
 }
+
+/** Confirmed in this page, not a value the browser gave back: the trigger says so. */
+export const isConfirmed = ({value, challenge}: StepState): boolean =>
+  !!value && challenge?.status === 'confirmed';

@@ -19,7 +19,8 @@ export interface HttpSourceOptions {
   endpoint: string;
   /** Seconds to wait for an answer. */
   timeout: number;
-  credentials: RequestCredentials;
+  // RequestCredentials, spelled out: the flow's Node tests compile without the DOM's types.
+  credentials: 'omit' | 'same-origin' | 'include';
   /** Sent with every request: CSRF tokens, bearer tokens. */
   headers: Record<string, string>;
 }

@@ -53,8 +53,6 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
   @property({type: Number, attribute: 'resend-after'}) resendAfter = 30;
   /** How many times a code can be sent again in place of the first. */
   @property({type: Number, attribute: 'max-resends'}) maxResends = 3;
-  /** The code obtained (the platform's ForTestCode definition); set only where the source gives the code out. */
-  @property({attribute: false}) forTestCode = '';
   /** Shows • in the boxes instead of the characters typed. */
   @property({type: Boolean}) mask = false;
   /** Do not confirm by itself once every box is filled; wait for Enter or Confirm. */

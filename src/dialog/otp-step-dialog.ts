@@ -1,48 +1,29 @@
 /**
- * The step's modal dialog: a view of the flow's state, with `<otp-input>` for
- * the code. Loaded when first needed (a pointer or focus on the trigger, a code
- * to show, a Retry to offer), so an idle page never pays for it.
+ * `<otp-step-dialog>`: the step's modal dialog, a view of the step's state with
+ * `<otp-input>` for the code. State goes in as properties; what the person does
+ * comes out as events (dialog-events.ts). Private to `<otp-step>`, which loads
+ * it when first needed (a pointer or focus on the trigger, a code to show), so an
+ * idle page never pays for it.
  */
-import {
-  html,
-  nothing,
-  render as litRender,
-  type ReactiveController,
-  type ReactiveControllerHost,
-} from 'lit';
+import {html, LitElement, nothing, render, type PropertyValues} from 'lit';
+import {property} from 'lit/decorators.js';
 import {live} from 'lit/directives/live.js';
+import {defineElement} from '../define-element.js';
+import type {StepState} from '../flow/step-state.js';
 import '../input/otp-input.js';
 import type {OtpInput} from '../input/otp-input.js';
-import type {StepFlow} from '../flow/step-flow.js';
-import {formatFor} from '../messages/format.js';
 import type {OtpStepMessages} from '../messages/en.js';
-import {OtpStepError} from '../errors.js';
+import {formatFor} from '../messages/format.js';
+import {tell} from './dialog-events.js';
 import {noticeText} from './notice-text.js';
+import {dialogStyles} from './otp-step-dialog.styles.js';
+import {retryButton} from '../retry-button.js';
 
-export {dialogStyles} from './step-dialog.styles.js';
+export type {DialogEventMap} from './dialog-events.js';
 
-/** What the dialog shows besides the flow's state: the element's settings and language. */
-export interface DialogSettings {
-  t: OtpStepMessages;
-  /** The messages' language, for numbers and times in its digits. */
-  lang: string;
-  forTestCode: string;
-  mask: boolean;
-  webOtp: boolean;
-  noAutoConfirm: boolean;
-  size: 'small' | 'medium' | 'large';
-  /** Codes come from the local demo generator: the dialog says so. */
-  demo: boolean;
-  pasteTransformer?: (text: string) => string;
-}
-
-/** What the dialog asks of its element. */
-export interface DialogActions {
-  /** Resend: a new code in place of the pending one, with the element's parameters. */
-  resend(): void;
-  /** Enter confirmed the code: the owning form is submitted, as from a text field. */
-  submitForm(): void;
-}
+/** The dialog's parts, and its code entry's. */
+const PARTS =
+  'dialog,title,description,demo-note,test-code,code,copy,label,entry,input,boxes,box,box-filled,box-active,caret,timer,progress,attempts,message,retry,actions,resend,confirm,close';
 
 /** The focused element, looking inside shadow roots. */
 function deepActiveElement(): HTMLElement | undefined {
@@ -51,40 +32,45 @@ function deepActiveElement(): HTMLElement | undefined {
   return active instanceof HTMLElement ? active : undefined;
 }
 
-/**
- * Keeps the `<dialog>` open exactly while the flow says so (a modal, with what
- * had focus remembered and given back), and turns what the person does in it
- * into calls on the flow.
- */
-export class StepDialog implements ReactiveController {
+export class OtpStepDialog extends LitElement {
+  static override styles = dialogStyles;
+
+  /** What had focus when the dialog opened: it gets it back on closing. */
   private opener?: HTMLElement;
   /** Whether the page declares no color-scheme, as last read. */
   private systemScheme?: boolean;
-  /** The challenge's status at the last update, to see it change. */
-  private shownStatus?: string;
-  private warm = false;
-  /** The settings of the last render, for the handlers. */
-  private settings?: DialogSettings;
 
-  constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly flow: StepFlow,
-    private readonly actions: DialogActions,
-  ) {
-    host.addController(this);
+  @property({attribute: false}) state!: StepState;
+  @property({attribute: false}) messages!: OtpStepMessages;
+  /** The messages' language, for numbers and times in its digits. */
+  @property({attribute: false}) language = 'en';
+  @property({attribute: false}) mask = false;
+  @property({attribute: false}) webOtp = false;
+  @property({attribute: false}) noAutoConfirm = false;
+  @property({attribute: false}) size: 'small' | 'medium' | 'large' = 'medium';
+  /** Codes come from the local demo generator: the dialog says so. */
+  @property({attribute: false}) demo = false;
+  @property({attribute: false}) pasteTransformer?: (text: string) => string;
+
+  private get dialog(): HTMLDialogElement | null {
+    return this.renderRoot.querySelector('dialog');
   }
 
-  private get dialog(): HTMLDialogElement | null | undefined {
-    return this.host.shadowRoot?.querySelector('dialog');
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Every part is the step's too: a page styles otp-step::part(code).
+    this.setAttribute('exportparts', PARTS);
   }
 
-  hostUpdated(): void {
-    const dialog = this.dialog;
-    const open = this.flow.state.open && this.host.isConnected;
-    const status = this.flow.state.challenge?.status;
-    const changed = status !== this.shownStatus;
-    this.shownStatus = status;
-    if (!dialog) return;
+  protected override firstUpdated(): void {
+    if (!this.state.open) this.warmUp();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const dialog = this.dialog!;
+    const {state} = this;
+    const before = changed.get('state') as StepState | undefined;
+    const open = state.open && this.isConnected;
     // The page's color-scheme wins; where it declares none, the system's
     // preference. Read at every render of the open dialog (each second of a
     // countdown), so a page switching its theme is followed; but on opening,
@@ -102,7 +88,13 @@ export class StepDialog implements ReactiveController {
       this.focusFor(dialog);
     } else if (!open && dialog.open) {
       dialog.close();
-    } else if (open && (changed || !this.host.shadowRoot?.activeElement)) {
+    } else if (
+      open &&
+      (state.challenge?.status !== before?.challenge?.status ||
+        // A wrong code was cleared: the entry keeps focus for the next.
+        (state.notice !== before?.notice && state.notice?.key === 'invalid') ||
+        !this.shadowRoot!.activeElement)
+    ) {
       // The code expired or locked under the person's hands (the input is
       // disabled now), or what had focus went away (Retry) or was disabled
       // (Resend, while busy): focus goes where they can act, never to <body>.
@@ -113,7 +105,7 @@ export class StepDialog implements ReactiveController {
   /** Whether the page declares no color-scheme, so the dialog follows the system's. */
   private followsSystem(): boolean {
     return (
-      getComputedStyle(this.host).colorScheme === 'normal' &&
+      getComputedStyle(this).colorScheme === 'normal' &&
       !document.querySelector('meta[name="color-scheme"]')
     );
   }
@@ -123,7 +115,7 @@ export class StepDialog implements ReactiveController {
    * is pending, Resend once it expired, Close once it locked.
    */
   private focusFor(dialog: HTMLDialogElement): void {
-    const status = this.flow.state.challenge?.status;
+    const status = this.state.challenge?.status;
     const part = status === 'expired' ? 'resend' : status === 'locked' ? 'close' : '';
     if (part) return dialog.querySelector<HTMLElement>(`[part~="${part}"]`)?.focus();
     // Chromium's dialog focusing passes over a host that delegates focus: into the
@@ -134,10 +126,24 @@ export class StepDialog implements ReactiveController {
       void input.updateComplete.then(() => dialog.open && input.focus());
   }
 
-  /** Closes the dialog now, not at the next render (`close()` on the element). */
-  close(): void {
-    this.flow.close();
-    this.dialog?.close();
+  /**
+   * Once, ahead of the first open: builds the language's Intl formats; has Lit
+   * prepare every template of the dialog (drawn once with a code, detached, so
+   * the parts shown only with a code are ready too); and lays the closed dialog
+   * out once, unseen, so the style rules, fonts and text shaping the first
+   * `showModal()` needs are ready.
+   */
+  private warmUp(): void {
+    formatFor(this.language).plural(1);
+    render(
+      this.draw({...this.state, forTestCode: '0'}),
+      document.createDocumentFragment(),
+    );
+    this.systemScheme = this.followsSystem();
+    const dialog = this.dialog!;
+    dialog.classList.add('warming');
+    dialog.getBoundingClientRect();
+    dialog.classList.remove('warming');
   }
 
   private handleClose = (): void => {
@@ -150,55 +156,58 @@ export class StepDialog implements ReactiveController {
   };
 
   private handleCancel = (event: Event): void => {
-    // Escape must not close the dialog under a confirmation that is still running;
-    // otherwise it closes the dialog by itself, and the flow learns of it here.
-    if (this.flow.state.busy) event.preventDefault();
-    else this.flow.close();
+    // Escape closes the dialog by itself, unless the step refuses: it does while a
+    // confirmation is running (its state, not the one drawn last, knows that).
+    if (!tell(this, 'dialog-cancel', null)) event.preventDefault();
+  };
+
+  private handleCloseClick = (): void => {
+    this.dialog?.close();
+    tell(this, 'dialog-close', null);
   };
 
   private handleInput = (event: Event): void => {
-    this.flow.type((event.target as OtpInput).value);
+    tell(this, 'dialog-input', {entry: (event.target as OtpInput).value});
   };
-
-  /** Confirms the code typed; a wrong one is cleared and the input keeps focus for the next. */
-  private async confirm(input: OtpInput | null, value: string): Promise<boolean> {
-    const outcome = await this.flow.confirm(value);
-    if (outcome?.status === 'rejected' && outcome.reason === 'invalid') input?.focus();
-    return outcome?.status === 'confirmed';
-  }
 
   private handleComplete = (event: Event): void => {
-    const input = event.target as OtpInput;
-    this.flow.type(input.value);
-    if (!this.settings?.noAutoConfirm && this.flow.state.challenge?.status === 'pending')
-      void this.confirm(input, input.value);
+    const {value} = event.target as OtpInput;
+    tell(this, 'dialog-input', {entry: value});
+    if (!this.noAutoConfirm && this.state.challenge?.status === 'pending')
+      tell(this, 'dialog-confirm', {code: value, submit: false});
   };
 
-  private handleSubmit = async (event: SubmitEvent): Promise<void> => {
+  private handleSubmit = (event: SubmitEvent): void => {
     event.preventDefault();
-    const input = this.host.shadowRoot!.querySelector('otp-input');
-    const value = input?.value ?? '';
+    const value = this.renderRoot.querySelector('otp-input')?.value ?? '';
     // Enter pressed out of habit after a full code was confirmed by itself and
     // rejected: keep the message about that code rather than complain of an empty one.
-    if (!value && this.flow.state.invalid) return;
-    if (await this.confirm(input, value)) this.actions.submitForm();
+    if (!value && this.state.invalid) return;
+    tell(this, 'dialog-confirm', {code: value, submit: true});
   };
 
   private handleCopy = async (): Promise<void> => {
+    let copied = true;
     try {
-      await navigator.clipboard.writeText(this.settings?.forTestCode ?? '');
-      this.flow.notify({key: 'copied'});
+      await navigator.clipboard.writeText(this.state.forTestCode);
     } catch {
-      this.flow.report(new OtpStepError('copy-failed'));
+      copied = false;
     }
+    tell(this, 'dialog-copy', {copied});
   };
 
-  render(settings: DialogSettings) {
-    const {t} = settings;
-    const f = formatFor(settings.lang);
-    const {state} = this.flow;
+  private handleResend = (): void => void tell(this, 'dialog-resend', null);
+
+  private handleRetry = (): void => void tell(this, 'dialog-retry', null);
+
+  override render() {
+    return this.draw(this.state);
+  }
+
+  private draw(state: StepState) {
+    const t = this.messages;
+    const f = formatFor(this.language);
     const {challenge, config, now} = state;
-    this.settings = settings;
     const length = config?.length ?? 6;
     const shape = {length, numeric: config?.alphabet !== 'alphanumeric'};
     const pending = challenge?.status === 'pending';
@@ -224,13 +233,13 @@ export class StepDialog implements ReactiveController {
           <p id="description" part="description">
             ${t.description(shape, config?.user ?? '', f)}
           </p>
-          ${settings.demo ? html`<p part="demo-note">${t.demoNote}</p>` : nothing}
+          ${this.demo ? html`<p part="demo-note">${t.demoNote}</p>` : nothing}
           ${
-            settings.forTestCode
+            state.forTestCode
               ? html`<div part="test-code">
                   <span>${t.testCode} <small>(${t.testCodeNote})</small>:</span>
                   <output part="code" dir="ltr" aria-label=${t.testCode}
-                    >${settings.forTestCode}</output
+                    >${state.forTestCode}</output
                   >
                   <button type="button" part="copy" @click=${this.handleCopy}>
                     ${t.copy}
@@ -245,12 +254,12 @@ export class StepDialog implements ReactiveController {
             description=${message}
             length=${length}
             alphabet=${config?.alphabet ?? 'numeric'}
-            size=${settings.size}
-            ?mask=${settings.mask}
-            ?web-otp=${settings.webOtp && pending && state.open}
+            size=${this.size}
+            ?mask=${this.mask}
+            ?web-otp=${this.webOtp && pending && state.open}
             ?invalid=${state.invalid}
             ?disabled=${!!challenge && !pending}
-            .pasteTransformer=${settings.pasteTransformer}
+            .pasteTransformer=${this.pasteTransformer}
             .value=${live(state.entry)}
             @input=${this.handleInput}
             @otp-complete=${this.handleComplete}
@@ -281,7 +290,7 @@ export class StepDialog implements ReactiveController {
           <p class="visually-hidden" aria-live="polite">
             ${state.announcement ? t.left(f.duration(state.announcement)) : ''}
           </p>
-          ${state.retry?.inDialog ? this.renderRetry(settings) : nothing}
+          ${state.retry?.inDialog ? retryButton(state, t, f, this.handleRetry) : nothing}
           <div part="actions">
             <button
               type="button"
@@ -302,54 +311,7 @@ export class StepDialog implements ReactiveController {
       </dialog>
     `;
   }
-
-  /**
-   * Once, ahead of the first click: builds the language's Intl formats; has Lit
-   * prepare every template of the dialog (drawn once with a code, detached, so
-   * the parts shown only with a code are ready too); and lays the closed dialog
-   * out once, unseen, so the style rules, fonts and text shaping the first
-   * `showModal()` needs are ready.
-   */
-  warmUp(settings: DialogSettings): void {
-    const dialog = this.dialog;
-    if (this.warm || !dialog || dialog.open) return;
-    this.warm = true;
-    formatFor(settings.lang).plural(1);
-    litRender(
-      this.render({...settings, forTestCode: '0'}),
-      document.createDocumentFragment(),
-    );
-    this.settings = settings;
-    this.systemScheme = this.followsSystem();
-    dialog.classList.add('warming');
-    dialog.getBoundingClientRect();
-    dialog.classList.remove('warming');
-  }
-
-  private handleResend = (): void => this.actions.resend();
-
-  private handleCloseClick = (): void => this.close();
-
-  /** Beside the trigger once the dialog is closed: why the step is locked, and until when. */
-  triggerNote({t, lang}: Pick<DialogSettings, 't' | 'lang'>): string {
-    const {challenge, open} = this.flow.state;
-    return !open && challenge?.status === 'locked'
-      ? t.lockedUntil(formatFor(lang).time(challenge.expiresAt))
-      : '';
-  }
-
-  /** Retry, after a request failed in a way that trying again can mend; counts down a wait. */
-  renderRetry({t, lang}: Pick<DialogSettings, 't' | 'lang'>) {
-    const f = formatFor(lang);
-    const {retry, busy, now} = this.flow.state;
-    const wait = retry ? Math.ceil((retry.at - now) / 1000) : 0;
-    return html`<button
-      type="button"
-      part="retry"
-      ?disabled=${busy || wait > 0}
-      @click=${() => void this.flow.retry()}
-    >
-      ${wait > 0 ? t.retryIn(f.number(wait)) : t.retry}
-    </button>`;
-  }
 }
+
+// The step renders it in its shadow root, which uses the page's registry.
+defineElement(OtpStepDialog, 'otp-step-dialog', customElements);

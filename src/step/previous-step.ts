@@ -1,5 +1,5 @@
 /** What the step before hands on: either may be missing. */
-export interface SourceStepOutput {
+export interface PreviousStepOutput {
   user?: string;
   client?: string;
 }
@@ -11,10 +11,10 @@ const textOf = (value: unknown) => (typeof value === 'string' ? value : undefine
  * finishing: a `<form>`'s `user` and `client` fields, which the browser keeps
  * across a reload. Undefined for any other kind of step, or none.
  */
-export function currentSourceOutput(
+export function previousStepOutput(
   root: Node,
   id: string,
-): SourceStepOutput | undefined {
+): PreviousStepOutput | undefined {
   const form = id && (root as Document | ShadowRoot).getElementById?.(id);
   if (!(form instanceof HTMLFormElement)) return undefined;
   const data = new FormData(form);
@@ -26,12 +26,12 @@ export function currentSourceOutput(
  * with what it hands on. A step finishes when it fires `step-complete` (its
  * `detail` may carry `user` and `client`), or, for a `<form>`, when it is
  * submitted (its `user` and `client` fields). Listening on the root rather than on
- * the element means the source may be added to the page before or after us.
+ * the element means the step before may be added to the page before or after us.
  */
-export function watchSourceStep(
+export function watchPreviousStep(
   root: Node,
   id: () => string,
-  onComplete: (output: SourceStepOutput) => void,
+  onComplete: (output: PreviousStepOutput) => void,
 ): () => void {
   const isSource = (target: EventTarget | null): target is Element =>
     target instanceof Element && !!id() && target.id === id();
@@ -40,8 +40,8 @@ export function watchSourceStep(
     const detail = (event as CustomEvent<unknown>).detail;
     const output = typeof detail === 'object' && detail !== null ? detail : {};
     onComplete({
-      user: textOf((output as SourceStepOutput).user),
-      client: textOf((output as SourceStepOutput).client),
+      user: textOf((output as PreviousStepOutput).user),
+      client: textOf((output as PreviousStepOutput).client),
     });
   };
   const handleSubmit = (event: Event) => {

@@ -1,5 +1,6 @@
 import {openChallengeStore, type ChallengeStore} from '../challenge/challenge-store.js';
 import {OtpStepError} from '../errors.js';
+import {developerMessages} from '../messages/developer.js';
 import type {CodeSource, SourceChoice} from './code-source.js';
 import type {HttpSourceOptions} from './http-source.js';
 
@@ -11,7 +12,7 @@ export type SourceSettings = SourceChoice & Omit<HttpSourceOptions, 'endpoint'>;
  * `endpoint`, else, with `demo`, the local demo generator. Each is loaded when
  * first used, so an idle element, or a page in backend mode, never pays for the other.
  */
-export class SourceLoader {
+export class CodeSources {
   private store?: Promise<ChallengeStore>;
   private local?: CodeSource;
   private http?: CodeSource;
@@ -25,7 +26,8 @@ export class SourceLoader {
   async get(): Promise<CodeSource> {
     const settings = this.settings;
     if (settings.source) return settings.source;
-    if (!settings.endpoint && !settings.demo) throw new OtpStepError('no-source');
+    if (!settings.endpoint && !settings.demo)
+      throw new OtpStepError('no-source', developerMessages['no-source']);
     this.store ??= openChallengeStore().then((store) => {
       if (!store.persistent) this.onVolatileStore();
       return store;

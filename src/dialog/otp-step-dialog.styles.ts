@@ -1,0 +1,147 @@
+import {css} from 'lit';
+import {tokens} from '../styles/shared.styles.js';
+
+/**
+ * The dialog and its countdown, in the dialog's own shadow root. The code entry
+ * styles itself.
+ *
+ * The dialog sets no color-scheme of its own: it inherits the page's (through
+ * the host), so a page that says `color-scheme: light` gets a light dialog on a
+ * dark system, and one that says `light dark` (or the meta tag) follows the
+ * system. A page that says nothing computes to `normal`, which CSS alone cannot
+ * tell from `light`; the dialog's `system-scheme` class (set on opening when
+ * the page declares nothing) makes it follow the system there too.
+ */
+export const dialogStyles = [
+  tokens,
+  css`
+    /* Takes no room of its own beside the trigger: only its modal is ever seen. */
+    :host {
+      display: contents;
+    }
+    [part~='confirm'] {
+      background: var(--_accent);
+      border-color: var(--_accent);
+      color: var(--_on-accent);
+    }
+    dialog.system-scheme {
+      color-scheme: light dark;
+    }
+    dialog {
+      /* The width includes padding and border: at 375px the dialog used to be 385px. */
+      box-sizing: border-box;
+      width: min(var(--otp-step-dialog-width, 30rem), 100% - 2rem);
+      max-width: none;
+      max-height: calc(100% - 2rem);
+      padding: var(--otp-step-dialog-padding, 1.25rem);
+      border: 1px solid var(--_border);
+      border-radius: var(--otp-step-dialog-radius, 12px);
+      background: var(--otp-step-background, Canvas);
+      color: var(--otp-step-color, CanvasText);
+      /* A long user name or word wraps rather than widening the dialog. */
+      overflow-wrap: anywhere;
+    }
+    /* A phone: a bottom sheet, the full width, within reach of the thumb. */
+    @media (max-width: 30rem) {
+      dialog {
+        width: 100%;
+        max-height: calc(100% - 1rem);
+        margin: auto 0 0;
+        border-width: 1px 0 0;
+        border-radius: var(--otp-step-dialog-radius, 12px)
+          var(--otp-step-dialog-radius, 12px) 0 0;
+        padding-block-end: max(
+          var(--otp-step-dialog-padding, 1.25rem),
+          env(safe-area-inset-bottom)
+        );
+      }
+    }
+    /* Laid out once before the first open, unseen and out of the way (warmUp). */
+    dialog.warming {
+      display: block;
+      position: fixed;
+      visibility: hidden;
+      pointer-events: none;
+    }
+    /* The countdown's lines keep their room when empty (a wrong code, an expired
+     or locked code), so the dialog's height, and its centred title, stay put. */
+    dialog [part~='timer']:empty,
+    dialog [part~='attempts']:empty {
+      display: block;
+    }
+    dialog [part~='timer'],
+    dialog [part~='attempts'] {
+      min-height: 1lh;
+    }
+    dialog::backdrop {
+      background: var(--otp-step-backdrop, rgb(0 0 0 / 0.45));
+    }
+    h2 {
+      margin: 0 0 var(--_gap);
+      font-size: 1.2em;
+    }
+    [part~='test-code'] {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: var(--_gap);
+      padding: var(--_gap);
+      border: 1px dashed var(--_border);
+      border-radius: var(--_radius);
+    }
+    [part~='code'] {
+      font-family: var(--otp-step-code-font, ui-monospace, monospace);
+      font-size: 1.4em;
+      letter-spacing: 0.15em;
+    }
+    /* The step's tokens, passed on to the code entry under its own names. A token
+     the page did not set leaves the entry's default in place. The entry is a size
+     container, so its boxes shrink to its width (see otp-input.styles.ts). */
+    otp-input {
+      display: block;
+      container-type: inline-size;
+      margin-block: var(--_gap);
+      --otp-input-accent: var(--otp-step-accent);
+      --otp-input-background: var(--otp-step-background);
+      --otp-input-color: var(--otp-step-color);
+      --otp-input-border-color: var(--otp-step-border-color);
+      --otp-input-error-color: var(--otp-step-error-color);
+      --otp-input-radius: var(--otp-step-radius);
+      --otp-input-gap: var(--otp-step-gap);
+      --otp-input-code-font: var(--otp-step-code-font);
+      --otp-input-box-size: var(--otp-step-box-size);
+    }
+    progress {
+      width: 100%;
+      accent-color: var(--_accent);
+    }
+    /* The message line keeps its room when empty (p:empty hides other lines), so
+     nothing moves when "That code is not right" appears. */
+    p[part~='message'] {
+      display: block;
+      min-height: 2.4em;
+      min-height: 2lh;
+    }
+    otp-input[invalid] ~ [part~='message'],
+    [data-notice='invalid'],
+    [data-notice='error'],
+    [data-notice='expired'],
+    [data-notice='locked'],
+    [data-notice='used'] {
+      color: var(--_error);
+    }
+    [data-notice='confirmed'],
+    [data-notice='copied'] {
+      color: var(--_success);
+    }
+    [part~='actions'] {
+      display: flex;
+      flex-wrap: wrap;
+      gap: var(--_gap);
+      justify-content: flex-end;
+    }
+    [part~='confirm']:disabled {
+      opacity: 0.45;
+    }
+  `,
+];
