@@ -19,7 +19,7 @@ import {
   type ServerRecord,
 } from './handler-context.js';
 import {logSafe} from './log-safe.js';
-import {json, problem, rateLimited} from './problem.js';
+import {CONFIG_DETAILS, json, problem, rateLimited} from './problem.js';
 import {OtpStoreFullError} from './store.js';
 import {judgeableFrom} from './throttle.js';
 
@@ -46,12 +46,7 @@ export async function issueCode(
     resendAfter: limits.resendAfterSeconds,
     maxResends: limits.maxResends,
   });
-  if (!checked.ok)
-    return problem(
-      400,
-      checked.error,
-      `The request's ${checked.error.slice(8) || 'user'} is not valid.`,
-    );
+  if (!checked.ok) return problem(400, checked.error, CONFIG_DETAILS[checked.error]);
   const config = checked.config;
   if (config.lifetimeSeconds > limits.maxLifetimeSeconds) {
     return problem(
@@ -319,6 +314,9 @@ function issueBody(
     length: number('length', 6),
   };
   const wrong = Object.entries(fields).find(([, v]) => v === undefined);
-  if (wrong) return `"${wrong[0]}" is missing or not of the right type.`;
+  if (wrong)
+    return ['lifetime', 'length'].includes(wrong[0])
+      ? `Send "${wrong[0]}" as a number.`
+      : `Send "${wrong[0]}" as a string of at most 256 characters.`;
   return fields as Omit<IssueRequestBody, 'alphabet'> & {alphabet: string};
 }

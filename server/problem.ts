@@ -3,6 +3,8 @@ import {
   type ProblemBody,
   type ProblemCode,
 } from '../src/sources/protocol.js';
+import {MAX_LIFETIME_SECONDS} from '../src/step/parse-lifetime.js';
+import {MAX_LENGTH, MIN_LENGTH, type ConfigErrorCode} from '../src/step/step-config.js';
 import {textResponse} from './prepared-body.js';
 
 const TITLES: Record<number, string> = {
@@ -22,6 +24,24 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
+};
+
+/**
+ * What to change, for each check of the step's parameters: the request's own
+ * fields, and the server's limits that go into the same check (a server whose
+ * own limit is out of range says so rather than blaming the request).
+ */
+export const CONFIG_DETAILS: Record<ConfigErrorCode, string> = {
+  'user-required': 'Name the user: "user" must be a non-empty string.',
+  'invalid-lifetime': `The lifetime must be a number of seconds above zero and at most ${MAX_LIFETIME_SECONDS}.`,
+  'invalid-length': `The length must be a whole number from ${MIN_LENGTH} to ${MAX_LENGTH}.`,
+  'invalid-alphabet': 'The alphabet must be "numeric" or "alphanumeric".',
+  'invalid-max-attempts':
+    "The server's maxAttempts limit must be a whole number from 1 to 100.",
+  'invalid-resend-after':
+    "The server's resendAfterSeconds limit must be whole seconds from 0 to 86400.",
+  'invalid-max-resends':
+    "The server's maxResends limit must be a whole number from 0 to 100.",
 };
 
 /** An RFC 9457 problem response with a stable `code`. */

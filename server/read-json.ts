@@ -18,11 +18,12 @@ export async function readJson(
   }
   const tooLarge = () =>
     problem(413, 'body-too-large', `The body must be at most ${maxBytes} bytes.`);
+  const seconds = Math.round(timeoutMs / 1000);
   const tooSlow = () =>
     problem(
       408,
       'request-timeout',
-      `The body did not arrive within ${Math.round(timeoutMs / 1000)} seconds.`,
+      `The body did not arrive within ${seconds} second${seconds === 1 ? '' : 's'}.`,
     );
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > maxBytes) return tooLarge();
