@@ -7,11 +7,11 @@ import {
 import {cleanCode, isWellFormedCode} from '../src/code/clean-code.js';
 import type {ConfirmResponseBody} from '../src/sources/protocol.js';
 import {
-  accountKey,
   EXPIRED_GRACE_MS,
   type HandlerContext,
   type ServerRecord,
 } from './handler-context.js';
+import {failuresKey as accountFailuresKey, requestKey} from './keys.js';
 import {logSafe} from './log-safe.js';
 import {json, problem, rateLimited} from './problem.js';
 import {reserveFailure, settleFailure} from './throttle.js';
@@ -40,7 +40,7 @@ export async function confirmCode(
   }
   const unknown = () =>
     problem(404, 'unknown-request', 'There is no pending code with this request id.');
-  const challengeKey = await ctx.peek(`request:${requestId}`);
+  const challengeKey = await ctx.peek(requestKey(requestId));
   if (typeof challengeKey !== 'string') return unknown();
   const seen = await ctx.peek<ServerRecord | undefined>(challengeKey);
   if (!seen || seen.requestId !== requestId) return unknown();
@@ -54,7 +54,7 @@ export async function confirmCode(
     return rejection(judgeAttempt(seen, false, at).outcome as Rejected);
 
   // One budget of wrong codes per account, across all its codes, reserved before judging.
-  const failuresKey = accountKey('failures', seen.user);
+  const failuresKey = accountFailuresKey(seen.user);
   const reserved = await store.update(failuresKey, (v) =>
     reserveFailure(v, ctx.failurePolicy, at),
   );

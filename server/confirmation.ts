@@ -1,4 +1,5 @@
 import {createHmac, timingSafeEqual} from 'node:crypto';
+import {confirmationKey as spentKey} from './keys.js';
 import type {OtpStore} from './store.js';
 
 /** What a confirmation token says: who confirmed a code, where, and until when it proves it. */
@@ -37,7 +38,6 @@ export function confirmationTokens(options: {
   const {key, store, now, lifetimeMs, normalizeUser} = options;
   const sign = (payload: string) =>
     createHmac('sha256', key).update(`${VERSION}.${payload}`).digest();
-  const spentKey = (requestId: string) => `confirmation:${requestId}`;
 
   return {
     /** Signs the claims for a code just confirmed and records the token as unspent. */

@@ -35,10 +35,6 @@ export const EXPIRED_GRACE_MS = 10 * 60 * 1000;
 /** Undo steps of the reservations a request has made, run last first when it is refused. */
 export type Reservations = (() => Promise<unknown>)[];
 
-/** Where an account's counters are kept: one key per account and kind, whatever the client or step. */
-export const accountKey = (kind: string, user: string) =>
-  `${kind}:${JSON.stringify(user)}`;
-
 /** Everything issuing and confirming share: the options resolved once, and the helpers built on them. */
 export type HandlerContext = ReturnType<typeof handlerContext>;
 

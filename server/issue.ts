@@ -12,12 +12,20 @@ import type {IssueRequestBody, IssueResponseBody} from '../src/sources/protocol.
 import {resolveStepConfig} from '../src/step/step-config.js';
 import {addressBucket} from './client-address.js';
 import {
-  accountKey,
   EXPIRED_GRACE_MS,
   type HandlerContext,
   type Reservations,
   type ServerRecord,
 } from './handler-context.js';
+import {
+  challengeStoreKey,
+  failuresKey,
+  idempotencyKey as idempotencyStoreKey,
+  issuesByAccountKey,
+  issuesByAddressKey,
+  NOTIFICATIONS_KEY,
+  requestKey,
+} from './keys.js';
 import {logSafe} from './log-safe.js';
 import {CONFIG_DETAILS, json, problem, rateLimited} from './problem.js';
 import {OtpStoreFullError} from './store.js';
@@ -67,7 +75,7 @@ export async function issueCode(
   if (store.full) throw new OtpStoreFullError();
   // No code is sent that the account's back-off would keep from being judged before it expires.
   const judgedFrom = judgeableFrom(
-    await ctx.peek(accountKey('failures', config.user)),
+    await ctx.peek(failuresKey(config.user)),
     ctx.failurePolicy,
   );
   const tooEarly = judgedFrom - now() - config.lifetimeSeconds * 1000;
@@ -89,8 +97,7 @@ export async function issueCode(
   const fingerprint = createHash('sha256')
     .update(JSON.stringify(config))
     .digest('base64url');
-  const cacheKey =
-    idempotencyKey && `idempotency:${JSON.stringify([config.user, idempotencyKey])}`;
+  const cacheKey = idempotencyKey && idempotencyStoreKey(config.user, idempotencyKey);
   if (cacheKey) {
     const cached = await store.update(cacheKey, (value) =>
       value ? [value, value] : [{fingerprint}, undefined, ctx.windowMs],
@@ -142,7 +149,7 @@ export async function issueCode(
     const address = ctx.clientAddress(request);
     if (address) {
       const wait = await ctx.take(
-        `issues-by-address:${addressBucket(address)}`,
+        issuesByAddressKey(addressBucket(address)),
         limits.issuesPerAddress,
         ctx.windowMs,
         undo,
@@ -150,7 +157,7 @@ export async function issueCode(
       if (wait) return await refuse(rateLimited(wait, 'from this address'));
     } else ctx.warnOnce('no-address');
     const wait = await ctx.take(
-      accountKey('issues-by-account', config.user),
+      issuesByAccountKey(config.user),
       limits.issuesPerWindow,
       ctx.windowMs,
       undo,
@@ -168,7 +175,7 @@ export async function issueCode(
     const code = generateCode(config.length, ALPHABETS[config.alphabet]);
     const requestId = randomUUID();
     const at = now();
-    const challengeKey = `challenge:${JSON.stringify([config.stepName, config.user, config.client])}`;
+    const challengeKey = challengeStoreKey(config);
     const keepFor = config.lifetimeSeconds * 1000 + EXPIRED_GRACE_MS;
     const issued = await store.update<
       {record: ServerRecord; previous: unknown} | Extract<IssuePlan, {ok: false}>
@@ -201,14 +208,12 @@ export async function issueCode(
         return left > 0 ? [previous, undefined, left] : [undefined, undefined];
       }),
     );
-    await store.update(`request:${requestId}`, () => [challengeKey, undefined, keepFor]);
-    issuing.push(() =>
-      store.update(`request:${requestId}`, () => [undefined, undefined]),
-    );
+    await store.update(requestKey(requestId), () => [challengeKey, undefined, keepFor]);
+    issuing.push(() => store.update(requestKey(requestId), () => [undefined, undefined]));
 
     // Decoys take their place under the cap too, so that `busy` tells nothing about a user.
     const busy = await ctx.take(
-      'notifications',
+      NOTIFICATIONS_KEY,
       limits.notificationsPerMinute,
       60_000,
       undo,

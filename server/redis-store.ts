@@ -4,6 +4,7 @@
  * entry loads the Redis client (`ioredis`, an optional peer dependency).
  */
 import {Redis} from 'ioredis';
+import {DEFAULT_KEY_PREFIX} from './keys.js';
 import {OtpStoreUnavailableError, type OtpStore} from './store.js';
 
 export interface RedisOtpStoreOptions {
@@ -102,7 +103,7 @@ const decode = (raw: string): Envelope =>
  * by itself once Redis is back.
  */
 export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
-  const {prefix = 'otp-step:', timeoutMs = 1000, now = Date.now} = options;
+  const {prefix = DEFAULT_KEY_PREFIX, timeoutMs = 1000, now = Date.now} = options;
   if (!options.client && !options.url)
     throw new Error('otp-step: redisOtpStore needs a url or a client');
   const owned = !options.client;

@@ -1,5 +1,6 @@
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
+import {HEALTH_KEY} from '../keys.js';
 import {logSafe} from '../log-safe.js';
 import {send, toNodeListener} from '../node-adapter.js';
 import {createOtpHandler} from '../otp-handler.js';
@@ -113,7 +114,7 @@ export function createService(
   async function health(res: ServerResponse) {
     let ok = true;
     try {
-      await store.update('healthz', (value) => [value, true]);
+      await store.update(HEALTH_KEY, (value) => [value, true]);
     } catch {
       ok = false;
     }

@@ -31,18 +31,7 @@ export interface ChallengeStore {
   purge(now: number): Promise<void>;
 }
 
-/** Step, user and client name a challenge: the same user may have one open per step and client. */
-export function challengeKey({
-  stepName,
-  user,
-  client,
-}: {
-  stepName: string;
-  user: string;
-  client: string;
-}): string {
-  return JSON.stringify([stepName, user, client]);
-}
+export {challengeKey, type ChallengeIdentity} from './challenge-key.js';
 
 /** The challenge still open under `key`; undefined when there is none. */
 export async function pendingChallenge(

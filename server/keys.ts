@@ -1,0 +1,44 @@
+/**
+ * Every key the server keeps in its store, in one place: what each holds, and
+ * how it is spelled. The spelling is part of what a deployment keeps (a Redis
+ * store outlives a release): change one and what is stored under the old one
+ * is forgotten, pending codes and rate windows with it. Names from a request
+ * (a user, an Idempotency-Key) are JSON-encoded, so no character in them can
+ * make one key pass for another.
+ */
+import {challengeKey, type ChallengeIdentity} from '../src/challenge/challenge-key.js';
+
+/** Put before every key by the Redis store, unless told otherwise. */
+export const DEFAULT_KEY_PREFIX = 'otp-step:';
+
+/** An account's counter of one kind: one key per account, whatever the client or step. */
+const accountKey = (kind: string, user: string) => `${kind}:${JSON.stringify(user)}`;
+
+/** The pending challenge (a ServerRecord), under the key the browser keeps its copy by. */
+export const challengeStoreKey = (identity: ChallengeIdentity) =>
+  `challenge:${challengeKey(identity)}`;
+
+/** Which challenge a request id stands for (the challenge's key), while it is pending. */
+export const requestKey = (requestId: string) => `request:${requestId}`;
+
+/** Whether a confirmation token is still unspent. */
+export const confirmationKey = (requestId: string) => `confirmation:${requestId}`;
+
+/** What an Idempotency-Key stands for, and the answer given to it. */
+export const idempotencyKey = (user: string, key: string) =>
+  `idempotency:${JSON.stringify([user, key])}`;
+
+/** The account's wrong codes, across every challenge (throttle.ts AccountFailures). */
+export const failuresKey = (user: string) => accountKey('failures', user);
+
+/** The account's window of codes issued. */
+export const issuesByAccountKey = (user: string) => accountKey('issues-by-account', user);
+
+/** An address's window of issue requests; `bucket` from client-address.ts addressBucket. */
+export const issuesByAddressKey = (bucket: string) => `issues-by-address:${bucket}`;
+
+/** The whole server's window of notifications sent. */
+export const NOTIFICATIONS_KEY = 'notifications';
+
+/** What the side service's health check reads. */
+export const HEALTH_KEY = 'healthz';
