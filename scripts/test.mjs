@@ -1,5 +1,5 @@
 // `npm test`: the whole suite. The step flow's and the reference server's tests in Node
-// (node --test), once on the memory store and once on a real redis-server
+// (node --test), on the memory store (through the Fetch and the Node adapter) and on a real redis-server
 // started for them, then the browser tests in Chromium, Firefox and WebKit:
 // finds (or installs) the browsers and redis-server, starts WebKitWebDriver, and
 // runs @web/test-runner, under a virtual display where WebKit needs one; last, the
@@ -110,18 +110,25 @@ async function runNodeSuites() {
     'build/node/server/test/',
     'build/node/test/',
   ]);
+  // The same tests again through the Node adapter (toNodeListener), the handler's other front door.
+  const viaNode = runNodeSuite('memory-node-adapter', {OTP_TEST_ADAPTER: 'node'}, [
+    'build/node/server/test/',
+  ]);
   const {startRedis} = await import('../build/node/server/test/redis-server.js');
   const redis = await startRedis();
   try {
     const onRedis = runNodeSuite('redis', {OTP_TEST_REDIS_URL: redis.url}, [
       'build/node/server/test/',
     ]);
+    const runs = [memory, viaNode, onRedis];
+    const sum = (key) => runs.reduce((total, run) => total + run[key], 0);
     return {
-      ok: memory.ok && onRedis.ok,
-      passed: memory.passed + onRedis.passed,
-      failed: memory.failed + onRedis.failed,
-      skipped: memory.skipped + onRedis.skipped,
+      ok: runs.every((run) => run.ok),
+      passed: sum('passed'),
+      failed: sum('failed'),
+      skipped: sum('skipped'),
       memory,
+      viaNode,
       onRedis,
     };
   } finally {
@@ -188,6 +195,7 @@ function printTotals(node) {
   }
   for (const [name, run] of [
     ['memory store', node.memory],
+    ['memory store, Node adapter', node.viaNode],
     ['redis store', node.onRedis],
   ])
     console.log(

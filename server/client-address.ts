@@ -1,36 +1,27 @@
 import {isIP} from 'node:net';
-
-/**
- * The socket address of each request that came through `toNodeListener`, which
- * a web `Request` has no field for. Kept beside the request, never in a header a
- * caller could set.
- */
-const socketAddresses = new WeakMap<Request, string>();
-
-export function rememberSocketAddress(request: Request, address: string | undefined) {
-  if (address) socketAddresses.set(request, address);
-}
+import type {OtpRequest} from './exchange.js';
 
 /** `::ffff:203.0.113.9` is the IPv4 address 203.0.113.9. */
 const unmapped = (address: string) =>
   address.toLowerCase().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
 
 /**
- * The address a request came from: the socket's, or, where the socket is one of
+ * The address a request came from: the socket's (which the Node adapter
+ * gives; never a header a caller could set), or, where the socket is one of
  * `trustedProxies`, the first address in `X-Forwarded-For` read from the right
  * that is not a trusted proxy. Without trusted proxies the header is ignored:
  * anyone can write it.
  */
 export function socketOrForwardedAddress(
-  request: Request,
+  request: Pick<OtpRequest, 'socketAddress' | 'header'>,
   trustedProxies: readonly string[] = [],
 ): string | undefined {
-  const socket = socketAddresses.get(request);
+  const socket = request.socketAddress;
   if (!socket) return undefined;
   const trusted = new Set(trustedProxies.map(unmapped));
   let address = unmapped(socket);
   if (!trusted.has(address)) return address;
-  const hops = (request.headers.get('x-forwarded-for') ?? '')
+  const hops = (request.header('x-forwarded-for') ?? '')
     .split(',')
     .map((hop) => unmapped(hop.trim()));
   for (let i = hops.length - 1; i >= 0; i--) {

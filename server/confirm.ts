@@ -11,6 +11,7 @@ import {
   type HandlerContext,
   type ServerRecord,
 } from './handler-context.js';
+import {OtpAnswer, type OtpRequest} from './exchange.js';
 import {failuresKey as accountFailuresKey, requestKey} from './keys.js';
 import {logSafe} from './log-safe.js';
 import {json, problem, rateLimited} from './problem.js';
@@ -24,12 +25,12 @@ import {reserveFailure, settleFailure} from './throttle.js';
  */
 export async function confirmCode(
   ctx: HandlerContext,
-  request: Request,
+  request: OtpRequest,
   requestId: string,
-): Promise<Response> {
+): Promise<OtpAnswer> {
   const {options, store, now, logger} = ctx;
   const parsed = await ctx.readBody(request);
-  if (parsed instanceof Response) return parsed;
+  if (parsed instanceof OtpAnswer) return parsed;
   const typed = (parsed as {code?: unknown} | null)?.code;
   if (typeof typed !== 'string' || typed.length > 64) {
     return problem(
@@ -112,7 +113,7 @@ export async function confirmCode(
       requestId,
     });
     try {
-      await options.onConfirmed?.(claims, request);
+      if (options.onConfirmed) await options.onConfirmed(claims, request.web());
     } catch (error) {
       logger.error(
         `otp-step: onConfirmed failed for ${logSafe(seen.user)}: ${logSafe(error instanceof Error ? error.message : error)}`,
@@ -130,7 +131,7 @@ export async function confirmCode(
 
 type Rejected = Extract<ConfirmOutcome, {status: 'rejected'}>;
 
-function rejection({reason, attemptsLeft}: Rejected): Response {
+function rejection({reason, attemptsLeft}: Rejected): OtpAnswer {
   if (reason === 'invalid')
     return problem(422, 'invalid-code', 'That code is not right.', {attemptsLeft});
   if (reason === 'locked')

@@ -2,6 +2,7 @@ import {createHmac} from 'node:crypto';
 import type {ChallengeRecord} from '../src/challenge/challenge.js';
 import type {AlphabetName} from '../src/code/alphabets.js';
 import {socketOrForwardedAddress} from './client-address.js';
+import type {BodyLimits, OtpAnswer, OtpRequest} from './exchange.js';
 import {confirmationTokens} from './confirmation.js';
 import {logSafe, type OtpLogger} from './log-safe.js';
 import {normalizeUser} from './normalize-user.js';
@@ -57,6 +58,10 @@ export function handlerContext(options: OtpHandlerOptions) {
     maxFailures: limits.maxFailuresPerAccount,
     memoryMs: limits.failureMemorySeconds * 1000,
   };
+  const bodyLimits: BodyLimits = {
+    maxBytes: limits.maxBodyBytes,
+    timeoutMs: limits.bodyTimeoutSeconds * 1000,
+  };
   const warned = new Set<string>();
   const warnOnce = (what: keyof typeof WARNINGS) => {
     if (!warned.has(what)) logger.warn(WARNINGS[what]);
@@ -90,13 +95,15 @@ export function handlerContext(options: OtpHandlerOptions) {
       lifetimeMs: limits.confirmationLifetimeSeconds * 1000,
       normalizeUser: normalize,
     }),
-    clientAddress:
-      options.clientAddress ??
-      ((request: Request) => socketOrForwardedAddress(request, options.trustedProxies)),
+    bodyLimits,
+    /** The address a request came from: the app's `clientAddress`, or the socket's (see `trustedProxies`). */
+    clientAddress: (request: OtpRequest) =>
+      options.clientAddress
+        ? options.clientAddress(request.web())
+        : socketOrForwardedAddress(request, options.trustedProxies),
 
     /** The JSON body within the size and time limits, or the problem that refuses it. */
-    readBody: (request: Request) =>
-      readJson(request, limits.maxBodyBytes, limits.bodyTimeoutSeconds * 1000),
+    readBody: (request: OtpRequest) => readJson(request, bodyLimits),
 
     /** A store update that only reads. */
     peek: <T>(key: string) => store.update(key, (value) => [value, value as T]),
@@ -113,9 +120,12 @@ export function handlerContext(options: OtpHandlerOptions) {
     },
 
     /** 401 or 403 where `authenticate` is given and the session is not `user`'s. */
-    async refuseSession(request: Request, user: string): Promise<Response | undefined> {
+    async refuseSession(
+      request: OtpRequest,
+      user: string,
+    ): Promise<OtpAnswer | undefined> {
       if (!options.authenticate) return undefined;
-      const signedIn = await options.authenticate(request);
+      const signedIn = await options.authenticate(request.web());
       if (signedIn === null || signedIn === undefined || signedIn === '')
         return problem(401, 'unauthenticated', 'Sign in first: there is no session.');
       if (normalize(String(signedIn)) !== user)

@@ -11,6 +11,7 @@ import {generateCode} from '../src/code/generate-code.js';
 import type {IssueRequestBody, IssueResponseBody} from '../src/sources/protocol.js';
 import {resolveStepConfig} from '../src/step/step-config.js';
 import {addressBucket} from './client-address.js';
+import {OtpAnswer, type OtpRequest} from './exchange.js';
 import {
   EXPIRED_GRACE_MS,
   type HandlerContext,
@@ -39,11 +40,11 @@ import {judgeableFrom} from './throttle.js';
  */
 export async function issueCode(
   ctx: HandlerContext,
-  request: Request,
-): Promise<Response> {
+  request: OtpRequest,
+): Promise<OtpAnswer> {
   const {options, limits, store, now, logger} = ctx;
   const parsed = await ctx.readBody(request);
-  if (parsed instanceof Response) return parsed;
+  if (parsed instanceof OtpAnswer) return parsed;
   const body = issueBody(parsed);
   if (typeof body === 'string') return problem(400, 'invalid-request', body);
 
@@ -86,7 +87,7 @@ export async function issueCode(
     );
 
   // A retried request with the same key gets the first answer, never a second code.
-  const idempotencyKey = request.headers.get('idempotency-key');
+  const idempotencyKey = request.header('idempotency-key') ?? null;
   if (idempotencyKey !== null && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey))
     return problem(
       400,
@@ -140,7 +141,7 @@ export async function issueCode(
     if (cacheKey) await store.update(cacheKey, () => [undefined, undefined]);
   };
   /** A refused request uses up nothing (but spent windows). */
-  const refuse = async (response: Response) => {
+  const refuse = async (response: OtpAnswer) => {
     await handBack();
     return response;
   };
@@ -168,7 +169,7 @@ export async function issueCode(
     windowsSpent = true;
     const known =
       !options.lookupUser ||
-      !!(await options.lookupUser(config.user, config.client, request));
+      !!(await options.lookupUser(config.user, config.client, request.web()));
     if (!known && options.revealUnknownUsers)
       return await refuse(problem(404, 'unknown-user', 'There is no such user.'));
 
@@ -264,7 +265,7 @@ export async function issueCode(
   }
 }
 
-function planRefusal(plan: Extract<IssuePlan, {ok: false}>): Response {
+function planRefusal(plan: Extract<IssuePlan, {ok: false}>): OtpAnswer {
   if (plan.code === 'locked')
     return problem(
       423,

@@ -5,7 +5,7 @@ import {
 } from '../src/sources/protocol.js';
 import {MAX_LIFETIME_SECONDS} from '../src/step/parse-lifetime.js';
 import {MAX_LENGTH, MIN_LENGTH, type ConfigErrorCode} from '../src/step/step-config.js';
-import {textResponse} from './prepared-body.js';
+import {OtpAnswer} from './exchange.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -44,13 +44,21 @@ export const CONFIG_DETAILS: Record<ConfigErrorCode, string> = {
     "The server's maxResends limit must be a whole number from 0 to 100.",
 };
 
-/** An RFC 9457 problem response with a stable `code`. */
+/** The headers of every JSON answer: none is cached, each is for one request. */
+const JSON_HEADERS = {'content-type': 'application/json', 'cache-control': 'no-store'};
+const PROBLEM_HEADERS = {
+  'content-type': 'application/problem+json',
+  'cache-control': 'no-store',
+};
+
+/** An RFC 9457 problem answer with a stable `code`. */
 export function problem(
   status: number,
   code: ProblemCode,
   detail: string,
   extra: Partial<Pick<ProblemBody, 'attemptsLeft' | 'retryAfter'>> = {},
-): Response {
+  headers: Record<string, string> = {},
+): OtpAnswer {
   const body: ProblemBody = {
     type: PROBLEM_TYPE_PREFIX + code,
     title: TITLES[status] ?? 'Error',
@@ -59,32 +67,23 @@ export function problem(
     code,
     ...extra,
   };
-  const headers = new Headers({
-    'content-type': 'application/problem+json',
-    'cache-control': 'no-store',
-  });
-  if (extra.retryAfter !== undefined)
-    headers.set('retry-after', String(extra.retryAfter));
-  return textResponse(JSON.stringify(body), {status, headers});
+  const all: Record<string, string> = {...PROBLEM_HEADERS, ...headers};
+  if (extra.retryAfter !== undefined) all['retry-after'] = String(extra.retryAfter);
+  return new OtpAnswer(status, all, JSON.stringify(body));
 }
 
-export function json(status: number, body: unknown): Response {
-  return textResponse(JSON.stringify(body), {
-    status,
-    headers: {'content-type': 'application/json', 'cache-control': 'no-store'},
-  });
+export function json(status: number, body: unknown): OtpAnswer {
+  return new OtpAnswer(status, JSON_HEADERS, JSON.stringify(body));
 }
 
 /** 429 `rate-limited` with the wait, `why` saying which limit. */
-export function rateLimited(retryAfter: number, why: string): Response {
+export function rateLimited(retryAfter: number, why: string): OtpAnswer {
   return problem(429, 'rate-limited', `Too many requests ${why}; try again later.`, {
     retryAfter,
   });
 }
 
 /** 405 with `Allow: POST`: the protocol has no other method. */
-export function methodNotAllowed(): Response {
-  const response = problem(405, 'method-not-allowed', 'Use POST.');
-  response.headers.set('allow', 'POST');
-  return response;
+export function methodNotAllowed(): OtpAnswer {
+  return problem(405, 'method-not-allowed', 'Use POST.', {}, {allow: 'POST'});
 }

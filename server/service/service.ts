@@ -2,7 +2,7 @@ import {createServer, type IncomingMessage, type ServerResponse} from 'node:http
 import type {AddressInfo} from 'node:net';
 import {HEALTH_KEY} from '../keys.js';
 import {logSafe} from '../log-safe.js';
-import {send, toNodeListener} from '../node-adapter.js';
+import {toNodeListener, writeAnswer} from '../node-adapter.js';
 import {createOtpHandler} from '../otp-handler.js';
 import type {OtpNotification} from '../options.js';
 import type {OtpStore} from '../store.js';
@@ -106,7 +106,7 @@ export function createService(
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD'))
       return health(res);
     if (path === '/confirmations/verify' && config.apiKey)
-      return send(res, await verifyConfirmation(handler, config.apiKey, req));
+      return writeAnswer(res, await verifyConfirmation(handler, config.apiKey, req));
     await otp(req, res);
   });
 

@@ -1,8 +1,8 @@
 import {createHash, timingSafeEqual} from 'node:crypto';
 import type {IncomingMessage} from 'node:http';
-import {readNodeBody} from '../node-adapter.js';
+import {OtpAnswer} from '../exchange.js';
+import {fromNodeRequest} from '../node-adapter.js';
 import type {OtpHandler} from '../otp-handler.js';
-import {prepareRequestBody} from '../prepared-body.js';
 import {json, methodNotAllowed, problem} from '../problem.js';
 import {readJson} from '../read-json.js';
 
@@ -21,20 +21,16 @@ export async function verifyConfirmation(
   handler: OtpHandler,
   apiKey: string,
   req: IncomingMessage,
-): Promise<Response> {
+): Promise<OtpAnswer> {
   if (req.method !== 'POST') return methodNotAllowed();
   const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
   if (!timingSafeEqual(digest(given), digest(apiKey)))
     return problem(401, 'unauthenticated', 'Send Authorization: Bearer <OTP_API_KEY>.');
   // The body is read as the handler's own routes read theirs, within its limits.
-  const {maxBytes, timeoutMs} = handler.bodyLimits;
-  const request = new Request('http://service/confirmations/verify', {
-    method: 'POST',
-    headers: {'content-type': req.headers['content-type'] ?? ''},
-  });
-  prepareRequestBody(request, await readNodeBody(req, handler.bodyLimits));
-  const body = await readJson(request, maxBytes, timeoutMs);
-  if (body instanceof Response) return body;
+  const request = fromNodeRequest(req);
+  if (request instanceof OtpAnswer) return request;
+  const body = await readJson(request, handler.bodyLimits);
+  if (body instanceof OtpAnswer) return body;
   const {token, user, client, stepName} = (body ?? {}) as Record<string, unknown>;
   const expected = Object.fromEntries(
     Object.entries({user, client, stepName}).filter(([, v]) => v !== undefined),

@@ -1,9 +1,12 @@
 import {readFileSync} from 'node:fs';
+import {IncomingMessage, type ServerResponse} from 'node:http';
 import {createRequire} from 'node:module';
+import {Socket} from 'node:net';
 import {after} from 'node:test';
 import {
   createOtpHandler,
   memoryOtpStore,
+  toNodeListener,
   type OtpHandlerOptions,
   type OtpNotification,
 } from '../index.js';
@@ -68,19 +71,67 @@ export function setup(
   return {handler, store, clock, sent, logged, values, size};
 }
 
+/**
+ * Which of the handler's two front doors the suite's requests go through:
+ * `npm test` runs the suite once through each. "fetch" calls the handler with a
+ * web `Request`; "node" runs it through `toNodeListener`, on a Node
+ * IncomingMessage carrying the request and a response that keeps what is
+ * written. In this process, not over a socket, so that requests a test sends at
+ * once are in flight at once on both paths (a socket would let the first finish
+ * before the second is read); the adapter over real sockets has its own tests
+ * (node-adapter.test.ts, and the attack suites' slow and odd HTTP).
+ */
+export const ADAPTER: 'fetch' | 'node' =
+  process.env.OTP_TEST_ADAPTER === 'node' ? 'node' : 'fetch';
+
+type FetchHandler = (request: Request) => Promise<Response>;
+
+/** Sends a request to the handler through the suite's adapter (see `ADAPTER`). */
+export async function send(
+  handler: FetchHandler,
+  path: string,
+  init: {method?: string; headers?: Record<string, string>; body?: string},
+): Promise<Response> {
+  if (ADAPTER === 'fetch') return handler(new Request(`http://localhost${path}`, init));
+  const req = new IncomingMessage(new Socket());
+  req.method = init.method ?? 'GET';
+  req.url = path;
+  req.headers = {host: 'localhost'};
+  for (const [name, value] of Object.entries(init.headers ?? {}))
+    req.headers[name.toLowerCase()] = value;
+  if (init.body !== undefined) {
+    req.headers['content-length'] = String(Buffer.byteLength(init.body));
+    req.push(init.body);
+  }
+  req.push(null);
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    let headers: Record<string, string> = {};
+    const res = {
+      writeHead(code: number, written: Record<string, string | number>) {
+        status = code;
+        headers = Object.fromEntries(
+          Object.entries(written).map(([k, v]) => [k, String(v)]),
+        );
+      },
+      end: (body: string) => resolve(new Response(body, {status, headers})),
+      destroy: () => reject(new Error('the adapter destroyed the response')),
+    } as unknown as ServerResponse;
+    void toNodeListener(handler)(req, res);
+  });
+}
+
 export async function post(
-  handler: (request: Request) => Promise<Response>,
+  handler: FetchHandler,
   path: string,
   body: unknown,
   headers: Record<string, string> = {},
 ) {
-  const response = await handler(
-    new Request(`http://localhost${path}`, {
-      method: 'POST',
-      headers: {'content-type': 'application/json', ...headers},
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    }),
-  );
+  const response = await send(handler, path, {
+    method: 'POST',
+    headers: {'content-type': 'application/json', ...headers},
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await response.text();
   let json: Record<string, unknown> = {};
   try {

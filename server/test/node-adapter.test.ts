@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {createServer, type Server} from 'node:http';
+import {createServer, request as httpRequest, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {after, before, describe, it} from 'node:test';
 import express from 'express';
@@ -71,5 +71,102 @@ describe('toNodeListener', () => {
       body: JSON.stringify({user: 'x'.repeat(10_000)}),
     });
     assert.equal(answer.status, 413);
+  });
+
+  it("runs the handler on Node's own request and response: no web Request, Response or stream is made", async () => {
+    const made: string[] = [];
+    const {
+      Request: WebRequest,
+      Response: WebResponse,
+      ReadableStream: WebStream,
+    } = globalThis;
+    // Counted while the server answers; the client here is node:http, which makes none.
+    globalThis.Request = class extends WebRequest {
+      constructor(...args: ConstructorParameters<typeof Request>) {
+        super(...args);
+        made.push('Request');
+      }
+    };
+    globalThis.Response = class extends WebResponse {
+      constructor(...args: ConstructorParameters<typeof Response>) {
+        super(...args);
+        made.push('Response');
+      }
+    };
+    globalThis.ReadableStream = new Proxy(WebStream, {
+      construct(target, args: unknown[]) {
+        made.push('ReadableStream');
+        return Reflect.construct(target, args);
+      },
+    });
+    try {
+      const {port} = servers[0].address() as AddressInfo;
+      const answer = await new Promise<{status: number; body: string}>(
+        (resolve, reject) => {
+          const req = httpRequest(
+            {
+              host: '127.0.0.1',
+              port,
+              path: '/codes',
+              method: 'POST',
+              headers: {'content-type': 'application/json'},
+            },
+            (res) => {
+              let body = '';
+              res.on('data', (chunk) => (body += chunk));
+              res.on('end', () => resolve({status: res.statusCode ?? 0, body}));
+            },
+          );
+          req.on('error', reject);
+          req.end(JSON.stringify(issueBody('native')));
+        },
+      );
+      assert.equal(answer.status, 201, answer.body);
+      assert.deepEqual(made, []);
+    } finally {
+      Object.assign(globalThis, {
+        Request: WebRequest,
+        Response: WebResponse,
+        ReadableStream: WebStream,
+      });
+    }
+  });
+
+  it("hands the app's hooks a web Request with the request's headers, made only for them", async () => {
+    const seen: string[] = [];
+    const hooked = setup({
+      authenticate: (request) => {
+        seen.push(`${request.method} ${new URL(request.url).pathname}`);
+        return request.headers.get('x-user');
+      },
+    });
+    const server = createServer(toNodeListener(hooked.handler));
+    const url = await listen(server);
+    try {
+      const answer = await fetch(`${url}/otp/codes`, {
+        method: 'POST',
+        headers: {'content-type': 'application/json', 'x-user': 'Alice'},
+        body: JSON.stringify(issueBody('alice')),
+      });
+      assert.equal(answer.status, 201);
+      assert.deepEqual(seen, ['POST /otp/codes']);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('mounts any other (Request) => Promise<Response> handler through a web Request', async () => {
+    const server = createServer(
+      toNodeListener(async (request) =>
+        Response.json({method: request.method, body: await request.json()}),
+      ),
+    );
+    const url = await listen(server);
+    try {
+      const answer = await call(`${url}/codes`, {a: 1});
+      assert.deepEqual(await answer.json(), {method: 'POST', body: {a: 1}});
+    } finally {
+      server.close();
+    }
   });
 });
