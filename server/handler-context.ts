@@ -17,7 +17,7 @@ import {
 import {problem} from './problem.js';
 import {readJson} from './read-json.js';
 import {memoryOtpStore, type OtpStore} from './store.js';
-import {giveBackToWindow, takeFromWindow, type FailurePolicy} from './throttle.js';
+import type {FailurePolicy} from './throttle.js';
 
 /**
  * A challenge as the server keeps it: `digest` holds an HMAC-SHA256 of the
@@ -32,9 +32,6 @@ export type ServerRecord = ChallengeRecord & {
 
 /** How long an expired challenge is kept, so that a late confirmation hears "expired" rather than "unknown". */
 export const EXPIRED_GRACE_MS = 10 * 60 * 1000;
-
-/** Undo steps of the reservations a request has made, run last first when it is refused. */
-export type Reservations = (() => Promise<unknown>)[];
 
 /** Everything issuing and confirming share: the options resolved once, and the helpers built on them. */
 export type HandlerContext = ReturnType<typeof handlerContext>;
@@ -107,17 +104,6 @@ export function handlerContext(options: OtpHandlerOptions) {
 
     /** A store update that only reads. */
     peek: <T>(key: string) => store.update(key, (value) => [value, value as T]),
-
-    /** Takes one from a window, adding its undo to `undo`. Resolves to the seconds to wait, 0 when taken. */
-    async take(key: string, max: number, ms: number, undo: Reservations) {
-      const at = now();
-      const taken = await store.update(key, (v) => takeFromWindow(v, max, ms, at));
-      if (!taken.retryAfter)
-        undo.push(() =>
-          store.update(key, (v) => giveBackToWindow(v, taken.endsAt, now())),
-        );
-      return taken.retryAfter;
-    },
 
     /** 401 or 403 where `authenticate` is given and the session is not `user`'s. */
     async refuseSession(

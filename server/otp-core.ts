@@ -1,7 +1,7 @@
 import {confirmCode} from './confirm.js';
 import type {OtpAnswer, OtpRequest} from './exchange.js';
 import type {HandlerContext} from './handler-context.js';
-import {issueCode} from './issue.js';
+import {issueCode} from './issue/issue-code.js';
 import {logSafe} from './log-safe.js';
 import {methodNotAllowed, problem} from './problem.js';
 import {routeOf} from './routes.js';

@@ -1,0 +1,66 @@
+import {OtpAnswer, type OtpRequest} from '../exchange.js';
+import type {HandlerContext} from '../handler-context.js';
+import {json} from '../problem.js';
+import {issueAnswer, writeChallenge} from './challenge.js';
+import {checkBackoff, takeIssueWindows} from './limits.js';
+import {sendNotification} from './notification.js';
+import {isRefusal, type Refusal} from './refusal.js';
+import {claimIdempotencyKey} from './replay.js';
+import {lookUpUser} from './user.js';
+import {checkIssueRequest} from './request.js';
+import {checkSession} from './session.js';
+import {Undo} from './undo.js';
+
+/**
+ * `POST …/codes`, in the order its stages run: read and check the request
+ * (request.ts) → the session (session.ts) → the limits (limits.ts, with the
+ * Idempotency-Key's replay, replay.ts) → the user (user.ts) → the challenge
+ * (challenge.ts) → the notification (notification.ts). Each limit is reserved
+ * before it is relied on and put on one undo list; a request refused at any
+ * point hands it back here, in one place, so refusals use up nothing (but the
+ * windows, once the user was looked up: see undo.ts).
+ */
+export async function issueCode(
+  ctx: HandlerContext,
+  request: OtpRequest,
+): Promise<OtpAnswer> {
+  const checked = await checkIssueRequest(ctx, request);
+  if (checked instanceof OtpAnswer) return checked;
+  const {config} = checked;
+  const before =
+    (await checkSession(ctx, request, config)) ?? (await checkBackoff(ctx, config));
+  if (before) return before;
+
+  const undo = new Undo();
+  const refuse = async ({refused, windows}: Refusal) => {
+    await undo.handBack(windows);
+    return refused;
+  };
+  /** Whether the user was looked up: from then on, a failure keeps the windows taken. */
+  let lookedUp = false;
+  try {
+    const claim = await claimIdempotencyKey(ctx, checked, undo);
+    if (claim instanceof OtpAnswer) return claim;
+    const windows = await takeIssueWindows(ctx, request, config, undo);
+    if (windows) return await refuse(windows);
+
+    lookedUp = true;
+    const user = await lookUpUser(ctx, request, config);
+    if (isRefusal(user)) return await refuse(user);
+    const issued = await writeChallenge(ctx, config, user.known, undo);
+    if (isRefusal(issued)) return await refuse(issued);
+    const sent = await sendNotification(ctx, config, issued, user.known, undo);
+    if (sent) return await refuse(sent);
+
+    const answer = issueAnswer(issued.record, issued.record.issuedAt);
+    // What is kept for a retry never holds the code.
+    await claim?.keep(answer);
+    return json(
+      201,
+      user.known && ctx.options.testMode ? {...answer, code: issued.code} : answer,
+    );
+  } catch (error) {
+    await undo.handBack(lookedUp ? 'keep' : 'give back');
+    throw error;
+  }
+}

@@ -1,0 +1,75 @@
+import type {StepConfig} from '../../src/step/step-config.js';
+import {addressBucket} from '../client-address.js';
+import type {OtpAnswer, OtpRequest} from '../exchange.js';
+import type {HandlerContext} from '../handler-context.js';
+import {failuresKey, issuesByAccountKey, issuesByAddressKey} from '../keys.js';
+import {rateLimited} from '../problem.js';
+import {OtpStoreFullError} from '../store.js';
+import {giveBackToWindow, judgeableFrom, takeFromWindow} from '../throttle.js';
+import type {Refusal} from './refusal.js';
+import type {Undo} from './undo.js';
+
+/**
+ * Stage 3a, the limits that take nothing: a store too full for a new challenge
+ * (503 busy, thrown), and an account whose back-off would keep the code from
+ * being judged before it expires (no code is sent that could not be tried).
+ */
+export async function checkBackoff(
+  ctx: HandlerContext,
+  config: StepConfig,
+): Promise<OtpAnswer | undefined> {
+  if (ctx.store.full) throw new OtpStoreFullError();
+  const judgedFrom = judgeableFrom(
+    await ctx.peek(failuresKey(config.user)),
+    ctx.failurePolicy,
+  );
+  const tooEarly = judgedFrom - ctx.now() - config.lifetimeSeconds * 1000;
+  if (tooEarly > 0)
+    return rateLimited(
+      Math.ceil(tooEarly / 1000),
+      'after too many wrong codes for this user',
+    );
+  return undefined;
+}
+
+/**
+ * Stage 3c, the limits that take a place: the address's window (when the
+ * request has an address) and the account's. Each place taken is put on `undo`.
+ */
+export async function takeIssueWindows(
+  ctx: HandlerContext,
+  request: OtpRequest,
+  config: StepConfig,
+  undo: Undo,
+): Promise<Refusal | undefined> {
+  const {limits, windowMs} = ctx;
+  const address = ctx.clientAddress(request);
+  if (address) {
+    const key = issuesByAddressKey(addressBucket(address));
+    const wait = await takeWindow(ctx, key, limits.issuesPerAddress, windowMs, undo);
+    if (wait)
+      return {refused: rateLimited(wait, 'from this address'), windows: 'give back'};
+  } else ctx.warnOnce('no-address');
+  const key = issuesByAccountKey(config.user);
+  const wait = await takeWindow(ctx, key, limits.issuesPerWindow, windowMs, undo);
+  if (wait) return {refused: rateLimited(wait, 'for this user'), windows: 'give back'};
+  return undefined;
+}
+
+/**
+ * Takes one place from a window of `max` per `ms`, putting its hand-back on
+ * `undo`. Resolves to the seconds to wait, 0 when taken.
+ */
+export async function takeWindow(
+  ctx: HandlerContext,
+  key: string,
+  max: number,
+  ms: number,
+  undo: Undo,
+): Promise<number> {
+  const {store, now} = ctx;
+  const taken = await store.update(key, (v) => takeFromWindow(v, max, ms, now()));
+  if (!taken.retryAfter)
+    undo.window(() => store.update(key, (v) => giveBackToWindow(v, taken.endsAt, now())));
+  return taken.retryAfter;
+}

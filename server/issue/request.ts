@@ -1,0 +1,90 @@
+import type {IssueRequestBody} from '../../src/sources/protocol.js';
+import {resolveStepConfig, type StepConfig} from '../../src/step/step-config.js';
+import {OtpAnswer, type OtpRequest} from '../exchange.js';
+import type {HandlerContext} from '../handler-context.js';
+import {CONFIG_DETAILS, problem} from '../problem.js';
+
+/** An issue request once checked: the step's parameters, and its Idempotency-Key if any. */
+export interface IssueRequest {
+  config: StepConfig;
+  idempotencyKey: string | undefined;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Stage 1, read and check the request: the JSON body, the step's parameters
+ * (the user normalised, the server's own attempt and resend limits), the
+ * lifetime and length the server allows, and the Idempotency-Key's shape.
+ */
+export async function checkIssueRequest(
+  ctx: HandlerContext,
+  request: OtpRequest,
+): Promise<IssueRequest | OtpAnswer> {
+  const {limits} = ctx;
+  const parsed = await ctx.readBody(request);
+  if (parsed instanceof OtpAnswer) return parsed;
+  const body = issueBody(parsed);
+  if (typeof body === 'string') return problem(400, 'invalid-request', body);
+  const checked = resolveStepConfig({
+    ...body,
+    user: ctx.normalize(body.user),
+    maxAttempts: limits.maxAttempts,
+    resendAfter: limits.resendAfterSeconds,
+    maxResends: limits.maxResends,
+  });
+  if (!checked.ok) return problem(400, checked.error, CONFIG_DETAILS[checked.error]);
+  const {config} = checked;
+  if (config.lifetimeSeconds > limits.maxLifetimeSeconds)
+    return problem(
+      400,
+      'invalid-lifetime',
+      `The lifetime must be at most ${limits.maxLifetimeSeconds} seconds.`,
+    );
+  if (config.length < limits.minLength)
+    return problem(
+      400,
+      'invalid-length',
+      `The code must have at least ${limits.minLength} characters.`,
+    );
+  const idempotencyKey = request.header('idempotency-key');
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey))
+    return problem(
+      400,
+      'invalid-request',
+      'The Idempotency-Key must be 1 to 255 visible ASCII characters.',
+    );
+  return {config, idempotencyKey};
+}
+
+/** The issue request's fields with their defaults, or what to change. */
+export function issueBody(
+  value: unknown,
+): (Omit<IssueRequestBody, 'alphabet'> & {alphabet: string}) | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'The body must be a JSON object.';
+  const body = value as Record<string, unknown>;
+  const text = (name: string, fallback?: string) => {
+    const v = Object.hasOwn(body, name) ? body[name] : fallback;
+    return typeof v === 'string' && v.length <= 256 ? v : undefined;
+  };
+  const number = (name: string, fallback: number) => {
+    const v = Object.hasOwn(body, name) ? body[name] : fallback;
+    return typeof v === 'number' ? v : undefined;
+  };
+  const fields = {
+    user: text('user'),
+    client: text('client', ''),
+    stepName: text('stepName', ''),
+    sourceStep: text('sourceStep', ''),
+    alphabet: text('alphabet', 'numeric'),
+    lifetime: number('lifetime', 300),
+    length: number('length', 6),
+  };
+  for (const [name, v] of Object.entries(fields))
+    if (v === undefined)
+      return name === 'lifetime' || name === 'length'
+        ? `Send "${name}" as a number.`
+        : `Send "${name}" as a string of at most 256 characters.`;
+  return fields as Omit<IssueRequestBody, 'alphabet'> & {alphabet: string};
+}
