@@ -62,6 +62,8 @@ function forwardSignals(child, cleanUp = () => {}) {
 
 /** Compiles the server (for the tests' dev server), its tests and the flow's Node tests. */
 function compileServer() {
+  // From clean: a test file renamed or removed must not run on from an old build.
+  rmSync('build/node', {recursive: true, force: true});
   for (const project of ['tsconfig.server.json', 'tsconfig.server-test.json']) {
     const compiled = spawnSync('node_modules/.bin/tsc', ['-p', project], {
       stdio: 'inherit',

@@ -358,3 +358,12 @@ describe('reference server: bad requests', () => {
     assert.equal(invalidUtf8.status, 400);
   });
 });
+
+describe('createOtpHandler start-up', () => {
+  it('says once that any caller can ask for any user when there is no authenticate', () => {
+    const ctx = setup();
+    assert.equal(ctx.logged.filter((l) => l.includes('no authenticate')).length, 1);
+    const bound = setup({authenticate: () => 'alice'});
+    assert.equal(bound.logged.filter((l) => l.includes('no authenticate')).length, 0);
+  });
+});

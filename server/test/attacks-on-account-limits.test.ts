@@ -1,24 +1,30 @@
 /**
- * A security review of the reference server, written as the attacks a real
- * attacker would run. Each test asserts a promise; those titled "was broken"
- * failed against the server as first written, and pass since the fixes made
- * after the review. Every loop is bounded.
+ * Attacks on the per-account limits: guessing and flooding one account by
+ * rotating every field the caller controls (client, step name, spelling of the
+ * user), locking the real user out, enumerating users, racing requests in
+ * parallel, and the edges of the clock. The clock is the test's, so a day of
+ * attacking takes a second. Tests titled "was broken" failed against the
+ * server as first written (a security review) and pass since its fixes. Every
+ * loop is bounded.
  */
 import assert from 'node:assert/strict';
+import {createServer} from 'node:http';
+import type {AddressInfo} from 'node:net';
 import {describe, it} from 'node:test';
-import {DEFAULT_LIMITS, memoryOtpStore, normalizeUser, type OtpStore} from '../index.js';
-import {addressBucket} from '../client-address.js';
+import {
+  DEFAULT_LIMITS,
+  memoryOtpStore,
+  normalizeUser,
+  toNodeListener,
+  type OtpStore,
+} from '../index.js';
 import {reserveFailure, settleFailure, type FailurePolicy} from '../throttle.js';
 import {
   byTestAddress,
   confirm,
-  type Ctx,
   issue,
-  MEMORY_ONLY,
   issueBody,
   mostInAnySpan,
-  post,
-  SECRET,
   setup,
   wrongCode,
 } from './helpers.js';
@@ -53,6 +59,254 @@ const invisibleSpelling = (n: number) =>
   IGNORABLE_NOT_CF[n % IGNORABLE_NOT_CF.length].repeat(
     1 + Math.floor(n / IGNORABLE_NOT_CF.length),
   );
+
+describe('attack: guessing one account by rotating client and step name', () => {
+  it('judges at most 100 wrong codes for an account in any 24 hours, over two days of trying', async () => {
+    const ctx = setup(byTestAddress);
+    const judged: number[] = [];
+    let round = 0;
+    let refusedIssues = 0;
+    const end = ctx.clock.now + 48 * 3600_000;
+    // Bounded in rounds too, so that a server without limits fails the test rather than hang it.
+    while (ctx.clock.now < end && round < 5000) {
+      round++;
+      // A fresh challenge each time: new client, new step name, another spelling of the user.
+      const spelling = ['victim', 'Victim', 'VICTIM', 'victim\u200b', 'ｖｉｃｔｉｍ'][
+        round % 5
+      ];
+      const issued = await issue(ctx, spelling, {
+        client: `client-${round}`,
+        stepName: `step-${round}`,
+      });
+      if (issued.status !== 201) {
+        refusedIssues++;
+        ctx.clock.now += Number(issued.headers.get('retry-after') ?? 1) * 1000;
+        continue;
+      }
+      const code = String(issued.json.code);
+      for (;;) {
+        const answer = await confirm(ctx, issued.json.requestId, wrongCode(code));
+        if (answer.status === 422 || answer.status === 423) judged.push(ctx.clock.now);
+        if (answer.status === 429) {
+          ctx.clock.now += Number(answer.headers.get('retry-after')) * 1000;
+          break;
+        }
+        if (answer.status !== 422) break;
+      }
+    }
+    assert.ok(refusedIssues > 0, 'the account issue limit was reached too');
+    assert.ok(judged.length >= 100, `the attack ran (${judged.length} judged)`);
+    // NIST SP 800-63B-4 §3.2.2's bound, written out: the test holds the defaults to it.
+    assert.ok(
+      mostInAnySpan(judged, 24 * 3600_000) <= 100,
+      `${mostInAnySpan(judged, 24 * 3600_000)} wrong codes judged in 24 hours`,
+    );
+  });
+
+  it('judges at most one code’s attempts of 300 parallel wrong guesses across 30 codes', async () => {
+    const ctx = setup({...byTestAddress, limits: {issuesPerWindow: 100}});
+    const issued = await Promise.all(
+      Array.from({length: 30}, (_, i) => issue(ctx, 'victim', {client: `c${i}`})),
+    );
+    const answers = await Promise.all(
+      Array.from({length: 300}, (_, i) => {
+        const {json} = issued[i % 30];
+        return confirm(ctx, json.requestId, wrongCode(String(json.code)));
+      }),
+    );
+    const judged = answers.filter((a) => a.status === 422 || a.status === 423);
+    assert.equal(judged.length, DEFAULT_LIMITS.maxAttempts);
+    assert.equal(answers.filter((a) => a.status === 429).length, 300 - judged.length);
+  });
+
+  it('grows the back-off with each wrong code, and a confirmed code clears it', async () => {
+    const ctx = setup({...byTestAddress, limits: {issuesPerWindow: 100}});
+    const waits: number[] = [];
+    for (let i = 0; waits.length < 4 && i < 50; i++) {
+      const {json} = await issue(ctx, 'victim', {client: `c${i}`});
+      for (let guess = 0; guess < 5; guess++) {
+        const answer = await confirm(ctx, json.requestId, wrongCode(String(json.code)));
+        if (answer.status === 429) {
+          const wait = Number(answer.headers.get('retry-after'));
+          waits.push(wait);
+          ctx.clock.now += wait * 1000;
+        }
+      }
+    }
+    assert.deepEqual(waits.slice(0, 4), [1, 2, 4, 8]);
+    ctx.clock.now += DEFAULT_LIMITS.backoffMaxSeconds * 1000;
+    const {json} = await issue(ctx, 'victim', {client: 'last'});
+    assert.equal((await confirm(ctx, json.requestId, String(json.code))).status, 200);
+    // Cleared: the next wrong code is judged at once.
+    const next = await issue(ctx, 'victim', {client: 'after'});
+    const answer = await confirm(
+      ctx,
+      next.json.requestId,
+      wrongCode(String(next.json.code)),
+    );
+    assert.equal(answer.status, 422);
+  });
+});
+
+describe('attack: codes that could never be judged', () => {
+  it('sends no code while the account’s back-off outlasts the code’s lifetime', async () => {
+    const ctx = setup({
+      ...byTestAddress,
+      limits: {backoffBaseSeconds: 1000, backoffMaxSeconds: 2000, issuesPerWindow: 100},
+    });
+    const {json} = await issue(ctx, 'victim');
+    for (let i = 0; i < 5; i++)
+      await confirm(ctx, json.requestId, wrongCode(String(json.code)));
+    const refused = await issue(ctx, 'Victim', {client: 'other', lifetime: 300});
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers.get('retry-after'), '700');
+    assert.equal(ctx.sent.length, 1);
+    ctx.clock.now += 700_000;
+    assert.equal((await issue(ctx, 'victim', {client: 'other'})).status, 201);
+  });
+});
+
+describe('attack: flooding one account with codes', () => {
+  it('sends at most issuesPerWindow codes for 1,000 requests rotating client, step name and spelling', async () => {
+    const ctx = setup(byTestAddress);
+    const spellings = ['Victim', 'victim', 'VICTIM', 'victim\u200b', ' victim\u0000'];
+    let refused = 0;
+    for (let i = 0; i < 1000; i++) {
+      const answer = await issue(ctx, spellings[i % spellings.length], {
+        client: `client-${i}`,
+        stepName: `step-${i}`,
+      });
+      if (answer.status === 429) refused++;
+    }
+    assert.equal(ctx.sent.length, DEFAULT_LIMITS.issuesPerWindow);
+    assert.equal(refused, 1000 - DEFAULT_LIMITS.issuesPerWindow);
+    assert.deepEqual(new Set(ctx.sent.map((n) => n.user)), new Set(['victim']));
+  });
+
+  it('limits issues per address, and believes X-Forwarded-For only from a trusted proxy', async () => {
+    const ctx = setup();
+    const server = createServer(toNodeListener(ctx.handler));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const flood = async (base: string) => {
+      let issued = 0;
+      for (let i = 0; i < 60; i++) {
+        const answer = await fetch(`${base}/codes`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-forwarded-for': `203.0.113.${i}`,
+          },
+          body: JSON.stringify(issueBody(`user-${base.length}-${i}`)),
+        });
+        if (answer.status === 201) issued++;
+      }
+      return issued;
+    };
+    try {
+      // Anyone can write X-Forwarded-For: without trusted proxies it changes nothing.
+      assert.equal(await flood(url), DEFAULT_LIMITS.issuesPerAddress);
+      const proxied = setup({trustedProxies: ['127.0.0.1']});
+      const behindProxy = createServer(toNodeListener(proxied.handler));
+      await new Promise<void>((resolve) => behindProxy.listen(0, '127.0.0.1', resolve));
+      const proxyUrl = `http://127.0.0.1:${(behindProxy.address() as AddressInfo).port}/x`;
+      assert.equal(await flood(proxyUrl), 60);
+      behindProxy.close();
+    } finally {
+      server.close();
+    }
+  });
+
+  it('answers questions about users no faster than codes: lookupUser runs after the limits', async () => {
+    let lookups = 0;
+    const ctx = setup({
+      ...byTestAddress,
+      revealUnknownUsers: true,
+      lookupUser: (user) => (lookups++, user === 'alice'),
+    });
+    const answers = [];
+    for (let i = 0; i < 200; i++) answers.push((await issue(ctx, `guess-${i}`)).status);
+    assert.equal(lookups, DEFAULT_LIMITS.issuesPerAddress);
+    assert.equal(
+      answers.filter((s) => s === 404).length,
+      DEFAULT_LIMITS.issuesPerAddress,
+    );
+    assert.equal(answers.filter((s) => s === 429).length, 200 - lookups);
+  });
+
+  it('counts decoys under the notification cap, so busy tells nothing about a user', async () => {
+    const ctx = setup({
+      ...byTestAddress,
+      lookupUser: (user) => user.startsWith('known'),
+      limits: {notificationsPerMinute: 2},
+    });
+    assert.equal((await issue(ctx, 'known-1')).status, 201);
+    assert.equal((await issue(ctx, 'unknown-1')).status, 201);
+    assert.equal((await issue(ctx, 'known-2')).json.code, 'busy');
+    assert.equal((await issue(ctx, 'unknown-2')).json.code, 'busy');
+  });
+
+  it('caps notifications for the whole server per minute (SMS pumping)', async () => {
+    const ctx = setup({...byTestAddress, limits: {notificationsPerMinute: 20}});
+    const statuses = await Promise.all(
+      Array.from({length: 100}, (_, i) =>
+        issue(ctx, `number-${i}`, {}, {'x-test-address': `192.0.2.${i}`}).then(
+          (a) => a.status,
+        ),
+      ),
+    );
+    assert.equal(ctx.sent.length, 20);
+    assert.equal(statuses.filter((s) => s === 503).length, 80);
+    ctx.clock.now += 60_000;
+    assert.equal(
+      (await issue(ctx, 'number-0', {}, {'x-test-address': '192.0.2.0'})).status,
+      201,
+    );
+  });
+});
+
+describe('attack: locking the real user out', () => {
+  it('lets refused requests use up nothing', async () => {
+    const ctx = setup(byTestAddress);
+    const first = await issue(ctx, 'victim');
+    // Resends before the cooldown, bad parameters, confirmations of spent or unknown ids.
+    for (let i = 0; i < 50; i++) {
+      assert.equal((await issue(ctx, 'victim')).json.code, 'resend-cooldown');
+      assert.equal((await issue(ctx, 'victim', {lifetime: 9999})).status, 400);
+      assert.equal((await confirm(ctx, 'nope', '123456')).status, 404);
+    }
+    ctx.clock.now += 30_000;
+    const resent = await issue(ctx, 'victim');
+    assert.equal(resent.status, 201);
+    assert.equal(resent.json.attemptsLeft, 5);
+    assert.equal((await confirm(ctx, first.json.requestId, '123456')).status, 404);
+    assert.equal(
+      (await confirm(ctx, resent.json.requestId, String(resent.json.code))).status,
+      200,
+    );
+  });
+
+  it('with authenticate, a stranger cannot ask for, guess or burn the user’s codes', async () => {
+    const ctx = setup({
+      ...byTestAddress,
+      authenticate: (request) => request.headers.get('x-session-user'),
+    });
+    const own = {'x-session-user': 'Victim'};
+    const stranger = {'x-session-user': 'mallory'};
+    assert.equal((await issue(ctx, 'victim', {}, {})).json.code, 'unauthenticated');
+    assert.equal((await issue(ctx, 'victim', {}, stranger)).json.code, 'forbidden');
+    const issued = await issue(ctx, 'VICTIM', {}, own);
+    assert.equal(issued.status, 201);
+    for (let i = 0; i < 500; i++) {
+      const answer = await confirm(ctx, issued.json.requestId, '000000', stranger);
+      assert.equal(answer.status, 403);
+    }
+    assert.equal((await confirm(ctx, issued.json.requestId, '000000')).status, 401);
+    const mine = await confirm(ctx, issued.json.requestId, String(issued.json.code), own);
+    assert.equal(mine.status, 200);
+    assert.equal(ctx.sent.length, 1);
+  });
+});
 
 describe('review: Unicode spellings of one account', () => {
   it('holds (was broken): invisible non-Cf characters (variation selectors, CGJ, FVS) make new accounts: SMS flood past issuesPerWindow', async () => {
@@ -229,222 +483,6 @@ describe('review: enumerating users', () => {
       200 - DEFAULT_LIMITS.issuesPerAddress,
       `200 lookups from one address: ${JSON.stringify(statuses)} (limit ${DEFAULT_LIMITS.issuesPerAddress})`,
     );
-  });
-});
-
-describe('review: notify', () => {
-  it('holds (was broken): a notify that delivers and then throws (gateway timeout) is refunded: unlimited SMS to one account from one address', async () => {
-    const delivered: string[] = [];
-    const ctx = setup({
-      notify: (n) => {
-        delivered.push(n.code);
-        throw new Error('gateway timeout after 10 s');
-      },
-    });
-    for (let i = 0; i < 200; i++) await issue(ctx, 'victim');
-    assert.ok(
-      delivered.length <= DEFAULT_LIMITS.issuesPerWindow,
-      `${delivered.length} SMS delivered to victim by 200 requests from one address in 0 s`,
-    );
-  });
-
-  it('holds: a notify error message that echoes the code is logged with [code]', async () => {
-    const ctx = setup({
-      notify: (n) => {
-        throw new Error(`rejected body "Your code is ${n.code}"\nforged line`);
-      },
-    });
-    await issue(ctx, 'alice');
-    assert.equal(
-      ctx.logged.some((l) => /\d{6}/.test(l) || l.includes('\n')),
-      false,
-    );
-  });
-});
-
-describe('review: addresses and secrets', () => {
-  it('holds: every spelling of one /64 is one bucket; mapped IPv4 is IPv4', () => {
-    const one = [
-      '2001:db8:0:1::1',
-      '2001:DB8:0000:0001:ffff:ffff:ffff:ffff',
-      '2001:db8::1:0:0:0:0',
-      '2001:0db8:0:1:a::%eth0',
-      '2001:db8:0:1:1:2:3.4.5.6',
-    ];
-    assert.deepEqual(new Set(one.map(addressBucket)), new Set(['2001:db8:0:1::/64']));
-    assert.equal(addressBucket('::FFFF:203.0.113.9'), '203.0.113.9');
-  });
-
-  it('holds: short, one-byte and non-Uint8Array secrets are refused; a byte secret is copied', async () => {
-    assert.throws(() => setup({secret: 'x'.repeat(31)}));
-    assert.throws(() => setup({secret: new Uint8Array(64).fill(7)}));
-    assert.throws(() => setup({secret: new Uint16Array(32) as unknown as Uint8Array}));
-    assert.throws(() => setup({secret: 'é'.repeat(15) + 'a'})); // 31 bytes
-    const bytes = new Uint8Array(32).map((_, i) => i + 1);
-    const ctx = setup({secret: bytes});
-    const issued = await issue(ctx, 'alice');
-    bytes.fill(0);
-    assert.equal(
-      (await confirm(ctx, issued.json.requestId, String(issued.json.code))).status,
-      200,
-    );
-  });
-});
-
-describe('review: the confirmation token', () => {
-  async function confirmedToken(ctx: Ctx, user = 'alice', extra = {}) {
-    const issued = await issue(ctx, user, extra);
-    const answer = await confirm(ctx, issued.json.requestId, String(issued.json.code));
-    assert.equal(answer.status, 200);
-    return String(answer.json.confirmation);
-  }
-
-  it('holds (was broken): a token re-encoded (padding, "+/" alphabet, junk characters) still verifies: "tampered" is not refused', async () => {
-    const forms = [
-      (t: string) => `${t}=`,
-      (t: string) => {
-        const [v, p, s] = t.split('.');
-        return `${v}.${p}.${s.slice(0, 10)}!${s.slice(10)}`;
-      },
-    ];
-    const accepted: string[] = [];
-    for (const [i, form] of forms.entries()) {
-      const ctx = setup();
-      const token = await confirmedToken(ctx);
-      const altered = form(token);
-      assert.notEqual(altered, token);
-      if (await ctx.handler.verifyConfirmation(altered)) accepted.push(`form ${i}`);
-    }
-    assert.deepEqual(
-      accepted,
-      [],
-      `altered token strings accepted: ${accepted.join(', ')}`,
-    );
-  });
-
-  it('holds: another secret, another store, another client/step, spent, expired → null; any spelling of the user → claims', async () => {
-    const a = setup();
-    const token = await confirmedToken(a, 'Alice', {client: 'web', stepName: 'login'});
-    const other = setup({secret: `${SECRET}!`, store: a.store});
-    assert.equal(await other.handler.verifyConfirmation(token), null);
-    const sameSecretOtherStore = setup();
-    assert.equal(await sameSecretOtherStore.handler.verifyConfirmation(token), null);
-    assert.equal(await a.handler.verifyConfirmation(token, {client: 'app'}), null);
-    assert.equal(await a.handler.verifyConfirmation(token, {stepName: 'pay'}), null);
-    assert.equal(await a.handler.verifyConfirmation(token, {user: 'bob'}), null);
-    const claims = await a.handler.verifyConfirmation(token, {user: 'ＡＬＩＣＥ\u200b'});
-    assert.equal(claims?.user, 'alice');
-    assert.equal(await a.handler.verifyConfirmation(token), null);
-    const late = await confirmedToken(a, 'carol');
-    a.clock.now += DEFAULT_LIMITS.confirmationLifetimeSeconds * 1000;
-    assert.equal(await a.handler.verifyConfirmation(late), null);
-  });
-
-  it('holds (was broken): (robustness) verifyConfirmation(token, {user: null}) (a signed-out session) rejects with a TypeError instead of null', async () => {
-    const ctx = setup();
-    const token = await confirmedToken(ctx);
-    let outcome: string;
-    try {
-      outcome = String(
-        await ctx.handler.verifyConfirmation(token, {user: null as unknown as string}),
-      );
-    } catch (error) {
-      outcome = `threw ${(error as Error).name}`;
-    }
-    assert.equal(outcome, 'null');
-  });
-
-  it('holds: onConfirmed runs once for 100 parallel confirmations of the right code', async () => {
-    let runs = 0;
-    const ctx = setup({onConfirmed: () => void runs++});
-    const issued = await issue(ctx, 'alice');
-    const answers = await Promise.all(
-      Array.from({length: 100}, () =>
-        confirm(ctx, issued.json.requestId, String(issued.json.code)),
-      ),
-    );
-    assert.equal(answers.filter((a) => a.status === 200).length, 1);
-    assert.equal(runs, 1);
-  });
-});
-
-describe('review: request parsing', () => {
-  it('holds: duplicate keys and __proto__ in bodies neither confuse nor crash', async () => {
-    const ctx = setup({authenticate: () => 'alice'});
-    const dup = await post(
-      ctx.handler,
-      '/codes',
-      '{"user":"alice","client":"web","user":"victim","stepName":"x"}',
-    );
-    assert.equal(dup.status, 403); // last key wins, checked against the session
-    const proto = await post(
-      ctx.handler,
-      '/codes',
-      '{"__proto__":{"user":"alice"},"client":"web"}',
-    );
-    assert.equal(proto.status, 400);
-    const issued = await issue(ctx, 'alice');
-    const c = await post(
-      ctx.handler,
-      `/codes/${issued.json.requestId}/confirm`,
-      `{"__proto__":{"code":"${issued.json.code}"}}`,
-    );
-    assert.equal(c.status, 400);
-    const arr = await post(ctx.handler, `/codes/${issued.json.requestId}/confirm`, `[1]`);
-    assert.equal(arr.status, 400);
-    assert.equal(
-      (await confirm(ctx, issued.json.requestId, String(issued.json.code))).status,
-      200,
-    );
-  });
-
-  it('holds: cross-site "simple" content types (text/plain, form) are 415, so a CSRF form cannot ask for codes', async () => {
-    const ctx = setup();
-    for (const type of [
-      'text/plain',
-      'application/x-www-form-urlencoded',
-      'multipart/form-data; boundary=x',
-      'application/jsonx',
-      'text/json',
-    ]) {
-      const answer = await post(ctx.handler, '/codes', issueBody('alice'), {
-        'content-type': type,
-      });
-      assert.equal(answer.status, 415, type);
-    }
-    assert.equal(ctx.sent.length, 0);
-  });
-
-  it('holds: requestId path tricks (encoded slash, .., %00, other key prefixes, 60 kB ids) are 404 and write nothing', async () => {
-    const ctx = setup();
-    const issued = await issue(ctx, 'alice');
-    const id = String(issued.json.requestId);
-    const before = await ctx.size();
-    const ids = [
-      encodeURIComponent(`x/../${id}`),
-      `${id}%2F`,
-      '..',
-      '%2e%2e',
-      `${id}%00`,
-      encodeURIComponent(`request:${id}`),
-      encodeURIComponent(`challenge:${JSON.stringify(['login', 'alice', 'web'])}`),
-      'a'.repeat(60_000),
-      '%E0%A4%A',
-      ` ${id}`,
-      id.toUpperCase(),
-    ];
-    for (const bad of ids) {
-      const answer = await post(ctx.handler, `/codes/${bad}/confirm`, {
-        code: String(issued.json.code),
-      });
-      assert.equal(answer.status, 404, bad.slice(0, 40));
-      assert.equal(answer.headers.get('content-type'), 'application/problem+json');
-    }
-    assert.equal(await ctx.size(), before);
-    const slash = await post(ctx.handler, `/codes/${id}/confirm/`, {
-      code: String(issued.json.code),
-    });
-    assert.equal(slash.status, 200);
   });
 });
 
@@ -627,24 +665,6 @@ describe('review: races', () => {
   });
 });
 
-describe('review: idempotency', () => {
-  it('holds: the same key and body in another spelling of the user replays the first answer, no second code', async () => {
-    const ctx = setup();
-    const key = {'idempotency-key': 'same'};
-    const first = await issue(ctx, 'Alice', {}, key);
-    const second = await issue(ctx, 'ＡＬＩＣＥ\u200b', {}, key);
-    assert.equal(second.status, 201);
-    assert.equal(second.json.requestId, first.json.requestId);
-    assert.equal('code' in second.json, false);
-    assert.equal(ctx.sent.length, 1);
-    // The same key for another account is another request.
-    assert.equal(
-      (await issue(ctx, 'bob', {}, key)).json.requestId !== first.json.requestId,
-      true,
-    );
-  });
-});
-
 describe('review: clock edges', () => {
   it('holds per fixed window (note: 2× issuesPerWindow within 2 ms across a window edge)', async () => {
     const ctx = setup(byTestAddress);
@@ -715,71 +735,5 @@ describe('review: clock edges', () => {
       `${beforeLogin} then ${judged.length - beforeLogin} wrong codes (${judged.length} in ${Math.round((ctx.clock.now - start) / 3600_000)} h)`,
     );
     console.log(`# clear-on-confirm: ${most} wrong codes judged in one 24 h span`);
-  });
-});
-
-describe('review: resources', () => {
-  it(
-    'holds (was broken): wrong guesses fill the room above `full`: a code already sent cannot be confirmed (503)',
-    {skip: MEMORY_ONLY},
-    async () => {
-      const ctx = setup(
-        {...byTestAddress, limits: {issuesPerAddress: 1e9, issuesPerWindow: 1e9}},
-        {maxKeys: 200},
-      );
-      const victim = await issue(ctx, 'victim');
-      const mine: {requestId: unknown; code: string}[] = [];
-      for (let i = 0; i < 200; i++) {
-        const answer = await issue(ctx, `mallory-${i}`);
-        if (answer.status !== 201) break;
-        mine.push({requestId: answer.json.requestId, code: String(answer.json.code)});
-      }
-      const sizeAtFull = await ctx.size();
-      // One wrong guess per attacker code: one new failures key each.
-      for (const m of mine) await confirm(ctx, m.requestId, wrongCode(m.code));
-      const answer = await confirm(ctx, victim.json.requestId, String(victim.json.code));
-      assert.equal(
-        answer.status,
-        200,
-        `store ${sizeAtFull} keys at "full" after ${mine.length} codes, ${await ctx.size()}/200 after one wrong guess each; the victim's right code → ${answer.status} ${answer.json.code}`,
-      );
-    },
-  );
-
-  it(
-    'holds (was broken): refused issues from many /64s leave their address windows behind (count 0): the store fills, everyone gets 503',
-    {skip: MEMORY_ONLY},
-    async () => {
-      const ctx = setup(byTestAddress, {maxKeys: 2000});
-      // The attacker's own account (with authenticate this works with one session): used up once.
-      for (let i = 0; i < DEFAULT_LIMITS.issuesPerWindow; i++)
-        await issue(ctx, 'mallory', {client: `c${i}`}, bot(i));
-      const statuses: Record<number, number> = {};
-      // Then refused requests only (429 for the account), each from another /64 of one /48.
-      for (let i = 0; i < 2000; i++) {
-        const from = {'x-test-address': `2001:db8:77:${i.toString(16)}::1`};
-        const s = (await issue(ctx, 'mallory', {client: `d${i}`}, from)).status;
-        statuses[s] = (statuses[s] ?? 0) + 1;
-      }
-      const size = await ctx.size();
-      const victim = await issue(ctx, 'victim', {}, {'x-test-address': '192.0.2.1'});
-      assert.equal(
-        victim.status,
-        201,
-        `after 2,000 refused requests ${JSON.stringify(statuses)} nothing was sent, yet the store holds ${size}/2000 keys and the victim gets ${victim.status} ${victim.json.code}`,
-      );
-    },
-  );
-
-  it('holds: an OtpStore that throws on every write answers problem+json 500, never crashes', async () => {
-    const broken: OtpStore = {
-      update: async () => {
-        throw new Error('connection reset');
-      },
-    };
-    const ctx = setup({store: broken});
-    const answer = await post(ctx.handler, '/codes', issueBody('alice'));
-    assert.equal(answer.status, 500);
-    assert.equal(answer.headers.get('content-type'), 'application/problem+json');
   });
 });
