@@ -45,8 +45,12 @@ export function confirmationTokens(options: {
       claims: Omit<OtpConfirmationClaims, 'issuedAt' | 'expiresAt'>,
     ): Promise<{token: string; claims: OtpConfirmationClaims}> {
       const issuedAt = now();
+      // Named one by one, in the token's order, rather than spread: one per confirmation.
       const full: OtpConfirmationClaims = {
-        ...claims,
+        user: claims.user,
+        client: claims.client,
+        stepName: claims.stepName,
+        requestId: claims.requestId,
         issuedAt,
         expiresAt: issuedAt + lifetimeMs,
       };

@@ -108,19 +108,26 @@ export function memoryOtpStore(
   sweep.unref?.();
   return {
     async update(key, change) {
-      const current = live(key)?.value;
+      // A key built by concatenation is a rope; flattened once here, the lookups
+      // below hash and compare a flat string (V8 flattens on charCodeAt). In a map
+      // of a million keys each lookup is a trip to memory: one per update where
+      // the key is there already, as its entry is changed in place.
+      key.charCodeAt(0);
+      const entry = live(key);
+      const current = entry?.value;
       const [value, result, ttlMs] = change(current);
       if (value === current) return result;
+      const expiresAt = ttlMs === undefined ? Infinity : now() + ttlMs;
       if (value === undefined) entries.delete(key);
-      else {
-        if (!entries.has(key) && entries.size >= maxKeys) {
+      else if (entry) {
+        entry.value = value;
+        entry.expiresAt = expiresAt;
+      } else {
+        if (entries.size >= maxKeys) {
           if (now() - lastSweep >= 1000) sweepNow();
           if (entries.size >= maxKeys) throw new OtpStoreFullError();
         }
-        entries.set(key, {
-          value,
-          expiresAt: ttlMs === undefined ? Infinity : now() + ttlMs,
-        });
+        entries.set(key, {value, expiresAt});
       }
       return result;
     },

@@ -36,6 +36,7 @@ export async function startRedis() {
   }
   return {
     url,
+    pid: child.pid,
     /** A raw Redis command on the benchmark's own connection. */
     call: (...args) => client.call(...args),
     async stop() {

@@ -15,6 +15,7 @@ function table(head, rows) {
 export function report(results, memory, pending) {
   const find = (target, operation) =>
     results.find((r) => r.target.includes(target) && r.operation === operation);
+  const percent = (share) => `${Math.round(share * 100)}%`;
   console.log('\n## Throughput and latency\n');
   console.log(
     table(
@@ -25,6 +26,7 @@ export function report(results, memory, pending) {
         'p50 ms',
         'p99 ms',
         'non-2xx',
+        'server busy',
         'server CPU µs/req',
         'Redis CPU µs/req',
         'Redis commands/req',
@@ -36,6 +38,7 @@ export function report(results, memory, pending) {
         r.p50.toFixed(2),
         r.p99.toFixed(2),
         r.failed,
+        percent(r.busy),
         Math.round(r.serverMicros),
         r.redisMicros === undefined ? '' : Math.round(r.redisMicros),
         r.redisCommands === undefined ? '' : r.redisCommands.toFixed(1),
@@ -43,45 +46,45 @@ export function report(results, memory, pending) {
     ),
   );
 
-  const ratio = (label, value, target, meets) => [
-    label,
-    value.toFixed(2),
-    target,
-    meets(value) ? 'met' : 'NOT MET',
-  ];
+  /** A ratio against the floor holds only if the floor was saturated: its process busy. */
+  const FLOOR_BUSY = 0.85;
+  const ratio = (label, value, target, meets, floor) => {
+    const saturated = !floor || floor.busy >= FLOOR_BUSY;
+    return [
+      label,
+      value.toFixed(2),
+      target,
+      floor ? percent(floor.busy) : '',
+      !saturated ? 'NOT MET (floor not saturated)' : meets(value) ? 'met' : 'NOT MET',
+    ];
+  };
+  const againstFloor = (operation, target) => {
+    const floor = find('bare', operation);
+    return ratio(
+      `${operation} requests/s: memory store ÷ bare`,
+      find('memory', operation).rps / floor.rps,
+      `≥ ${target.toFixed(2)}`,
+      (v) => v >= target,
+      floor,
+    );
+  };
   const ratios = [
-    ratio(
-      'confirm requests/s: memory store ÷ bare',
-      find('memory', 'confirm').rps / find('bare', 'confirm').rps,
-      '≥ 0.50',
-      (v) => v >= 0.5,
-    ),
+    againstFloor('confirm', 0.35),
+    againstFloor('issue', 0.3),
     ...['issue', 'confirm'].map((operation) =>
       ratio(
         `${operation} p99: Redis store ÷ memory store`,
         find('Redis', operation).p99 / find('memory', operation).p99,
-        '≤ 2.0',
+        '≤ 2.00',
         (v) => v <= 2,
       ),
     ),
   ];
-  // Not a target: the floor's requests/s is bounded by the load generator sharing the
-  // machine (its server idles), so the CPU each request costs the server says more.
-  const cpuRatio =
-    find('bare', 'confirm').serverMicros / find('memory', 'confirm').serverMicros;
   console.log('\n## Ratios (the figures to quote)\n');
   console.log(
     table(
-      ['ratio', 'value', 'target', ''],
-      [
-        ...ratios,
-        [
-          'confirm server CPU/request: bare ÷ memory store',
-          cpuRatio.toFixed(2),
-          '',
-          'information',
-        ],
-      ],
+      ['ratio', 'value', 'target', `floor busy (≥ ${percent(FLOOR_BUSY)})`, ''],
+      ratios,
     ),
   );
 
@@ -99,6 +102,6 @@ export function report(results, memory, pending) {
   );
   return {
     failed: results.filter((r) => r.failed),
-    missed: ratios.filter((r) => r[3] !== 'met'),
+    missed: ratios.filter((r) => r[4] !== 'met'),
   };
 }

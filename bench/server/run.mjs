@@ -11,11 +11,16 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {
   CONNECTIONS,
-  confirmRequests,
-  issueRequests,
+  confirmJob,
+  DEPTH,
+  issueJob,
   measure,
+  PINNED,
+  pinToLoadCores,
+  pinToServerCore,
   SECONDS,
   WARMUP_SECONDS,
+  WORKERS,
 } from './load.mjs';
 import {startRedis} from './redis.mjs';
 import {report} from './report.mjs';
@@ -67,37 +72,43 @@ async function redisUsage(redis) {
 async function startTarget(kind, redis) {
   const target = child('./target.mjs', [kind, redis?.url ?? '']);
   const {port} = await target.message;
-  const url = `http://127.0.0.1:${port}`;
+  pinToServerCore(target.process.pid);
   const ask = async (message) => {
     target.process.send(message);
     const [answer] = await once(target.process, 'message');
     return answer;
   };
   return {
-    url,
+    port,
     stop: target.stop,
     /**
      * One measurement after its warm-up, with the CPU time the server (and
-     * redis-server) spent per request, and a CPU profile of it when asked.
+     * redis-server) spent per request, how busy the server's process was
+     * (its CPU time over the time measured), and a CPU profile when asked.
      */
-    async measure(operation, requests, afterWarmUp) {
-      const warm = await measure(url, requests, {seconds: WARMUP_SECONDS});
+    async measure(operation, job, afterWarmUp) {
+      const warm = await measure(port, job, {seconds: WARMUP_SECONDS});
       await afterWarmUp?.(warm);
       const file = PROFILE_DIR && join(PROFILE_DIR, `${kind}-${operation}.cpuprofile`);
       if (file) await ask({profile: 'start'});
-      const before = {
+      const usage = async () => ({
         server: await ask({usage: true}),
         redis: await (redis && redisUsage(redis)),
-      };
-      const result = await measure(url, requests);
-      const after = {
-        server: await ask({usage: true}),
-        redis: await (redis && redisUsage(redis)),
-      };
+      });
+      let before;
+      let after;
+      const result = await measure(port, job, {
+        started: async () => (before = await usage()),
+        finished: async () => (after = await usage()),
+      });
       if (file) await ask({profile: 'stop', file});
       const per = (a, b) => (a - b) / result.requests;
       return {
         ...result,
+        busy:
+          (after.server.cpuMicros - before.server.cpuMicros) /
+          1000 /
+          (after.server.atMs - before.server.atMs),
         serverMicros: per(after.server.cpuMicros, before.server.cpuMicros),
         redisMicros: redis && per(after.redis.cpuMicros, before.redis.cpuMicros),
         redisCommands: redis && per(after.redis.commands, before.redis.commands),
@@ -106,18 +117,15 @@ async function startTarget(kind, redis) {
   };
 }
 
-/** Issues `count` codes over HTTP and resolves to their request ids and codes. */
-async function preIssue(url, count, into = []) {
-  const result = await measure(
-    url,
-    issueRequests((body) => {
-      const {requestId, code} = JSON.parse(body);
-      into.push({requestId, code});
-    }),
-    {amount: count},
-  );
+/** Issues `count` codes over HTTP and adds their request ids and codes to `into`. */
+async function preIssue(port, count, into = []) {
+  const result = await measure(port, issueJob(), {amount: count, collect: true});
   if (result.failed)
     throw new Error(`${result.failed} issues failed while filling the pool`);
+  for (const body of result.bodies) {
+    const {requestId, code} = JSON.parse(body);
+    into.push([requestId, code]);
+  }
   return into;
 }
 
@@ -126,20 +134,20 @@ const record = (target, operation, result) => {
   results.push({target, operation, ...result});
   const f = (n) => n.toFixed(2);
   console.error(
-    `  ${target} ${operation}: ${Math.round(result.rps)} req/s, p50 ${f(result.p50)} ms, p99 ${f(result.p99)} ms, non-2xx ${result.failed}`,
+    `  ${target} ${operation}: ${Math.round(result.rps)} req/s, p50 ${f(result.p50)} ms, p99 ${f(result.p99)} ms, server busy ${Math.round(result.busy * 100)}%, non-2xx ${result.failed}`,
   );
 };
 
 async function benchBare() {
   const target = await startTarget('bare');
   try {
-    record('bare node:http', 'issue', await target.measure('issue', issueRequests()));
-    // The floor answers any id; one entry, reused, with the overrun not counted.
-    const pool = [{requestId: 'r', code: '000000'}];
+    record('bare node:http', 'issue', await target.measure('issue', issueJob()));
+    // The floor answers any id: one request, sent over and over.
+    const pool = [['r', '000000']];
     record(
       'bare node:http',
       'confirm',
-      await target.measure('confirm', confirmRequests(pool)),
+      await target.measure('confirm', confirmJob(pool, true)),
     );
   } finally {
     await target.stop();
@@ -149,30 +157,29 @@ async function benchBare() {
 async function benchServer(name, kind, redis) {
   const target = await startTarget(kind, redis);
   try {
-    const issue = await target.measure('issue', issueRequests());
+    const issue = await target.measure('issue', issueJob());
     record(name, 'issue', issue);
     // Every confirm needs a pending code of its own: fill a pool, find the confirm
     // rate with a short pilot (it also warms the confirm path), top the pool up to
     // what the warm-up and the run will take, with room to spare, and top it up
     // again after the warm-up if the warm rate says it is short.
-    const pool = await preIssue(target.url, MIN_POOL);
-    const pilot = await measure(target.url, confirmRequests(pool), {
+    const pool = await preIssue(target.port, MIN_POOL);
+    const pilot = await measure(target.port, confirmJob(pool), {
       amount: Math.min(5000, Math.floor(pool.length / 2)),
     });
     if (pilot.failed) throw new Error(`${pilot.failed} confirms failed in the pilot`);
     const topUp = async (rps, seconds) => {
-      const needed = Math.ceil(rps * seconds * 1.5) + CONNECTIONS * 4;
+      const needed = Math.ceil(rps * seconds * 1.5) + CONNECTIONS * DEPTH * 4;
       const left = pool.length - pool.next;
-      if (needed > left) await preIssue(target.url, needed - left, pool);
+      if (needed > left) await preIssue(target.port, needed - left, pool);
     };
     await topUp(pilot.rps, WARMUP_SECONDS + SECONDS);
-    const confirm = await target.measure('confirm', confirmRequests(pool), (warm) =>
+    const confirm = await target.measure('confirm', confirmJob(pool), (warm) =>
       topUp(warm.rps, SECONDS),
     );
-    // Confirms past the pool go to a spent code, so they are counted as non-2xx as well.
-    if (pool.overrun)
+    if (pool.next >= pool.length)
       console.error(
-        `  ${name}: the pool of codes ran out (${pool.overrun} confirms too many)`,
+        `  ${name}: the pool of codes ran out; the confirm run was cut short`,
       );
     record(name, 'confirm', confirm);
   } finally {
@@ -192,11 +199,21 @@ async function pendingBytes(kind, redisUrl) {
 }
 
 console.error(
-  `Server benchmark: ${CONNECTIONS} keep-alive connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s per measurement, loopback`,
+  `Server benchmark: ${WORKERS} load process(es), ${CONNECTIONS} keep-alive connections with ${DEPTH} requests in flight on each, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s per measurement, loopback${PINNED ? ', the server on core 0 and the load on the others (taskset)' : ''}`,
 );
 const redis = await startRedis();
+pinToLoadCores(redis.pid);
 let memory;
 try {
+  // BENCH_SERVER_TARGETS=memory (say) measures only some, to profile one; the ratios then need all three.
+  const only = process.env.BENCH_SERVER_TARGETS?.split(',');
+  if (only) {
+    if (only.includes('bare')) await benchBare();
+    if (only.includes('memory')) await benchServer('server, memory store', 'memory');
+    if (only.includes('redis')) await benchServer('server, Redis store', 'redis', redis);
+    await redis.stop();
+    process.exit(0);
+  }
   await benchBare();
   await benchServer('server, memory store', 'memory');
   await benchServer('server, Redis store', 'redis', redis);

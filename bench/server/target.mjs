@@ -32,14 +32,15 @@ const listener =
     : toNodeListener(benchHandler(benchStore(kind, redisUrl)));
 const server = createServer({keepAliveTimeout: 60_000}, listener);
 server.listen(0, '127.0.0.1', () => process.send({port: server.address().port}));
-// The parent asks for {usage} (the CPU time this process has used, in µs) around
+// The parent asks for {usage} (the CPU time this process has used, in µs, and the
+// time it was asked, so that the parent can tell how busy it was) around
 // each measurement; with BENCH_SERVER_CPU_PROF it also sends {profile: 'start'},
 // then {profile: 'stop', file}. Every message is answered once done.
 let session;
 process.on('message', async ({usage, profile, file}) => {
   if (usage) {
     const {user, system} = process.cpuUsage();
-    process.send({cpuMicros: user + system});
+    process.send({cpuMicros: user + system, atMs: performance.now()});
   } else if (profile === 'start') {
     session = new Session();
     session.connect();

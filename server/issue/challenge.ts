@@ -18,6 +18,7 @@ import {
 } from '../handler-context.js';
 import {challengeStoreKey, requestKey} from '../keys.js';
 import {problem} from '../problem.js';
+import {pooledRandomBytes} from '../random-bytes.js';
 import type {Refusal} from './refusal.js';
 import type {Undo} from './undo.js';
 
@@ -42,7 +43,7 @@ export async function writeChallenge(
   undo: Undo,
 ): Promise<Issued | Refusal> {
   const {store, now} = ctx;
-  const code = generateCode(config.length, ALPHABETS[config.alphabet]);
+  const code = generateCode(config.length, ALPHABETS[config.alphabet], pooledRandomBytes);
   const requestId = randomUUID();
   const at = now();
   const key = challengeStoreKey(config);
@@ -55,13 +56,17 @@ export async function writeChallenge(
     const plan = planIssue(previous, at);
     if (!plan.ok) return [value, plan];
     const {stepName, user, client} = config;
-    const record: ServerRecord = {
-      ...newRecord({requestId, stepName, user, client}, config, plan, at),
-      digest: ctx.mac(requestId, code),
-      length: config.length,
-      alphabet: config.alphabet,
-      ...(known ? {} : {decoy: true}),
-    };
+    // Filled in one by one rather than spread: one is made per code issued.
+    const record = newRecord(
+      {requestId, stepName, user, client},
+      config,
+      plan,
+      at,
+    ) as ServerRecord;
+    record.digest = ctx.mac(requestId, code);
+    record.length = config.length;
+    record.alphabet = config.alphabet;
+    if (!known) record.decoy = true;
     return [record, {record, previous}, keepFor];
   });
   if ('ok' in written) return {refused: planRefusal(written), windows: 'give back'};

@@ -27,8 +27,13 @@ export async function checkIssueRequest(
   const body = issueBody(parsed);
   if (typeof body === 'string') return problem(400, 'invalid-request', body);
   const checked = resolveStepConfig({
-    ...body,
+    stepName: body.stepName,
+    sourceStep: body.sourceStep,
     user: ctx.normalize(body.user),
+    client: body.client,
+    lifetime: body.lifetime,
+    length: body.length,
+    alphabet: body.alphabet,
     maxAttempts: limits.maxAttempts,
     resendAfter: limits.resendAfterSeconds,
     maxResends: limits.maxResends,

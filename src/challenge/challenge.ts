@@ -155,8 +155,12 @@ export function newRecord(
   now: number,
 ): ChallengeRecord {
   const expiresAt = now + policy.lifetimeSeconds * 1000;
+  // Named one by one rather than spread: the server makes one per code issued.
   return {
-    ...identity,
+    requestId: identity.requestId,
+    stepName: identity.stepName,
+    user: identity.user,
+    client: identity.client,
     issuedAt: now,
     expiresAt,
     // A resend always opens by the time the code expires, so an expired code can be replaced.
