@@ -111,16 +111,24 @@ function appEnv(extra = {}) {
   return {...env, ...extra};
 }
 
-/** Runs a command; resolves with its output, rejects with the output when it fails. */
+/**
+ * Runs a command; resolves with its standard output (`npm pack --json` prints its
+ * JSON there and the prepack build's output on stderr), rejects with both, as
+ * they came, when it fails.
+ */
 function run(command, args, {cwd = ROOT, env = process.env} = {}) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, {cwd, env, stdio: ['ignore', 'pipe', 'pipe']});
     let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      stdout += chunk;
+    });
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code === 0) resolvePromise(output);
+      if (code === 0) resolvePromise(stdout);
       else
         reject(
           new Error(
@@ -215,13 +223,13 @@ async function node22() {
 }
 
 /**
- * Builds and packs the package, and checks the tarball with publint and attw.
+ * Packs the package (its prepack script builds it and checks that every file
+ * package.json names is there), and checks the tarball with publint and attw.
  * Returns the tarball's path and whether both checks passed; the apps run
  * either way, so one run shows every problem.
  */
 async function pack() {
   const started = Date.now();
-  await run('npm', ['run', 'build']);
   rmSync(OUT, {recursive: true, force: true});
   mkdirSync(OUT, {recursive: true});
   const [{filename}] = JSON.parse(
