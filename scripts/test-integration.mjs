@@ -51,7 +51,7 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
  * The apps, in the order they run. `serve` is the folder a static server
- * serves (react, vue, html) or the app's own server (ssr); `drives` what the
+ * serves (react, vue, angular, html) or the app's own server (ssr); `drives` what the
  * person does in it.
  */
 const APPS = {
@@ -76,6 +76,21 @@ const APPS = {
     drives: [
       {step: {host: '#vue-step', output: '#vue-confirmed', user: 'vue.user'}},
       {input: {host: '#vue-input', output: '#input-complete'}},
+    ],
+  },
+  angular: {
+    build:
+      'ng build (AOT, strictTemplates) && check-types.mjs (the template errors expected)',
+    serve: 'dist',
+    drives: [
+      {
+        step: {
+          host: '#angular-step',
+          output: '#angular-confirmed',
+          user: 'angular.user',
+        },
+      },
+      {input: {host: '#angular-input', output: '#input-complete'}},
     ],
   },
   html: {
