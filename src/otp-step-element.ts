@@ -1,4 +1,4 @@
-import {html, nothing, type PropertyValues} from 'lit';
+import {html, nothing} from 'lit';
 import {property} from 'lit/decorators.js';
 import type {ConfirmOutcome} from './challenge/challenge.js';
 import {Loads} from './controllers/loads.js';
@@ -108,12 +108,18 @@ export class OtpStep extends StepAttributes {
   /** The step's state and its runs: everything the element draws comes from here. */
   readonly #step = new StepController(this, {
     sources: this,
-    messages: () => this.#language.t,
+    messages: () => this.#language.current(),
     loadMessages: () => this.#language.want(),
     track: this.#loads.track,
   });
-  /** The phase and form value last applied to `:state()` and the form. */
-  #applied?: string;
+  /**
+   * The phase and form value last applied to `:state()` and the form: at first
+   * what a new element has already (no state, no value), so a page of idle
+   * steps makes no calls for them.
+   */
+  #applied = 'idle ';
+  /** The form was told a value is missing (`required`, and none yet). */
+  #missing = false;
   /**
    * The dialog's code, once it was wanted (a pointer or focus on the trigger, a
    * code to show): from then on the dialog is drawn.
@@ -177,7 +183,7 @@ export class OtpStep extends StepAttributes {
     if (open || retry?.inDialog) this.#loadDialog();
   }
 
-  protected override updated(changed: PropertyValues): void {
+  protected override updated(): void {
     const value = this.value;
     const phase = this.#phase();
     const applied = `${phase} ${value}`;
@@ -195,17 +201,18 @@ export class OtpStep extends StepAttributes {
       }
       this.internals.setFormValue(value || null, value);
     }
-    if (this.#language.takeChange() || valueChanged || changed.has('required')) {
-      if (this.required && !value) {
-        this.internals.setValidity(
-          {valueMissing: true},
-          this.#language.t.required,
-          this.renderRoot.querySelector<HTMLElement>('[part~="trigger"]') ?? undefined,
-        );
-      } else {
-        this.internals.setValidity({});
-      }
+    const reworded = this.#language.takeChange();
+    const missing = this.required && !value;
+    if (missing && (reworded || valueChanged || !this.#missing)) {
+      this.internals.setValidity(
+        {valueMissing: true},
+        this.#language.t.required,
+        this.renderRoot.querySelector<HTMLElement>('[part~="trigger"]') ?? undefined,
+      );
+    } else if (!missing && this.#missing) {
+      this.internals.setValidity({});
     }
+    this.#missing = missing;
   }
 
   formResetCallback(): void {

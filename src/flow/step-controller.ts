@@ -12,6 +12,13 @@ import {idleState, isTicking, type Notice, type StepState} from './step-state.js
 
 type Flow = typeof import('./step-flow.js');
 
+/**
+ * The flow's code, once it has loaded for the page (with all the messages):
+ * every step after the first starts its runs at once, so a page of steps
+ * picking up their challenges at load waits on nothing per step.
+ */
+let loadedFlow: Flow | undefined;
+
 /** The element a step controller works for: it draws the state, and the events go out from it. */
 export type StepHost = ReactiveControllerHost &
   EventTarget & {readonly isConnected: boolean};
@@ -47,7 +54,6 @@ export class StepController implements ReactiveController {
   #issuing?: Promise<boolean>;
   /** What Retry runs again. */
   #again?: () => unknown;
-  #flow?: Flow;
   #loadingFlow?: Promise<Flow>;
   #sources?: CodeSources;
   #stopTicking?: () => void;
@@ -245,7 +251,7 @@ export class StepController implements ReactiveController {
       source: () => this.#source(),
     };
     try {
-      return await task(this.#flow ?? (await this.#loadFlow()), run);
+      return await task(loadedFlow ?? (await this.#loadFlow()), run);
     } catch (error) {
       if (!signal.aborted) this.fail(error, again);
       return undefined;
@@ -274,14 +280,14 @@ export class StepController implements ReactiveController {
     const loading = (this.#loadingFlow ??= Promise.all([
       import('./step-flow.js'),
       this.#options.loadMessages?.(),
-    ]).then(([flow]) => (this.#flow = flow)));
+    ]).then(([flow]) => (loadedFlow = flow)));
     // A load that failed is tried again the next time (a Retry, say).
     loading.catch(() => (this.#loadingFlow = undefined));
     return this.#options.track ? this.#options.track(loading) : loading;
   }
 
   async #source(): Promise<CodeSource> {
-    const {CodeSources} = this.#flow ?? (await this.#loadFlow());
+    const {CodeSources} = loadedFlow ?? (await this.#loadFlow());
     this.#sources ??= new CodeSources(this.#options.sources, () =>
       this.fail(new OtpStepError('storage-unavailable')),
     );
@@ -290,8 +296,8 @@ export class StepController implements ReactiveController {
 
   /** One second of a countdown: expiry of the pending code, and the milestones spoken. */
   #tick(): void {
-    if (!this.#flow) return;
-    const {patch, expired} = this.#flow.tick(this.state, this.#clock.now());
+    if (!loadedFlow) return;
+    const {patch, expired} = loadedFlow.tick(this.state, this.#clock.now());
     this.#set(patch);
     if (expired) fire(this.#host, 'otp-expired', expired);
   }

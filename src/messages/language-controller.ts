@@ -60,9 +60,21 @@ export class LanguageController implements ReactiveController {
   }
 
   hostUpdate(): void {
+    this.#check();
+  }
+
+  /** The lines beside the trigger as they are now, even between renders (for `otp-error`'s text). */
+  current(): TriggerMessages {
+    this.#check();
+    return this.t;
+  }
+
+  #check(): void {
     const lang = languageOf(this.#host);
     const {messages} = this.#host;
-    if (this.#checked?.lang === lang && this.#checked.messages === messages) return;
+    // Checked again when all the messages have come since (another step brought them).
+    const same = this.#checked?.lang === lang && this.#checked.messages === messages;
+    if (same && (this.all || !hasAllMessages(lang))) return;
     this.#checked = {lang, messages};
     // English until they arrive; then check again, and render in the element's language.
     const loading =

@@ -12,6 +12,10 @@ export type SourceSettings = SourceChoice & Omit<HttpSourceOptions, 'endpoint'>;
  * `endpoint`, else, with `demo`, the local demo generator. Each is loaded when
  * first used, so an idle element, or a page in backend mode, never pays for the other.
  */
+/** The sources' code once loaded for the page: later steps need not wait for an import each. */
+let local: typeof import('./local-source.js') | undefined;
+let http: typeof import('./http-source.js') | undefined;
+
 export class CodeSources {
   #store?: Promise<ChallengeStore>;
   #local?: CodeSource;
@@ -38,10 +42,10 @@ export class CodeSources {
     });
     const store = await this.#store;
     if (!settings.endpoint) {
-      const {localCodeSource} = await import('./local-source.js');
+      const {localCodeSource} = (local ??= await import('./local-source.js'));
       return (this.#local ??= localCodeSource(store));
     }
-    const {httpCodeSource} = await import('./http-source.js');
+    const {httpCodeSource} = (http ??= await import('./http-source.js'));
     // The options are read on every request, so a changed endpoint or header applies at once.
     return (this.#http ??= httpCodeSource(store, () => ({
       endpoint: settings.endpoint,
