@@ -165,7 +165,7 @@ export class OtpStep extends StepAttributes {
     void this.#restore();
   }
 
-  /** `updateComplete` also waits for what loads on demand, the render it brings, and the dialog's own. */
+  /** `updateComplete` also waits for what loads on demand (the pick-up of a challenge left open included), the render it brings, and the dialog's own. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let done = await super.getUpdateComplete();
     while (this.#loads.busy) {
@@ -247,7 +247,8 @@ export class OtpStep extends StepAttributes {
     };
     // No user, no challenge: the flow's code need not load for that.
     if (!options.user.trim()) return;
-    const found = await this.#step.restore(options);
+    // Kept in updateComplete: once it resolves, a challenge left open is on screen.
+    const found = await this.#loads.track(this.#step.restore(options));
     // Picked up from the form: the step now holds that user, as a submit would have set.
     if (found && from) ({user: this.user, client: this.client} = found);
   }
