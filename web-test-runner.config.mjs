@@ -10,6 +10,7 @@ import {CHROMIUM_ARGS} from './scripts/browsers.mjs';
 import {countReporter} from './scripts/count-reporter.mjs';
 import {otpDevMiddleware} from './scripts/otp-dev-middleware.mjs';
 import {startOtpService} from './scripts/otp-service-for-tests.mjs';
+import {mediaPlugin} from './scripts/media-plugin.mjs';
 import {viewportPlugin} from './scripts/viewport-plugin.mjs';
 
 // The reference server shows codes (test mode) only in development and tests.
@@ -17,6 +18,16 @@ process.env.NODE_ENV ??= 'test';
 
 // The side service (npx otp-step-server), its own process, for test/service.test.ts.
 const otpService = await startOtpService();
+
+// The reference server's info and warn lines (a code confirmed, a challenge
+// locked, no authenticate option given) are what the tests do on purpose; they
+// would fill a green run. Its errors (a request it could not handle) would be
+// news, and still print.
+const testLogger = {
+  info() {},
+  warn() {},
+  error: (message) => console.error(message),
+};
 
 const wanted = (process.env.OTP_STEP_BROWSERS ?? 'chromium,firefox,webkit').split(',');
 
@@ -60,10 +71,14 @@ export default {
   files: ['test/**/*.test.ts', '!test/**/*.node.test.ts'],
   nodeResolve: true,
   // The backend the element talks to in tests: the reference server, over real HTTP.
-  middleware: [otpService.middleware, otpDevMiddleware({faults: true})],
+  middleware: [
+    otpService.middleware,
+    otpDevMiddleware({faults: true, logger: testLogger}),
+  ],
   plugins: [
     esbuildPlugin({ts: true, target: 'es2022', tsconfig: './tsconfig.json'}),
     viewportPlugin(),
+    mediaPlugin(),
   ],
   browsers: wanted.map((name) => launchers[name]()),
   // One test page at a time: keyboard input and animation frames go to the page in front.

@@ -6,6 +6,7 @@ import {minify} from '../scripts/bundle-plugins.mjs';
 
 export const ENTRIES = [
   'lit',
+  'lit-modal',
   'otp-step',
   'otp-input',
   'input-otp',

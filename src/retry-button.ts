@@ -1,6 +1,6 @@
 import {html} from 'lit';
 import type {StepState} from './flow/step-state.js';
-import type {OtpStepMessages} from './messages/en.js';
+import type {TriggerMessages} from './messages/en-trigger.js';
 import type {Format} from './messages/format.js';
 
 /**
@@ -9,8 +9,9 @@ import type {Format} from './messages/format.js';
  */
 export function retryButton(
   {retry, busy, now}: StepState,
-  t: OtpStepMessages,
-  f: Format,
+  t: Pick<TriggerMessages, 'retry' | 'retryIn'>,
+  /** Needed only to count down a wait, which a run that loaded it asked for. */
+  f: Format | undefined,
   onClick: () => void,
 ) {
   const wait = retry ? Math.ceil((retry.at - now) / 1000) : 0;
@@ -20,6 +21,6 @@ export function retryButton(
     ?disabled=${busy || wait > 0}
     @click=${onClick}
   >
-    ${wait > 0 ? t.retryIn(f.number(wait)) : t.retry}
+    ${wait > 0 && f ? t.retryIn(f.number(wait)) : t.retry}
   </button>`;
 }

@@ -1,8 +1,9 @@
 import {expect, fixture, html, nextFrame} from '@open-wc/testing';
 import type {LitElement} from 'lit';
-import {emulateMedia, executeServerCommand} from '@web/test-runner-commands';
+import {executeServerCommand} from '@web/test-runner-commands';
 import '../src/otp-step.js';
 import type {OtpStep} from '../src/otp-step.js';
+import {emulateMedia} from './emulate-media.js';
 import {
   clickTriggerForCode,
   dialogOf,
@@ -204,20 +205,13 @@ describe('<otp-step> wrong code', () => {
 describe('<otp-step> colour scheme', () => {
   afterEach(async () => {
     document.documentElement.style.colorScheme = '';
-    try {
-      await emulateMedia({colorScheme: 'light'});
-    } catch {
-      // Not in WebKit (WebDriver): the test was skipped.
-    }
+    // Where the engine cannot emulate it (false), the test was skipped.
+    await emulateMedia({colorScheme: 'light'});
   });
 
   it('follows the page’s color-scheme over the system’s', async function () {
-    try {
-      await emulateMedia({colorScheme: 'dark'});
-    } catch {
-      // WebDriver (our WebKit) cannot emulate the system's scheme.
-      this.skip();
-    }
+    // Firefox (over BiDi) and WebKit (over WebDriver) cannot emulate the system's scheme.
+    if (!(await emulateMedia({colorScheme: 'dark'}))) this.skip();
     const el = await fixture<OtpStep>(
       html`<otp-step demo user=${uniqueUser()}></otp-step>`,
     );

@@ -1,5 +1,11 @@
 import {expect} from '@open-wc/testing';
-import {formatFor, isolate, loadMessages, messagesFor} from '../src/messages/index.js';
+import {formatFor} from '../src/messages/format.js';
+import {
+  isolate,
+  loadAllMessages,
+  loadMessages,
+  messagesFor,
+} from '../src/messages/index.js';
 import {ODD_TAGS} from './helpers.js';
 
 /** A value set apart, as the messages put it: FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE. */
@@ -7,7 +13,14 @@ const I = (value: string | number) => `\u2068${value}\u2069`;
 const LANGUAGES = ['en', 'pt', 'de', 'ar'];
 
 describe('messages', () => {
-  before(() => Promise.all([loadMessages('pt'), loadMessages('de'), loadMessages('ar')]));
+  before(() =>
+    Promise.all([
+      loadAllMessages('en'),
+      loadMessages('pt'),
+      loadMessages('de'),
+      loadMessages('ar'),
+    ]),
+  );
 
   it('loads a language once, and has nothing to load for English or an unknown one', async () => {
     expect(loadMessages('pt-BR')).to.be.undefined;
@@ -75,7 +88,14 @@ describe('messages', () => {
 });
 
 describe('messages isolate what they put into sentences', () => {
-  before(() => Promise.all([loadMessages('pt'), loadMessages('de'), loadMessages('ar')]));
+  before(() =>
+    Promise.all([
+      loadAllMessages('en'),
+      loadMessages('pt'),
+      loadMessages('de'),
+      loadMessages('ar'),
+    ]),
+  );
 
   it('isolates with FSI … PDI', () => {
     expect(isolate('maria.silva')).to.equal('\u2068maria.silva\u2069');
@@ -120,7 +140,7 @@ describe('messages isolate what they put into sentences', () => {
 });
 
 describe('Arabic messages', () => {
-  before(() => loadMessages('ar'));
+  before(() => Promise.all([loadAllMessages('en'), loadMessages('ar')]));
   const ar = () => messagesFor('ar');
   const f = formatFor('ar');
 

@@ -2,6 +2,7 @@ import {
   createStore,
   entries,
   get,
+  getMany,
   promisifyRequest,
   set,
   type UseStore,
@@ -63,10 +64,34 @@ export function memoryChallengeStore(): ChallengeStore {
   };
 }
 
+/**
+ * Reads asked for in the same task share one transaction (idb-keyval's getMany):
+ * a page of steps, each looking for the challenge it left open as it connects,
+ * opens one transaction for them all rather than one each.
+ */
+export function batchedReads(
+  idb: UseStore,
+): (key: string) => Promise<ChallengeRecord | undefined> {
+  let keys: string[] | undefined;
+  let read: Promise<(ChallengeRecord | undefined)[]> | undefined;
+  return (key) => {
+    if (!keys || !read) {
+      const batch: string[] = (keys = []);
+      read = new Promise((resolve) => setTimeout(resolve)).then(() => {
+        // From here on, a read goes into the next batch.
+        keys = read = undefined;
+        return getMany<ChallengeRecord>(batch, idb);
+      });
+    }
+    const index = keys.push(key) - 1;
+    return read.then((records) => records[index]);
+  };
+}
+
 export function indexedDbChallengeStore(idb: UseStore): ChallengeStore {
   return {
     persistent: true,
-    get: (key) => get<ChallengeRecord>(key, idb),
+    get: batchedReads(idb),
     set: (key, record) => set(key, record, idb),
     update: (key, change) =>
       idb('readwrite', async (store) => {

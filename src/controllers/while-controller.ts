@@ -6,35 +6,43 @@ import type {ReactiveController, ReactiveControllerHost} from 'lit';
  * soon as either ends: checked on connect, on disconnect and after every update.
  */
 export class WhileController implements ReactiveController {
-  private stop?: () => void;
+  #stop?: () => void;
+
+  readonly #host: ReactiveControllerHost & Element;
+
+  readonly #wanted: () => boolean;
+  /** Starts it, and returns how to stop it. */
+  readonly #start: () => () => void;
 
   constructor(
-    private readonly host: ReactiveControllerHost & Element,
-    private readonly wanted: () => boolean,
-    /** Starts it, and returns how to stop it. */
-    private readonly start: () => () => void,
+    host: ReactiveControllerHost & Element,
+    wanted: () => boolean,
+    start: () => () => void,
   ) {
+    this.#wanted = wanted;
+    this.#start = start;
+    this.#host = host;
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.sync();
+    this.#sync();
   }
 
   hostDisconnected(): void {
-    this.sync();
+    this.#sync();
   }
 
   hostUpdated(): void {
-    this.sync();
+    this.#sync();
   }
 
-  private sync(): void {
-    if (this.host.isConnected && this.wanted()) {
-      this.stop ??= this.start();
-    } else if (this.stop) {
-      this.stop();
-      this.stop = undefined;
+  #sync(): void {
+    if (this.#host.isConnected && this.#wanted()) {
+      this.#stop ??= this.#start();
+    } else if (this.#stop) {
+      this.#stop();
+      this.#stop = undefined;
     }
   }
 }

@@ -12,7 +12,7 @@ import {defineElement} from '../define-element.js';
 import type {StepState} from '../flow/step-state.js';
 import '../input/otp-input.js';
 import type {OtpInput} from '../input/otp-input.js';
-import type {OtpStepMessages} from '../messages/en.js';
+import {en, type OtpStepMessages} from '../messages/en.js';
 import {formatFor} from '../messages/format.js';
 import {tell} from './dialog-events.js';
 import {noticeText} from './notice-text.js';
@@ -36,12 +36,12 @@ export class OtpStepDialog extends LitElement {
   static override styles = dialogStyles;
 
   /** What had focus when the dialog opened: it gets it back on closing. */
-  private opener?: HTMLElement;
+  #opener?: HTMLElement;
   /** Whether the page declares no color-scheme, as last read. */
-  private systemScheme?: boolean;
+  #systemScheme?: boolean;
 
   @property({attribute: false}) state!: StepState;
-  @property({attribute: false}) messages!: OtpStepMessages;
+  @property({attribute: false}) messages?: OtpStepMessages;
   /** The messages' language, for numbers and times in its digits. */
   @property({attribute: false}) language = 'en';
   @property({attribute: false}) mask = false;
@@ -52,7 +52,7 @@ export class OtpStepDialog extends LitElement {
   @property({attribute: false}) demo = false;
   @property({attribute: false}) pasteTransformer?: (text: string) => string;
 
-  private get dialog(): HTMLDialogElement | null {
+  get #dialog(): HTMLDialogElement | null {
     return this.renderRoot.querySelector('dialog');
   }
 
@@ -63,11 +63,11 @@ export class OtpStepDialog extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    if (!this.state.open) this.warmUp();
+    if (!this.state.open) this.#warmUp();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    const dialog = this.dialog!;
+    const dialog = this.#dialog!;
     const {state} = this;
     const before = changed.get('state') as StepState | undefined;
     const open = state.open && this.isConnected;
@@ -78,14 +78,14 @@ export class OtpStepDialog extends LitElement {
     if (open)
       dialog.classList.toggle(
         'system-scheme',
-        dialog.open || this.systemScheme === undefined
-          ? (this.systemScheme = this.followsSystem())
-          : this.systemScheme,
+        dialog.open || this.#systemScheme === undefined
+          ? (this.#systemScheme = this.#followsSystem())
+          : this.#systemScheme,
       );
     if (open && !dialog.open) {
-      this.opener = deepActiveElement();
+      this.#opener = deepActiveElement();
       dialog.showModal();
-      this.focusFor(dialog);
+      this.#focusFor(dialog);
     } else if (!open && dialog.open) {
       dialog.close();
     } else if (
@@ -98,12 +98,12 @@ export class OtpStepDialog extends LitElement {
       // The code expired or locked under the person's hands (the input is
       // disabled now), or what had focus went away (Retry) or was disabled
       // (Resend, while busy): focus goes where they can act, never to <body>.
-      this.focusFor(dialog);
+      this.#focusFor(dialog);
     }
   }
 
   /** Whether the page declares no color-scheme, so the dialog follows the system's. */
-  private followsSystem(): boolean {
+  #followsSystem(): boolean {
     return (
       getComputedStyle(this).colorScheme === 'normal' &&
       !document.querySelector('meta[name="color-scheme"]')
@@ -114,7 +114,7 @@ export class OtpStepDialog extends LitElement {
    * Focus where the person can act on the challenge: the code entry while it
    * is pending, Resend once it expired, Close once it locked.
    */
-  private focusFor(dialog: HTMLDialogElement): void {
+  #focusFor(dialog: HTMLDialogElement): void {
     const status = this.state.challenge?.status;
     const part = status === 'expired' ? 'resend' : status === 'locked' ? 'close' : '';
     if (part) return dialog.querySelector<HTMLElement>(`[part~="${part}"]`)?.focus();
@@ -133,51 +133,51 @@ export class OtpStepDialog extends LitElement {
    * out once, unseen, so the style rules, fonts and text shaping the first
    * `showModal()` needs are ready.
    */
-  private warmUp(): void {
+  #warmUp(): void {
     formatFor(this.language).plural(1);
     render(
-      this.draw({...this.state, forTestCode: '0'}),
+      this.#draw({...this.state, forTestCode: '0'}),
       document.createDocumentFragment(),
     );
-    this.systemScheme = this.followsSystem();
-    const dialog = this.dialog!;
+    this.#systemScheme = this.#followsSystem();
+    const dialog = this.#dialog!;
     dialog.classList.add('warming');
     dialog.getBoundingClientRect();
     dialog.classList.remove('warming');
   }
 
-  private handleClose = (): void => {
+  #handleClose = (): void => {
     // The close event comes a task later: the dialog may have been opened again since.
-    if (this.dialog?.open) return;
-    const opener = this.opener;
-    this.opener = undefined;
+    if (this.#dialog?.open) return;
+    const opener = this.#opener;
+    this.#opener = undefined;
     // Browsers differ on where focus goes when a dialog closes; put it back on what opened it.
     if (opener?.isConnected) opener.focus();
   };
 
-  private handleCancel = (event: Event): void => {
+  #handleCancel = (event: Event): void => {
     // Escape closes the dialog by itself, unless the step refuses: it does while a
     // confirmation is running (its state, not the one drawn last, knows that).
     if (!tell(this, 'dialog-cancel', null)) event.preventDefault();
   };
 
-  private handleCloseClick = (): void => {
-    this.dialog?.close();
+  #handleCloseClick = (): void => {
+    this.#dialog?.close();
     tell(this, 'dialog-close', null);
   };
 
-  private handleInput = (event: Event): void => {
+  #handleInput = (event: Event): void => {
     tell(this, 'dialog-input', {entry: (event.target as OtpInput).value});
   };
 
-  private handleComplete = (event: Event): void => {
+  #handleComplete = (event: Event): void => {
     const {value} = event.target as OtpInput;
     tell(this, 'dialog-input', {entry: value});
     if (!this.noAutoConfirm && this.state.challenge?.status === 'pending')
       tell(this, 'dialog-confirm', {code: value, submit: false});
   };
 
-  private handleSubmit = (event: SubmitEvent): void => {
+  #handleSubmit = (event: SubmitEvent): void => {
     event.preventDefault();
     const value = this.renderRoot.querySelector('otp-input')?.value ?? '';
     // Enter pressed out of habit after a full code was confirmed by itself and
@@ -186,7 +186,7 @@ export class OtpStepDialog extends LitElement {
     tell(this, 'dialog-confirm', {code: value, submit: true});
   };
 
-  private handleCopy = async (): Promise<void> => {
+  #handleCopy = async (): Promise<void> => {
     let copied = true;
     try {
       await navigator.clipboard.writeText(this.state.forTestCode);
@@ -196,16 +196,17 @@ export class OtpStepDialog extends LitElement {
     tell(this, 'dialog-copy', {copied});
   };
 
-  private handleResend = (): void => void tell(this, 'dialog-resend', null);
+  #handleResend = (): void => void tell(this, 'dialog-resend', null);
 
-  private handleRetry = (): void => void tell(this, 'dialog-retry', null);
+  #handleRetry = (): void => void tell(this, 'dialog-retry', null);
 
   override render() {
-    return this.draw(this.state);
+    return this.#draw(this.state);
   }
 
-  private draw(state: StepState) {
-    const t = this.messages;
+  #draw(state: StepState) {
+    // All the messages load with this element; until its host hands them on, English.
+    const t = this.messages ?? en;
     const f = formatFor(this.language);
     const {challenge, config, now} = state;
     const length = config?.length ?? 6;
@@ -225,10 +226,10 @@ export class OtpStepDialog extends LitElement {
         part="dialog"
         aria-labelledby="title"
         aria-describedby="description"
-        @cancel=${this.handleCancel}
-        @close=${this.handleClose}
+        @cancel=${this.#handleCancel}
+        @close=${this.#handleClose}
       >
-        <form @submit=${this.handleSubmit} novalidate>
+        <form @submit=${this.#handleSubmit} novalidate>
           <h2 id="title" part="title">${t.title}</h2>
           <p id="description" part="description">
             ${t.description(shape, config?.user ?? '', f)}
@@ -241,7 +242,7 @@ export class OtpStepDialog extends LitElement {
                   <output part="code" dir="ltr" aria-label=${t.testCode}
                     >${state.forTestCode}</output
                   >
-                  <button type="button" part="copy" @click=${this.handleCopy}>
+                  <button type="button" part="copy" @click=${this.#handleCopy}>
                     ${t.copy}
                   </button>
                 </div>`
@@ -261,8 +262,8 @@ export class OtpStepDialog extends LitElement {
             ?disabled=${!!challenge && !pending}
             .pasteTransformer=${this.pasteTransformer}
             .value=${live(state.entry)}
-            @input=${this.handleInput}
-            @otp-complete=${this.handleComplete}
+            @input=${this.#handleInput}
+            @otp-complete=${this.#handleComplete}
           ></otp-input>
           <p part="timer">${pending ? t.expiresIn(f.clock(secondsLeft)) : ''}</p>
           <progress
@@ -290,20 +291,20 @@ export class OtpStepDialog extends LitElement {
           <p class="visually-hidden" aria-live="polite">
             ${state.announcement ? t.left(f.duration(state.announcement)) : ''}
           </p>
-          ${state.retry?.inDialog ? retryButton(state, t, f, this.handleRetry) : nothing}
+          ${state.retry?.inDialog ? retryButton(state, t, f, this.#handleRetry) : nothing}
           <div part="actions">
             <button
               type="button"
               part="resend"
               ?disabled=${!canResend}
-              @click=${this.handleResend}
+              @click=${this.#handleResend}
             >
               ${pending && resendIn > 0 ? t.resendIn(f.number(Math.ceil(resendIn))) : t.resend}
             </button>
             <button type="submit" part="confirm" ?disabled=${!pending || state.busy}>
               ${t.confirm}
             </button>
-            <button type="button" part="close" @click=${this.handleCloseClick}>
+            <button type="button" part="close" @click=${this.#handleCloseClick}>
               ${t.close}
             </button>
           </div>

@@ -3,7 +3,7 @@ import type {ConfirmOutcome} from '../challenge/challenge.js';
 import {pageClock, type Clock} from '../clock.js';
 import {isOtpStepError, OtpStepError, RETRYABLE, type OtpErrorCode} from '../errors.js';
 import {fire} from '../events.js';
-import type {OtpStepMessages} from '../messages/en.js';
+import type {TriggerMessages} from '../messages/en-trigger.js';
 import type {CodeSource} from '../sources/code-source.js';
 import type {CodeSources, SourceSettings} from '../sources/code-sources.js';
 import type {StepConfig, StepOptions} from '../step/step-config.js';
@@ -11,6 +11,13 @@ import type {Run} from './run.js';
 import {idleState, isTicking, type Notice, type StepState} from './step-state.js';
 
 type Flow = typeof import('./step-flow.js');
+
+/**
+ * The flow's code, once it has loaded for the page (with all the messages):
+ * every step after the first starts its runs at once, so a page of steps
+ * picking up their challenges at load waits on nothing per step.
+ */
+let loadedFlow: Flow | undefined;
 
 /** The element a step controller works for: it draws the state, and the events go out from it. */
 export type StepHost = ReactiveControllerHost &
@@ -20,7 +27,9 @@ export interface StepControllerOptions {
   /** The element's settings that pick the code source; read when a run first needs one. */
   sources: SourceSettings;
   /** The messages of the element's language, for the text of `otp-error`. */
-  messages(): OtpStepMessages;
+  messages(): TriggerMessages;
+  /** Brings all the messages, which a run may say (the flow's code waits for them). */
+  loadMessages?: () => Promise<unknown>;
   /** Keeps a load in the host's `updateComplete` until it settles. */
   track?: <T>(loading: Promise<T>) => Promise<T>;
   clock?: Clock;
@@ -38,42 +47,43 @@ const BUSY_SHOWN_AFTER_MS = 100;
  */
 export class StepController implements ReactiveController {
   state: StepState;
-  private readonly clock: Clock;
+  readonly #clock: Clock;
   /** Runs under way; the element leaving aborts them all, a request to the source the others. */
-  private readonly runs = new Set<AbortController>();
+  readonly #runs = new Set<AbortController>();
   /** A code on its way: a second ask gets the same answer, not a second code. */
-  private issuing?: Promise<boolean>;
+  #issuing?: Promise<boolean>;
   /** What Retry runs again. */
-  private again?: () => unknown;
-  private flow?: Flow;
-  private loadingFlow?: Promise<Flow>;
-  private sources?: CodeSources;
-  private stopTicking?: () => void;
+  #again?: () => unknown;
+  #loadingFlow?: Promise<Flow>;
+  #sources?: CodeSources;
+  #stopTicking?: () => void;
 
-  constructor(
-    private readonly host: StepHost,
-    private readonly options: StepControllerOptions,
-  ) {
-    this.clock = options.clock ?? pageClock;
-    this.state = idleState(this.clock.now());
+  readonly #host: StepHost;
+  readonly #options: StepControllerOptions;
+
+  constructor(host: StepHost, options: StepControllerOptions) {
+    this.#host = host;
+    this.#options = options;
+    this.#clock = options.clock ?? pageClock;
+    this.state = idleState(this.#clock.now());
     host.addController(this);
   }
 
   hostUpdated(): void {
-    this.syncTicking();
+    this.#syncTicking();
   }
 
   hostDisconnected(): void {
-    for (const run of this.runs) run.abort();
+    for (const run of this.#runs) run.abort();
     // Nothing is running any more; the state says so, unseen until the element is back.
     if (this.state.busy) this.state = {...this.state, busy: false};
-    this.syncTicking();
+    this.#syncTicking();
   }
 
   /** Shows the code still pending for these parameters, or asks for one. */
   request(options: StepOptions): Promise<boolean> {
-    return this.issueOnce(() =>
-      this.run(
+    return this.#issueOnce(() =>
+      this.#run(
         (flow, run) => flow.request(run, options),
         () => this.request(options),
       ),
@@ -82,8 +92,8 @@ export class StepController implements ReactiveController {
 
   /** Asks for a new code, or one in place of the pending code (a resend). */
   issue(options: StepOptions): Promise<boolean> {
-    return this.issueOnce(() =>
-      this.run(
+    return this.#issueOnce(() =>
+      this.#run(
         (flow, run) => flow.issue(run, options),
         () => this.issue(options),
       ),
@@ -92,7 +102,7 @@ export class StepController implements ReactiveController {
 
   /** Confirms what was typed; undefined when it was not judged (see `flow.confirm`). */
   confirm(typed: string): Promise<ConfirmOutcome | undefined> {
-    return this.run(
+    return this.#run(
       (flow, run) => flow.confirm(run, typed),
       () => this.confirm(typed),
     );
@@ -100,7 +110,7 @@ export class StepController implements ReactiveController {
 
   /** Picks up the challenge left open for these parameters; resolves to them when there was one. */
   restore(options: StepOptions): Promise<StepConfig | undefined> {
-    return this.run(
+    return this.#run(
       (flow, run) => flow.restore(run, options),
       () => this.restore(options),
     );
@@ -108,42 +118,42 @@ export class StepController implements ReactiveController {
 
   /** Runs again what failed, as the Retry button does; resolves when it is done. */
   async retry(): Promise<void> {
-    const again = this.again;
-    this.again = undefined;
-    this.set({retry: undefined});
+    const again = this.#again;
+    this.#again = undefined;
+    this.#set({retry: undefined});
     await again?.();
   }
 
   /** Shows the dialog on what there is (the pending code, after it was closed). */
   open(): void {
-    this.set({open: true});
+    this.#set({open: true});
   }
 
   /** Hides the dialog; the challenge stays, and `open()` shows it again. */
   close(): void {
-    if (this.state.open) this.set({open: false});
+    if (this.state.open) this.#set({open: false});
   }
 
   /** The code as typed so far; typing again takes the error look off. */
   type(entry: string): void {
     const clears = !!entry && this.state.invalid;
     // Every keystroke lands here: the input draws itself, so redraw only for the look.
-    this.set({entry, invalid: clears ? false : this.state.invalid}, clears);
+    this.#set({entry, invalid: clears ? false : this.state.invalid}, clears);
   }
 
   /** Says what just happened in the dialog's message line. */
   notify(notice: Notice): void {
-    this.set({notice, invalid: notice.key === 'error'});
+    this.#set({notice, invalid: notice.key === 'error'});
   }
 
   /** The page's own test code (the platform's execute-script step), shown until a new code. */
   setTestCode(code: string): void {
-    if (code !== this.state.forTestCode) this.set({forTestCode: code});
+    if (code !== this.state.forTestCode) this.#set({forTestCode: code});
   }
 
   /** The owning form was reset: no value, nothing said, the dialog closed. */
   reset(): void {
-    this.set({
+    this.#set({
       open: false,
       value: '',
       entry: '',
@@ -155,13 +165,13 @@ export class StepController implements ReactiveController {
 
   /** The browser gave back the form value it had kept (history, session restore). */
   restoreValue(value: string): void {
-    this.set({value});
+    this.#set({value});
   }
 
   /** Gets the flow and the code source ready ahead of a click, quietly: a run reports any failure. */
   warmUp(): void {
-    this.loadFlow()
-      .then(() => this.source())
+    this.#loadFlow()
+      .then(() => this.#source())
       .catch(() => undefined);
   }
 
@@ -178,7 +188,7 @@ export class StepController implements ReactiveController {
     // source), which the person cannot mend: the element shows a generic line, and
     // the developer gets the detail, in the console and in the event.
     const text = (
-      this.options.messages().errors as Partial<Record<OtpErrorCode, string>>
+      this.#options.messages().errors as Partial<Record<OtpErrorCode, string>>
     )[code];
     const message = text ?? (error as Error).message;
     if (text === undefined) console.error(message);
@@ -186,30 +196,30 @@ export class StepController implements ReactiveController {
     const {open} = this.state;
     const retry =
       again && RETRYABLE.has(code)
-        ? {at: this.clock.now() + (wait ?? 0) * 1000, inDialog: open}
+        ? {at: this.#clock.now() + (wait ?? 0) * 1000, inDialog: open}
         : undefined;
-    this.again = retry && again;
-    this.set({
+    this.#again = retry && again;
+    this.#set({
       busy: false,
       retry,
       ...(open ? {notice: {key: 'error', code}, invalid: true} : {problem: code}),
     });
-    fire(this.host, 'otp-error', {
+    fire(this.#host, 'otp-error', {
       code,
       message,
       ...(wait !== undefined ? {retryAfterSeconds: wait} : {}),
     });
   }
 
-  private set(patch: Partial<StepState>, draw = true): void {
-    this.state = {...this.state, ...patch, now: this.clock.now()};
-    if (draw) this.host.requestUpdate();
+  #set(patch: Partial<StepState>, draw = true): void {
+    this.state = {...this.state, ...patch, now: this.#clock.now()};
+    if (draw) this.#host.requestUpdate();
   }
 
-  private issueOnce(issue: () => Promise<boolean | undefined>): Promise<boolean> {
-    return (this.issuing ??= issue()
+  #issueOnce(issue: () => Promise<boolean | undefined>): Promise<boolean> {
+    return (this.#issuing ??= issue()
       .then((issued) => !!issued)
-      .finally(() => (this.issuing = undefined)));
+      .finally(() => (this.#issuing = undefined)));
   }
 
   /**
@@ -218,13 +228,13 @@ export class StepController implements ReactiveController {
    * it has loaded. Whatever it throws, loading included, is reported by `fail`,
    * unless the run was aborted: then there is nothing to say.
    */
-  private async run<T>(
+  async #run<T>(
     task: (flow: Flow, run: Run) => Promise<T>,
     again: () => unknown,
   ): Promise<T | undefined> {
     const abort = new AbortController();
     const {signal} = abort;
-    this.runs.add(abort);
+    this.#runs.add(abort);
     const state = () => this.state;
     const run: Run = {
       signal,
@@ -232,71 +242,73 @@ export class StepController implements ReactiveController {
       get state() {
         return state();
       },
-      now: () => this.clock.now(),
-      set: (patch, draw) => signal.aborted || this.set(patch, draw),
-      begin: () => this.begin(abort),
+      now: () => this.#clock.now(),
+      set: (patch, draw) => signal.aborted || this.#set(patch, draw),
+      begin: () => this.#begin(abort),
       emit: (type, detail, cancelable) =>
-        !signal.aborted && fire(this.host, type, detail, cancelable),
-      drawn: () => this.host.updateComplete,
-      source: () => this.source(),
+        !signal.aborted && fire(this.#host, type, detail, cancelable),
+      drawn: () => this.#host.updateComplete,
+      source: () => this.#source(),
     };
     try {
-      return await task(this.flow ?? (await this.loadFlow()), run);
+      return await task(loadedFlow ?? (await this.#loadFlow()), run);
     } catch (error) {
       if (!signal.aborted) this.fail(error, again);
       return undefined;
     } finally {
-      this.runs.delete(abort);
+      this.#runs.delete(abort);
     }
   }
 
   /** A run's request to the code source starts: the others stop, and the step is busy. */
-  private begin(mine: AbortController): void {
-    for (const run of this.runs) if (run !== mine) run.abort();
+  #begin(mine: AbortController): void {
+    for (const run of this.#runs) if (run !== mine) run.abort();
     const {open, retry} = this.state;
-    this.set({busy: true, retry: undefined}, false);
+    this.#set({busy: true, retry: undefined}, false);
     // In the open dialog, busy shows at once (Confirm and Resend disabled). A
     // first code, from the trigger, is drawn busy only if it takes long enough
     // to be seen (a backend), so a quick one opens with no redraw before it.
-    if (open || retry) this.host.requestUpdate();
+    if (open || retry) this.#host.requestUpdate();
     else
-      this.clock.after(BUSY_SHOWN_AFTER_MS, () => {
-        if (this.state.busy && !this.state.open) this.host.requestUpdate();
+      this.#clock.after(BUSY_SHOWN_AFTER_MS, () => {
+        if (this.state.busy && !this.state.open) this.#host.requestUpdate();
       });
   }
 
-  private loadFlow(): Promise<Flow> {
-    const loading = (this.loadingFlow ??= import('./step-flow.js').then(
-      (flow) => (this.flow = flow),
-    ));
+  #loadFlow(): Promise<Flow> {
+    // The messages come too: a run may have to say what it did.
+    const loading = (this.#loadingFlow ??= Promise.all([
+      import('./step-flow.js'),
+      this.#options.loadMessages?.(),
+    ]).then(([flow]) => (loadedFlow = flow)));
     // A load that failed is tried again the next time (a Retry, say).
-    loading.catch(() => (this.loadingFlow = undefined));
-    return this.options.track ? this.options.track(loading) : loading;
+    loading.catch(() => (this.#loadingFlow = undefined));
+    return this.#options.track ? this.#options.track(loading) : loading;
   }
 
-  private async source(): Promise<CodeSource> {
-    const {CodeSources} = this.flow ?? (await this.loadFlow());
-    this.sources ??= new CodeSources(this.options.sources, () =>
+  async #source(): Promise<CodeSource> {
+    const {CodeSources} = loadedFlow ?? (await this.#loadFlow());
+    this.#sources ??= new CodeSources(this.#options.sources, () =>
       this.fail(new OtpStepError('storage-unavailable')),
     );
-    return this.sources.get();
+    return this.#sources.get();
   }
 
   /** One second of a countdown: expiry of the pending code, and the milestones spoken. */
-  private tick(): void {
-    if (!this.flow) return;
-    const {patch, expired} = this.flow.tick(this.state, this.clock.now());
-    this.set(patch);
-    if (expired) fire(this.host, 'otp-expired', expired);
+  #tick(): void {
+    if (!loadedFlow) return;
+    const {patch, expired} = loadedFlow.tick(this.state, this.#clock.now());
+    this.#set(patch);
+    if (expired) fire(this.#host, 'otp-expired', expired);
   }
 
   /** Counts down only while there is something to count: idle and finished elements run no timer. */
-  private syncTicking(): void {
-    if (this.host.isConnected && isTicking(this.state, this.clock.now())) {
-      this.stopTicking ??= this.clock.everySecond(() => this.tick());
-    } else if (this.stopTicking) {
-      this.stopTicking();
-      this.stopTicking = undefined;
+  #syncTicking(): void {
+    if (this.#host.isConnected && isTicking(this.state, this.#clock.now())) {
+      this.#stopTicking ??= this.#clock.everySecond(() => this.#tick());
+    } else if (this.#stopTicking) {
+      this.#stopTicking();
+      this.#stopTicking = undefined;
     }
   }
 }

@@ -16,11 +16,11 @@ export class FormAssociatedElement extends LitElement {
   @state() protected formDisabled = false;
 
   /** Name under which the value is submitted with the owning form. */
-  @property({reflect: true}) name = '';
+  @property({reflect: true, useDefault: true}) name = '';
   /** The owning form cannot be submitted without a value. */
-  @property({type: Boolean, reflect: true}) required = false;
+  @property({type: Boolean, reflect: true, useDefault: true}) required = false;
   /** The element cannot be used. A disabled `<fieldset>` around it does the same. */
-  @property({type: Boolean, reflect: true}) disabled = false;
+  @property({type: Boolean, reflect: true, useDefault: true}) disabled = false;
 
   /** The form the element belongs to, as for an `<input>`. */
   get form(): HTMLFormElement | null {

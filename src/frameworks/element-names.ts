@@ -51,6 +51,7 @@ export const otpStepAttributes = {
 
 /** The properties of `<otp-step>` a page may set. */
 export type OtpStepPropertyName =
+  | 'forTestCode'
   | 'stepName'
   | 'sourceStep'
   | 'user'
@@ -61,7 +62,6 @@ export type OtpStepPropertyName =
   | 'maxAttempts'
   | 'resendAfter'
   | 'maxResends'
-  | 'forTestCode'
   | 'mask'
   | 'noAutoConfirm'
   | 'webOtp'

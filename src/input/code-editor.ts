@@ -31,11 +31,15 @@ export interface CodeEditorOptions {
  * EventListener interface), so no element pays for a closure per event.
  */
 export class CodeEditor {
-  constructor(private readonly options: CodeEditorOptions) {}
+  readonly #options: CodeEditorOptions;
+
+  constructor(options: CodeEditorOptions) {
+    this.#options = options;
+  }
 
   /** Fills every box from text that arrived at once: a paste, SMS autofill, WebOTP. */
   fill(text: string): void {
-    const {shape, transform, edit} = this.options;
+    const {shape, transform, edit} = this.#options;
     const value = codeFromText(text, shape(), transform());
     edit({value, start: value.length, end: value.length});
   }
@@ -44,20 +48,20 @@ export class CodeEditor {
     const input = event.target as HTMLInputElement;
     switch (event.type) {
       case 'beforeinput':
-        return this.beforeInput(event as InputEvent, input);
+        return this.#beforeInput(event as InputEvent, input);
       case 'paste':
-        return this.paste(event as ClipboardEvent);
+        return this.#paste(event as ClipboardEvent);
       case 'input':
-        return this.input(input);
+        return this.#input(input);
       case 'click':
-        return this.click(event as MouseEvent, input);
+        return this.#click(event as MouseEvent, input);
       default:
         // keyup, select, focus: the caret may have moved (arrows, Home, End, a selection).
-        this.options.moveCaret(caretOf(input));
+        this.#options.moveCaret(caretOf(input));
     }
   }
 
-  private beforeInput(event: InputEvent, input: HTMLInputElement): void {
+  #beforeInput(event: InputEvent, input: HTMLInputElement): void {
     const data =
       event.data ??
       (event.inputType.startsWith('insertFrom')
@@ -67,17 +71,17 @@ export class CodeEditor {
     // tidied up afterwards, in handleInput.
     if (!event.cancelable || !data || event.inputType === 'insertCompositionText') return;
     event.preventDefault();
-    const {length, alphabet} = this.options.shape();
+    const {length, alphabet} = this.#options.shape();
     if (event.inputType === 'insertText' && [...data].length === 1) {
       const character = keepAlphabet(data, alphabet);
-      if (character) this.options.edit(typeCharacter(caretOf(input), character, length));
+      if (character) this.#options.edit(typeCharacter(caretOf(input), character, length));
     } else {
       // Several characters at once: SMS autofill, a drop, a keyboard's suggestion.
       this.fill(data);
     }
   }
 
-  private paste(event: ClipboardEvent): void {
+  #paste(event: ClipboardEvent): void {
     const text = event.clipboardData?.getData('text/plain');
     // No text (an image, say): leave it to the browser, and handleInput tidies up.
     if (!text) return;
@@ -86,19 +90,19 @@ export class CodeEditor {
   }
 
   /** Whatever changed the input without a cancelable beforeinput (deleting, IME, some autofill). */
-  private input(input: HTMLInputElement): void {
-    if (clampCode(input.value, this.options.shape()) === input.value)
-      this.options.edit(caretOf(input));
+  #input(input: HTMLInputElement): void {
+    if (clampCode(input.value, this.#options.shape()) === input.value)
+      this.#options.edit(caretOf(input));
     else this.fill(input.value);
   }
 
   /** A click lands on the transparent input; put the caret in the box under the pointer. */
-  private click(event: MouseEvent, input: HTMLInputElement): void {
+  #click(event: MouseEvent, input: HTMLInputElement): void {
     if (input.selectionStart !== input.selectionEnd) return;
-    const {length} = this.options.shape();
+    const {length} = this.#options.shape();
     const box = Math.floor((event.offsetX / input.offsetWidth) * length);
     const caret = Math.max(0, Math.min(box, input.value.length));
     input.setSelectionRange(caret, caret);
-    this.options.moveCaret(caretOf(input));
+    this.#options.moveCaret(caretOf(input));
   }
 }

@@ -20,55 +20,63 @@ const browserGet: CredentialsGet = (options) => navigator.credentials.get(option
  * In an iframe the browser allows WebOTP only with `allow="otp-credentials"`.
  */
 export class WebOtpController implements ReactiveController {
-  private request?: AbortController;
+  #request?: AbortController;
   /** The last request ended while still wanted. */
-  private done = false;
+  #done = false;
+
+  readonly #get: CredentialsGet;
+
+  readonly #wanted: () => boolean;
+  readonly #onCode: (code: string) => void;
 
   constructor(
     host: ReactiveControllerHost,
-    private readonly wanted: () => boolean,
-    private readonly onCode: (code: string) => void,
-    private readonly get: CredentialsGet = browserGet,
+    wanted: () => boolean,
+    onCode: (code: string) => void,
+    get: CredentialsGet = browserGet,
   ) {
+    this.#wanted = wanted;
+    this.#onCode = onCode;
+    this.#get = get;
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.sync();
+    this.#sync();
   }
 
   hostDisconnected(): void {
-    this.sync();
+    this.#sync();
   }
 
   hostUpdated(): void {
-    this.sync();
+    this.#sync();
   }
 
-  private sync(): void {
-    if (!this.wanted() || !('OTPCredential' in window)) {
-      this.request?.abort();
-      this.request = undefined;
-      this.done = false;
-    } else if (!this.request && !this.done) {
-      void this.listen((this.request = new AbortController()));
+  #sync(): void {
+    if (!this.#wanted() || !('OTPCredential' in window)) {
+      this.#request?.abort();
+      this.#request = undefined;
+      this.#done = false;
+    } else if (!this.#request && !this.#done) {
+      void this.#listen((this.#request = new AbortController()));
     }
   }
 
-  private async listen(request: AbortController): Promise<void> {
+  async #listen(request: AbortController): Promise<void> {
     const {signal} = request;
     try {
-      const credential = (await this.get({
+      const credential = (await this.#get({
         otp: {transport: ['sms']},
         signal,
       } as CredentialRequestOptions)) as OtpCredential | null;
-      if (credential?.code && !signal.aborted) this.onCode(credential.code);
+      if (credential?.code && !signal.aborted) this.#onCode(credential.code);
     } catch {
       // Aborted, refused or unsupported: the person types the code instead.
     }
-    if (this.request !== request) return;
+    if (this.#request !== request) return;
     request.abort();
-    this.request = undefined;
-    this.done = true;
+    this.#request = undefined;
+    this.#done = true;
   }
 }

@@ -1,5 +1,6 @@
 import type {DeveloperErrorCode, OtpErrorCode} from '../errors.js';
 import type {Format} from './format.js';
+import {enTrigger} from './en-trigger.js';
 import {isolate} from './isolate.js';
 
 /** A code's shape, as messages describe it. */
@@ -61,8 +62,12 @@ const attemptsLeft = (n: number, f: Format) =>
 const kind = ({length, numeric}: CodeShape, f: Format) =>
   `${isolate(f.number(length))}-${numeric ? 'digit' : 'character'} code`;
 
+/**
+ * English, all of it. It loads with the dialog and the flow, which need it; the
+ * lines drawn beside the trigger come with the element (en-trigger.ts).
+ */
 export const en: OtpStepMessages = {
-  trigger: 'Get code',
+  ...enTrigger,
   title: 'Enter the one-time code',
   description: (shape, user, f) =>
     `Enter the ${kind(shape, f)} sent for ${isolate(user)}.`,
@@ -81,19 +86,14 @@ export const en: OtpStepMessages = {
   confirm: 'Confirm',
   close: 'Close',
   issued: 'A new code was sent.',
-  confirmed: 'Code confirmed.',
   invalid: (n, f) => `That code is not right. ${attemptsLeft(n, f)}.`,
   expired: 'This code has expired — send a new code.',
   locked: 'Too many wrong codes. This code is locked until it expires.',
   lockedUntil: (time) =>
     `Too many wrong codes. You can ask for a new code at ${isolate(time)}.`,
-  triggerConfirmed: 'Code confirmed',
   used: 'This code has already been used.',
-  retry: 'Retry',
-  retryIn: (seconds) => `Retry in ${isolate(seconds)} s`,
-  required: 'Confirm a one-time code to continue.',
-  misconfigured: 'This sign-in step is not set up correctly.',
   errors: {
+    ...enTrigger.errors,
     'malformed-code':
       'Enter the whole code: it has too few or too many characters, or one that cannot be in it.',
     'no-pending-code': 'There is no code to confirm: request a new code.',
@@ -115,6 +115,5 @@ export const en: OtpStepMessages = {
     'unknown-request': 'The server no longer knows this code: ask for a new one.',
     unauthenticated: 'You are not signed in, or your session ended: sign in again.',
     forbidden: 'This request is not allowed.',
-    'source-failed': 'The code could not be obtained or checked. Retry.',
   },
 };

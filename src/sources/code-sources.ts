@@ -12,34 +12,42 @@ export type SourceSettings = SourceChoice & Omit<HttpSourceOptions, 'endpoint'>;
  * `endpoint`, else, with `demo`, the local demo generator. Each is loaded when
  * first used, so an idle element, or a page in backend mode, never pays for the other.
  */
-export class CodeSources {
-  private store?: Promise<ChallengeStore>;
-  private local?: CodeSource;
-  private http?: CodeSource;
+/** The sources' code once loaded for the page: later steps need not wait for an import each. */
+let local: typeof import('./local-source.js') | undefined;
+let http: typeof import('./http-source.js') | undefined;
 
-  constructor(
-    private readonly settings: SourceSettings,
-    /** Told once when IndexedDB is unavailable and challenges live in memory only. */
-    private readonly onVolatileStore: () => void,
-  ) {}
+export class CodeSources {
+  #store?: Promise<ChallengeStore>;
+  #local?: CodeSource;
+  #http?: CodeSource;
+
+  readonly #settings: SourceSettings;
+
+  /** Told once when IndexedDB is unavailable and challenges live in memory only. */
+  readonly #onVolatileStore: () => void;
+
+  constructor(settings: SourceSettings, onVolatileStore: () => void) {
+    this.#onVolatileStore = onVolatileStore;
+    this.#settings = settings;
+  }
 
   async get(): Promise<CodeSource> {
-    const settings = this.settings;
+    const settings = this.#settings;
     if (settings.source) return settings.source;
     if (!settings.endpoint && !settings.demo)
       throw new OtpStepError('no-source', developerMessages['no-source']);
-    this.store ??= openChallengeStore().then((store) => {
-      if (!store.persistent) this.onVolatileStore();
+    this.#store ??= openChallengeStore().then((store) => {
+      if (!store.persistent) this.#onVolatileStore();
       return store;
     });
-    const store = await this.store;
+    const store = await this.#store;
     if (!settings.endpoint) {
-      const {localCodeSource} = await import('./local-source.js');
-      return (this.local ??= localCodeSource(store));
+      const {localCodeSource} = (local ??= await import('./local-source.js'));
+      return (this.#local ??= localCodeSource(store));
     }
-    const {httpCodeSource} = await import('./http-source.js');
+    const {httpCodeSource} = (http ??= await import('./http-source.js'));
     // The options are read on every request, so a changed endpoint or header applies at once.
-    return (this.http ??= httpCodeSource(store, () => ({
+    return (this.#http ??= httpCodeSource(store, () => ({
       endpoint: settings.endpoint,
       timeout: settings.timeout,
       credentials: settings.credentials,

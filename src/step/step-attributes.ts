@@ -60,7 +60,8 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
   /** Fill in a code that arrives by SMS, through the WebOTP API where the browser has it. */
   @property({type: Boolean, attribute: 'web-otp'}) webOtp = false;
   /** Box size: `small`, `medium` or `large`. */
-  @property({reflect: true}) size: 'small' | 'medium' | 'large' = 'medium';
+  @property({reflect: true, useDefault: true}) size: 'small' | 'medium' | 'large' =
+    'medium';
   /** Turns pasted or autofilled text into the code; by default the code is taken out of it ("Your code is 123 456"). */
   @property({attribute: false}) pasteTransformer?: (text: string) => string;
   /** Base URL of a backend speaking docs/protocol.md: where production codes come from. */

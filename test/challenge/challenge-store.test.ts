@@ -105,6 +105,33 @@ describe('challenge store', () => {
       );
       await del(key, createStore(TEST_DATABASE, 'challenges'));
     });
+
+    it('reads what a page of steps asks for at once in one transaction, each its own record', async () => {
+      const store = indexedDbChallengeStore(createStore(TEST_DATABASE, 'challenges'));
+      const keys = Array.from({length: 50}, (_, i) =>
+        challengeKey({stepName: 's', user: `many-${i}-${Math.random()}`, client: 'c'}),
+      );
+      await Promise.all(keys.map((key, i) => store.set(key, record(`r${i}`, 0))));
+      const transaction = IDBDatabase.prototype.transaction;
+      let opened = 0;
+      IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args) {
+        opened++;
+        return transaction.apply(this, args);
+      } as typeof transaction;
+      let read: (ChallengeRecord | undefined)[];
+      try {
+        read = await Promise.all([...keys, 'missing'].map((key) => store.get(key)));
+      } finally {
+        IDBDatabase.prototype.transaction = transaction;
+      }
+      expect(opened).to.equal(1);
+      expect(read.map((r) => r?.requestId)).to.deep.equal([
+        ...keys.map((_, i) => `r${i}`),
+        undefined,
+      ]);
+      // A read after the batch went out starts the next one.
+      expect((await store.get(keys[7]))?.requestId).to.equal('r7');
+    });
   });
 
   describe('openChallengeStore', () => {

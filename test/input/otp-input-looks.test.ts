@@ -1,5 +1,6 @@
 import {expect, fixture, html, oneEvent, waitUntil} from '@open-wc/testing';
-import {emulateMedia, sendMouse} from '@web/test-runner-commands';
+import {sendMouse} from '@web/test-runner-commands';
+import {emulateMedia} from '../emulate-media.js';
 import {OtpInput} from '../../src/input/otp-input.js';
 import {guardUncaughtErrors} from '../helpers.js';
 import {boxesOf, inputOf, part, paste, type} from './helpers.js';
@@ -94,12 +95,8 @@ describe('<otp-input> looks', () => {
   });
 
   it('stops the caret blinking for reduced motion', async function () {
-    try {
-      await emulateMedia({reducedMotion: 'reduce'});
-    } catch {
-      // WebDriver (WebKit here) cannot emulate media features.
-      this.skip();
-    }
+    // Firefox (over BiDi) and WebKit (over WebDriver) cannot emulate media features.
+    if (!(await emulateMedia({reducedMotion: 'reduce'}))) this.skip();
     try {
       const el = await fixture<OtpInput>(html`<otp-input></otp-input>`);
       await focusByClick(el);

@@ -89,9 +89,9 @@ export async function withPage(
   }
 }
 
-/** Inside `host`'s shadow root: `part` as a selector (`[part~="…"]`). */
-const inShadow = (host, selector) =>
-  host.evaluateHandle((el, s) => el.shadowRoot?.querySelector(s), selector);
+/** Inside `root` (a shadow root's handle): the first match of `selector`. */
+const inShadow = (root, selector) =>
+  root.evaluateHandle((r, s) => r.querySelector(s), selector);
 
 /** Types into the input of the <otp-input> `entry` (an element handle), as a keyboard does. */
 async function typeInto(page, entry, text) {
@@ -117,36 +117,47 @@ export async function driveStep(page, {host, output, user}) {
     {},
     step,
   );
-  const trigger = await inShadow(step, '[part~="trigger"]');
+  const trigger = await step.evaluateHandle((el) =>
+    el.shadowRoot.querySelector('[part~="trigger"]'),
+  );
   await trigger.asElement().click();
+
+  // The dialog is a view of its own, <otp-step-dialog>, with its own shadow root:
+  // the parts below (dialog, code, message, the entry) are in there.
+  const dialog = await page.waitForFunction(
+    (el) => el.shadowRoot.querySelector('otp-step-dialog')?.shadowRoot,
+    {},
+    step,
+  );
 
   // The dialog is open and shows the test code, which is the element's forTestCode.
   const code = await (
     await page.waitForFunction(
-      (el) => {
-        const shown = el.shadowRoot.querySelector('[part~="code"]')?.textContent?.trim();
-        const open = el.shadowRoot.querySelector('dialog')?.open;
+      (el, root) => {
+        const shown = root.querySelector('[part~="code"]')?.textContent?.trim();
+        const open = root.querySelector('dialog')?.open;
         return open && shown && shown === el.forTestCode ? shown : false;
       },
       {},
       step,
+      dialog,
     )
   ).jsonValue();
 
-  const entry = await inShadow(step, 'otp-input');
+  const entry = await inShadow(dialog, 'otp-input');
   await typeInto(page, entry, wrongCodeFor(code));
   // Refused: the dialog says so, the boxes are marked invalid, the app saw no confirmation.
   await page.waitForFunction(
-    (el) => {
-      const message = el.shadowRoot.querySelector('[part~="message"]');
+    (root) => {
+      const message = root.querySelector('[part~="message"]');
       return (
         message?.dataset.notice === 'invalid' &&
         message.textContent.trim() !== '' &&
-        el.shadowRoot.querySelector('otp-input')?.hasAttribute('invalid')
+        root.querySelector('otp-input')?.hasAttribute('invalid')
       );
     },
     {},
-    step,
+    dialog,
   );
   const early = await page.$eval(output, (o) => o.textContent);
   if (early) throw new Error(`${host}: ${output} says "${early}" after a wrong code`);
@@ -160,11 +171,7 @@ export async function driveStep(page, {host, output, user}) {
     output,
     user,
   );
-  await page.waitForFunction(
-    (el) => !el.shadowRoot.querySelector('dialog')?.open,
-    {},
-    step,
-  );
+  await page.waitForFunction((root) => !root.querySelector('dialog')?.open, {}, dialog);
 }
 
 /** <otp-input> alone: a full code typed in fires otp-complete, which the app writes into `output`. */
