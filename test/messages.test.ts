@@ -11,16 +11,17 @@ import {ODD_TAGS} from './helpers.js';
 /** A value set apart, as the messages put it: FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE. */
 const I = (value: string | number) => `\u2068${value}\u2069`;
 const LANGUAGES = ['en', 'pt', 'de', 'ar'];
+/** English and the three languages that load on demand, before the tests read them. */
+const loadEveryLanguage = () =>
+  Promise.all([
+    loadAllMessages('en'),
+    loadMessages('pt'),
+    loadMessages('de'),
+    loadMessages('ar'),
+  ]);
 
 describe('messages', () => {
-  before(() =>
-    Promise.all([
-      loadAllMessages('en'),
-      loadMessages('pt'),
-      loadMessages('de'),
-      loadMessages('ar'),
-    ]),
-  );
+  before(loadEveryLanguage);
 
   it('loads a language once, and has nothing to load for English or an unknown one', async () => {
     expect(loadMessages('pt-BR')).to.be.undefined;
@@ -88,14 +89,7 @@ describe('messages', () => {
 });
 
 describe('messages isolate what they put into sentences', () => {
-  before(() =>
-    Promise.all([
-      loadAllMessages('en'),
-      loadMessages('pt'),
-      loadMessages('de'),
-      loadMessages('ar'),
-    ]),
-  );
+  before(loadEveryLanguage);
 
   it('isolates with FSI … PDI', () => {
     expect(isolate('maria.silva')).to.equal('\u2068maria.silva\u2069');
