@@ -18,7 +18,18 @@ export interface IssueRequestBody {
   sourceStep: string;
   length: number;
   alphabet: 'numeric' | 'alphanumeric';
+  /**
+   * Where to send the code. Without it the server takes the first channel the
+   * user has a destination for, in the order it was configured.
+   */
+  channel?: DeliveryChannel;
 }
+
+/** The kinds of destination a server can send a code to. */
+export type DeliveryChannel = 'email' | 'sms';
+
+/** How far sending the code has got: it goes out behind the issue answer. */
+export type DeliveryState = 'queued' | 'sent' | 'failed';
 
 /** 201 Created. */
 export interface IssueResponseBody {
@@ -31,8 +42,30 @@ export interface IssueResponseBody {
   resendIn: number;
   attemptsLeft: number;
   resendsLeft: number;
+  /** The channel the code is sent on, when the server sends it. */
+  channel?: DeliveryChannel;
+  /** The destination, masked: `m•••@example.com`, `+55 ••• •••• 1234`. */
+  destinationHint?: string;
+  /** Every channel this user can be sent to, in the server's order. */
+  channels?: DeliveryChannel[];
+  /** Where sending stands; `queued` in the issue answer when the server sends. */
+  delivery?: DeliveryState;
   /** Only from a server in test mode: the code, for the ForTestCode. */
   code?: string;
+}
+
+/** `GET {endpoint}/codes/{requestId}`: the challenge's status, never the code. */
+export interface StatusResponseBody {
+  requestId: string;
+  status: 'pending' | 'confirmed' | 'expired' | 'locked';
+  expiresAt: string;
+  expiresIn: number;
+  attemptsLeft: number;
+  resendIn: number;
+  resendsLeft: number;
+  channel?: DeliveryChannel;
+  destinationHint?: string;
+  delivery?: DeliveryState;
 }
 
 /** `POST {endpoint}/codes/{requestId}/confirm`. */
@@ -70,6 +103,7 @@ export type ProblemCode =
   | 'busy'
   | 'store-unavailable'
   | 'notification-failed'
+  | 'channel-unavailable'
   | 'request-timeout'
   | 'invalid-request'
   | 'malformed-json'
