@@ -11,3 +11,11 @@ export {
   type OtpNotifier,
   type OtpRenderedMessage,
 } from './types.js';
+
+// SMS providers (sms helper).
+export {
+  twilioSmsChannel,
+  classifyTwilioError,
+  type TwilioSmsChannelOptions,
+} from './twilio-sms.js';
+export {awsSmsChannel, classifyAwsError, type AwsSmsChannelOptions} from './aws-sms.js';
