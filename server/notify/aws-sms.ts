@@ -33,6 +33,8 @@ export interface AwsSmsChannelOptions {
 const SDK = '@aws-sdk/client-pinpoint-sms-voice-v2';
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const E164 = /^\+[1-9]\d{1,14}$/;
+/** SendTextMessage's limit on MessageBody. */
+export const AWS_MAX_BODY = 1600;
 
 /**
  * Service errors no retry fixes: a bad request, missing permission, an
@@ -125,6 +127,11 @@ export function awsSmsChannel(options: AwsSmsChannelOptions): OtpChannel {
       if (!to || !E164.test(to))
         throw new OtpDeliveryError(
           `aws: the notification for ${notification.destinationHint || 'this user'} has no phone number in E.164`,
+          {permanent: true},
+        );
+      if (message.text.length > AWS_MAX_BODY)
+        throw new OtpDeliveryError(
+          `aws: the message has ${message.text.length} characters, more than SendTextMessage's ${AWS_MAX_BODY}; shorten the sms template`,
           {permanent: true},
         );
       const {client, Command} = await load();

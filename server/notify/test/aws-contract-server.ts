@@ -22,7 +22,9 @@ export type AwsFault =
   | 'validation'
   | 'not-found'
   | 'access-denied'
-  | 'quota';
+  | 'quota'
+  /** Reads the request and never answers: a slow peer. */
+  | 'hang';
 
 export interface AwsContractServer {
   endpoint: string;
@@ -333,6 +335,7 @@ export async function startAwsContractServer(options: {
       );
       return error(response, fault[0], fault[1], fields, '');
     }
+    if (state.fault === 'hang') return;
     if (state.fault === 'html-503') {
       response.writeHead(503, {'content-type': 'text/html'});
       return response.end('<html><body>Service Unavailable</body></html>');

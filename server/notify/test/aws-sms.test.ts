@@ -232,6 +232,26 @@ describe('awsSmsChannel against an AWS End User Messaging SMS contract server', 
     assert.equal(error.permanent, false);
   });
 
+  it('gives up on a peer that never answers when the signal times out, as transient', async () => {
+    aws.fault = 'hang';
+    const started = Date.now();
+    const error = await make()
+      .send(message, notification(), AbortSignal.timeout(200))
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof OtpDeliveryError);
+    assert.equal(error.permanent, false);
+    assert.ok(Date.now() - started < 2000, 'stopped at the signal, not later');
+  });
+
+  it('refuses a body over 1600 characters before sending anything', async () => {
+    const error = await make()
+      .send({text: 'x'.repeat(1601)}, notification(), signal())
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof OtpDeliveryError && error.permanent);
+    assert.match(error.message, /1600/);
+    assert.equal(aws.raw.length, 0);
+  });
+
   it('takes an aborted send as transient', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -17,7 +17,9 @@ export type TwilioFault =
   | 'unsubscribed'
   | 'not-mobile'
   | 'region'
-  | 'html-502';
+  | 'html-502'
+  /** Reads the request and never answers: a slow peer. */
+  | 'hang';
 
 export interface TwilioReceived {
   fields: Record<string, string>;
@@ -162,6 +164,7 @@ export async function startTwilioContractServer(credentials: {
     const fault = FAULTS[state.fault];
     if (fault)
       return error(response, fault[0], fault[1], fault[2].replace('{to}', fields.To), '');
+    if (state.fault === 'hang') return;
     if (state.fault === 'html-502') {
       response.writeHead(502, {'content-type': 'text/html'});
       return response.end('<html><body>Bad Gateway</body></html>');

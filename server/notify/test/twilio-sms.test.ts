@@ -196,6 +196,23 @@ describe('twilioSmsChannel against a Twilio contract server', () => {
     assert.match(error.message, /could not reach/);
   });
 
+  it('gives up on a peer that never answers when the signal times out, as transient', async () => {
+    twilio.fault = 'hang';
+    const channel = twilioSmsChannel({
+      accountSid,
+      authToken,
+      from: '+15017122661',
+      endpoint: twilio.endpoint,
+    });
+    const started = Date.now();
+    const error = await channel
+      .send(message, notification(), AbortSignal.timeout(200))
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof OtpDeliveryError);
+    assert.equal(error.permanent, false);
+    assert.ok(Date.now() - started < 2000, 'stopped at the signal, not later');
+  });
+
   it('stops when the signal aborts, as a transient failure', async () => {
     const channel = twilioSmsChannel({
       accountSid,
