@@ -130,6 +130,25 @@ export function twilioSmsChannel(options: TwilioSmsChannelOptions): OtpChannel {
       if (response.status === 201 || response.status === 200) return;
       throw classifyTwilioError(response.status, text);
     },
+    /** Fetches the Account resource: the cheapest call that proves the SID and token. */
+    async verify(): Promise<void> {
+      let response: Response;
+      try {
+        response = await doFetch(`${origin}/2010-04-01/Accounts/${accountSid}.json`, {
+          headers: {authorization, accept: 'application/json'},
+          signal: AbortSignal.timeout(10_000),
+        });
+      } catch (error) {
+        throw new OtpDeliveryError(
+          `twilio: could not reach ${origin}: ${describe(error)}`,
+          {
+            permanent: false,
+          },
+        );
+      }
+      const text = await response.text().catch(() => '');
+      if (response.status !== 200) throw classifyTwilioError(response.status, text);
+    },
   };
 }
 

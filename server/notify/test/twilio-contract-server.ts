@@ -101,6 +101,24 @@ export async function startTwilioContractServer(credentials: {
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const path = `/2010-04-01/Accounts/${credentials.accountSid}/Messages.json`;
+    const expected = `Basic ${Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64')}`;
+    // The Account resource, which a channel's verify() fetches.
+    if (
+      request.url === `/2010-04-01/Accounts/${credentials.accountSid}.json` &&
+      request.method === 'GET'
+    ) {
+      if (request.headers.authorization !== expected)
+        return error(response, 401, 20003, 'Authenticate', 'authentication');
+      response.writeHead(200, {'content-type': 'application/json'});
+      return response.end(
+        JSON.stringify({
+          sid: credentials.accountSid,
+          status: 'active',
+          type: 'Full',
+          friendly_name: 'otp-step test',
+        }),
+      );
+    }
     if (request.url !== path)
       return error(
         response,
@@ -117,7 +135,6 @@ export async function startTwilioContractServer(credentials: {
         'Method not allowed',
         `method ${request.method}`,
       );
-    const expected = `Basic ${Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64')}`;
     if (request.headers.authorization !== expected)
       return error(response, 401, 20003, 'Authenticate', 'authentication');
     const type = request.headers['content-type'] ?? '';

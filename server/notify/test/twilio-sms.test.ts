@@ -129,6 +129,26 @@ describe('twilioSmsChannel against a Twilio contract server', () => {
     assert.equal(twilio.received.length, 0);
   });
 
+  it('verify() fetches the account with the credentials, and fails permanently with wrong ones', async () => {
+    const good = twilioSmsChannel({
+      accountSid,
+      authToken,
+      from: '+15017122661',
+      endpoint: twilio.endpoint,
+    });
+    await good.verify?.();
+    const bad = twilioSmsChannel({
+      accountSid,
+      authToken: 'e'.repeat(32),
+      from: '+15017122661',
+      endpoint: twilio.endpoint,
+    });
+    const error = await bad.verify?.().catch((e: unknown) => e);
+    assert.ok(error instanceof OtpDeliveryError && error.permanent);
+    assert.match(error.message, /20003/);
+    assert.ok(!error.message.includes('e'.repeat(32)));
+  });
+
   it('is refused by the contract server for another account (wrong path)', async () => {
     const other = 'AC' + '9'.repeat(32);
     const channel = twilioSmsChannel({
