@@ -1,6 +1,12 @@
 import {after, before, beforeEach, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import {createHash} from 'node:crypto';
+import {execFile} from 'node:child_process';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+import {promisify} from 'node:util';
 import {awsSmsChannel, classifyAwsError} from '../aws-sms.js';
 import {
   OtpDeliveryError,
@@ -42,6 +48,7 @@ const message: OtpRenderedMessage = {
   text: `${code} ist Ihr Code für Acme.\n\n@acme.example #${code}`,
 };
 const signal = () => AbortSignal.timeout(5000);
+const run = promisify(execFile);
 
 async function sendError(
   channel: ReturnType<typeof awsSmsChannel>,
@@ -325,5 +332,57 @@ describe('awsSmsChannel options and errors', () => {
     );
     assert.ok(!named('ValidationException').message.includes(phone));
     assert.equal(classifyAwsError(undefined).permanent, false);
+  });
+});
+
+describe('awsSmsChannel without the optional SDK installed', () => {
+  it('loads otp-step/server/notify anyway, and each send fails permanently saying what to install', async () => {
+    // A child Node whose resolver cannot find the SDK, as on an install without the optional peer.
+    const dir = await mkdtemp(join(tmpdir(), 'otp-step-no-sdk-'));
+    try {
+      await writeFile(
+        join(dir, 'hooks.mjs'),
+        `export async function resolve(specifier, context, next) {
+          if (specifier.startsWith('@aws-sdk/client-pinpoint-sms-voice-v2'))
+            throw Object.assign(new Error('Cannot find package ' + specifier), {code: 'ERR_MODULE_NOT_FOUND'});
+          return next(specifier, context);
+        }`,
+      );
+      await writeFile(
+        join(dir, 'register.mjs'),
+        `import {register} from 'node:module'; register('./hooks.mjs', import.meta.url);`,
+      );
+      const index = pathToFileURL(
+        fileURLToPath(new URL('../index.js', import.meta.url)),
+      ).href;
+      const script = `
+        const {awsSmsChannel} = await import(${JSON.stringify(index)});
+        const channel = awsSmsChannel({region: 'eu-west-1', originationIdentity: 'phone-1'});
+        const n = {to: {phone: '+4915112345678'}, destinationHint: '+49 ••• 5678'};
+        const e = await channel.send({text: 'x'}, n, AbortSignal.timeout(5000)).catch((e) => e);
+        const again = await channel.send({text: 'x'}, n, AbortSignal.timeout(5000)).catch((e) => e);
+        console.log(JSON.stringify({name: e.name, permanent: e.permanent, message: e.message, again: again.permanent}));`;
+      const {stdout} = await run(process.execPath, [
+        '--no-warnings',
+        '--import',
+        pathToFileURL(join(dir, 'register.mjs')).href,
+        '--input-type=module',
+        '-e',
+        script,
+      ]);
+      const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<
+        string,
+        unknown
+      >;
+      assert.equal(result.name, 'OtpDeliveryError');
+      assert.equal(result.permanent, true);
+      assert.equal(result.again, true);
+      assert.match(
+        String(result.message),
+        /npm install @aws-sdk\/client-pinpoint-sms-voice-v2/,
+      );
+    } finally {
+      await rm(dir, {recursive: true, force: true});
+    }
   });
 });
