@@ -194,6 +194,47 @@ describe('awsSmsChannel against an AWS End User Messaging SMS contract server', 
     );
   });
 
+  it('the contract server refuses requests AWS would refuse', async () => {
+    const sdk = await import('@aws-sdk/client-pinpoint-sms-voice-v2');
+    const client = new sdk.PinpointSMSVoiceV2Client({
+      region,
+      credentials,
+      endpoint: aws.endpoint,
+      maxAttempts: 1,
+    });
+    try {
+      const fail = (send: () => Promise<unknown>) =>
+        send().then(
+          () => assert.fail('should be refused'),
+          (e: {name: string}) => e.name,
+        );
+      const input = {
+        DestinationPhoneNumber: phone,
+        OriginationIdentity: origination,
+        MessageBody: 'hi',
+      };
+      const text = (fields: object) =>
+        fail(() => client.send(new sdk.SendTextMessageCommand({...input, ...fields})));
+      assert.equal(
+        await text({DestinationPhoneNumber: '015112345678'}),
+        'ValidationException',
+      );
+      assert.equal(await text({MessageBody: 'x'.repeat(1601)}), 'ValidationException');
+      assert.equal(
+        await fail(() => client.send(new sdk.SendVoiceMessageCommand(input))),
+        'UnknownOperationException',
+      );
+      assert.deepEqual(aws.refused, [
+        'DestinationPhoneNumber not E.164',
+        'MessageBody',
+        'target PinpointSMSVoiceV2.SendVoiceMessage',
+      ]);
+      assert.equal(aws.received.length, 0);
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('is refused with a wrong secret key, as a permanent credential error', async () => {
     const error = await sendError(
       make({credentials: {...credentials, secretAccessKey: 'wrong-secret'}}),

@@ -271,6 +271,43 @@ describe('twilioSmsChannel against a Twilio contract server', () => {
     assert.deepEqual(twilio.refused, []);
   });
 
+  it('the contract server refuses requests Twilio would refuse', async () => {
+    const post = (body: string, type = 'application/x-www-form-urlencoded') =>
+      fetch(`${twilio.endpoint}/2010-04-01/Accounts/${accountSid}/Messages.json`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`,
+          'content-type': type,
+        },
+        body,
+      }).then(async (r) => [r.status, ((await r.json()) as {code: number}).code]);
+    const from = 'From=%2B15017122661';
+    assert.deepEqual(await post(`${from}&Body=hi`), [400, 21604]);
+    assert.deepEqual(await post(`To=015112345678&${from}&Body=hi`), [400, 21211]);
+    assert.deepEqual(await post(`To=%2B4915112345678&Body=hi`), [400, 21603]);
+    assert.deepEqual(
+      await post(`To=%2B4915112345678&${from}&MessagingServiceSid=${serviceSid}&Body=hi`),
+      [400, 21603],
+    );
+    assert.deepEqual(
+      await post(`To=%2B4915112345678&${from}&Body=${'x'.repeat(1601)}`),
+      [400, 21617],
+    );
+    assert.deepEqual(
+      await post(`To=%2B4915112345678&${from}&Body=hi&To=%2B1`),
+      [400, 21201],
+    );
+    assert.deepEqual(
+      await post(
+        JSON.stringify({To: '+4915112345678', From: '+15017122661', Body: 'hi'}),
+        'application/json',
+      ),
+      [400, 20001],
+    );
+    assert.equal(twilio.refused.length, 7);
+    assert.equal(twilio.received.length, 0);
+  });
+
   it('sends twenty messages at once, each received once', async () => {
     const channel = twilioSmsChannel({
       accountSid,
