@@ -1,0 +1,178 @@
+import type {OtpLogger} from '../log-safe.js';
+import {checkSmsOptions, checkTemplates, renderOtpMessage} from './render.js';
+import type {OtpTemplates} from './templates.js';
+import {
+  OtpDeliveryError,
+  type OtpChannel,
+  type OtpChannelName,
+  type OtpMessageInput,
+  type OtpNotifier,
+} from './types.js';
+
+/** The options of `createNotifier`. */
+export interface OtpNotifierOptions {
+  /** The providers, in order of preference; several for one kind are tried in turn. */
+  channels: OtpChannel[];
+  templates?: OtpTemplates;
+  appName?: string;
+  webOtpDomain?: string;
+  androidAppHash?: string;
+  logger?: OtpLogger;
+  /** Longest one try may take, in ms (default 10 000). */
+  attemptTimeoutMs?: number;
+  /** First wait before a retry, doubled each time up to `maxBackoffMs` (defaults 500 and 4 000). */
+  firstBackoffMs?: number;
+  maxBackoffMs?: number;
+  now?: () => number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** 0 ≤ x < 1, for the jitter; Math.random by default. */
+  random?: () => number;
+}
+
+const sleepFor = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    const stop = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', stop, {once: true});
+  });
+
+/** The error's kind only: a provider's message may quote the address. */
+const describe = (error: unknown) =>
+  error instanceof OtpDeliveryError
+    ? error.message
+    : error instanceof Error
+      ? error.name
+      : 'Error';
+
+/**
+ * Sends codes through `channels`, from templates. For each notification the
+ * providers of its channel are tried in order: a transient failure is
+ * retried with exponential back-off and full jitter until the deadline, a
+ * permanent one (OtpDeliveryError with `permanent`) moves on to the next
+ * provider. Pass the result as `createOtpHandler`'s `notify`.
+ */
+export function createNotifier(options: OtpNotifierOptions): OtpNotifier {
+  if (!options || !Array.isArray(options.channels) || options.channels.length === 0)
+    throw new TypeError('createNotifier: `channels` must list at least one channel');
+  options.channels.forEach((c, i) => {
+    if (
+      !c ||
+      (c.channel !== 'email' && c.channel !== 'sms') ||
+      typeof c.send !== 'function'
+    )
+      throw new TypeError(
+        `createNotifier: channels[${i}] is not a channel (expected {channel: 'email' | 'sms', provider, send})`,
+      );
+  });
+  checkTemplates(options.templates);
+  checkSmsOptions(options);
+  if (
+    options.appName !== undefined &&
+    (typeof options.appName !== 'string' || !options.appName.trim())
+  )
+    throw new TypeError('createNotifier: `appName` must be a non-empty string');
+  const {
+    channels,
+    logger = console,
+    attemptTimeoutMs = 10_000,
+    firstBackoffMs = 500,
+    maxBackoffMs = 4_000,
+    now = Date.now,
+    sleep = sleepFor,
+    random = Math.random,
+  } = options;
+  const names = [...new Set(channels.map((c) => c.channel))] as OtpChannelName[];
+
+  async function tryProvider(
+    provider: OtpChannel,
+    notification: OtpMessageInput,
+    deadline: number,
+    signal: AbortSignal,
+  ): Promise<{ok: true} | {ok: false; permanent: boolean; reason: string}> {
+    const message = renderOtpMessage(notification.channel, notification, {
+      ...options,
+      now,
+    });
+    const where = `${notification.channel} via ${provider.provider} to ${notification.destinationHint}`;
+    let reason = 'not tried';
+    for (let attempt = 1; ; attempt++) {
+      if (signal.aborted) return {ok: false, permanent: true, reason: 'aborted'};
+      const left = deadline - now();
+      if (left <= 0) return {ok: false, permanent: false, reason};
+      const timeout = AbortSignal.timeout(Math.min(attemptTimeoutMs, left));
+      try {
+        await provider.send(message, notification, AbortSignal.any([signal, timeout]));
+        logger.info(`otp-step: sent ${where} (try ${attempt})`);
+        return {ok: true};
+      } catch (error) {
+        reason = timeout.aborted && !signal.aborted ? 'timed out' : describe(error);
+        const permanent = error instanceof OtpDeliveryError && error.permanent;
+        logger.warn(
+          `otp-step: ${permanent ? 'permanent' : 'transient'} failure sending ${where} (try ${attempt}): ${reason}`,
+        );
+        if (permanent) return {ok: false, permanent, reason};
+      }
+      const backoff = Math.min(maxBackoffMs, firstBackoffMs * 2 ** (attempt - 1));
+      // Full jitter (half fixed, half random) spreads the retries of many codes after one outage.
+      const wait = backoff / 2 + random() * (backoff / 2);
+      if (now() + wait >= deadline) return {ok: false, permanent: false, reason};
+      try {
+        await sleep(wait, signal);
+      } catch {
+        return {ok: false, permanent: true, reason: 'aborted'};
+      }
+    }
+  }
+
+  return {
+    kind: 'otp-notifier',
+    channels: names,
+    async deliver(notification, {deadline, signal}) {
+      const providers = channels.filter((c) => c.channel === notification.channel);
+      if (providers.length === 0)
+        throw new OtpDeliveryError(`no ${notification.channel} channel is configured`, {
+          permanent: true,
+        });
+      const failures: string[] = [];
+      let permanent = true;
+      for (const provider of providers) {
+        const outcome = await tryProvider(provider, notification, deadline, signal);
+        if (outcome.ok) return {provider: provider.provider};
+        failures.push(`${provider.provider}: ${outcome.reason}`);
+        permanent &&= outcome.permanent;
+      }
+      logger.error(
+        `otp-step: could not send ${notification.channel} to ${notification.destinationHint} (${failures.join('; ')})`,
+      );
+      throw new OtpDeliveryError(
+        `could not send the ${notification.channel} message (${failures.join('; ')})`,
+        {permanent},
+      );
+    },
+    async verify() {
+      await Promise.all(
+        channels.map(async (c) => {
+          if (!c.verify) return;
+          try {
+            await c.verify();
+            logger.info(`otp-step: ${c.channel} channel ${c.provider} is ready`);
+          } catch (error) {
+            logger.error(
+              `otp-step: ${c.channel} channel ${c.provider} failed its check: ${describe(error)}`,
+            );
+          }
+        }),
+      );
+    },
+    async close() {
+      await Promise.allSettled(channels.map((c) => c.close?.()));
+    },
+  };
+}
