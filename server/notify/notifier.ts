@@ -106,22 +106,35 @@ export function createNotifier(options: OtpNotifierOptions): OtpNotifier {
       if (signal.aborted) return {ok: false, permanent: true, reason: 'aborted'};
       const left = deadline - now();
       if (left <= 0) return {ok: false, permanent: false, reason};
-      const timeout = AbortSignal.timeout(Math.min(attemptTimeoutMs, left));
+      // Not AbortSignal.timeout: its timer is unref'd, so a provider that never
+      // answers would leave nothing keeping a short-lived process alive to time it out.
+      const timeout = new AbortController();
+      const timer = setTimeout(
+        () => timeout.abort(new DOMException('timed out', 'TimeoutError')),
+        Math.ceil(Math.min(attemptTimeoutMs, left)),
+      );
       try {
-        await provider.send(message, notification, AbortSignal.any([signal, timeout]));
+        await provider.send(
+          message,
+          notification,
+          AbortSignal.any([signal, timeout.signal]),
+        );
         logger.info(`otp-step: sent ${where} (try ${attempt})`);
         return {ok: true};
       } catch (error) {
-        reason = timeout.aborted && !signal.aborted ? 'timed out' : describe(error);
+        reason =
+          timeout.signal.aborted && !signal.aborted ? 'timed out' : describe(error);
         const permanent = error instanceof OtpDeliveryError && error.permanent;
         logger.warn(
           `otp-step: ${permanent ? 'permanent' : 'transient'} failure sending ${where} (try ${attempt}): ${reason}`,
         );
         if (permanent) return {ok: false, permanent, reason};
+      } finally {
+        clearTimeout(timer);
       }
       const backoff = Math.min(maxBackoffMs, firstBackoffMs * 2 ** (attempt - 1));
       // Full jitter (half fixed, half random) spreads the retries of many codes after one outage.
-      const wait = backoff / 2 + random() * (backoff / 2);
+      const wait = Math.round(backoff / 2 + random() * (backoff / 2));
       if (now() + wait >= deadline) return {ok: false, permanent: false, reason};
       try {
         await sleep(wait, signal);

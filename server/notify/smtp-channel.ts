@@ -1,3 +1,4 @@
+import type {ConnectionOptions} from 'node:tls';
 import type {Transporter} from 'nodemailer';
 import {OtpDeliveryError, type OtpChannel} from './types.js';
 
@@ -16,6 +17,8 @@ export interface SmtpChannelOptions {
   requireTLS?: boolean;
   /** DKIM-sign every message. */
   dkim?: {domainName: string; keySelector: string; privateKey: string};
+  /** TLS options for the connection (e.g. `ca` for a private CA), as node:tls takes them. */
+  tls?: ConnectionOptions;
 }
 
 interface SmtpError {
@@ -73,23 +76,16 @@ export function smtpChannel(options: SmtpChannelOptions): OtpChannel {
   const get = () =>
     (transporter ??= options.transport
       ? Promise.resolve(options.transport)
-      : loadNodemailer().then((nodemailer) => {
-          const url = new URL(options.url!);
-          return nodemailer.createTransport({
+      : loadNodemailer().then((nodemailer) =>
+          // nodemailer reads host, port, auth and `?tls.…` parameters from the URL itself.
+          nodemailer.createTransport({
             pool: true,
-            host: url.hostname,
-            port: url.port ? Number(url.port) : undefined,
-            secure: url.protocol === 'smtps:',
-            auth: url.username
-              ? {
-                  user: decodeURIComponent(url.username),
-                  pass: decodeURIComponent(url.password),
-                }
-              : undefined,
+            url: options.url,
             requireTLS: options.requireTLS ?? false,
             dkim: options.dkim,
-          });
-        }));
+            tls: options.tls,
+          }),
+        ));
   return {
     channel: 'email',
     provider: 'smtp',
