@@ -129,11 +129,14 @@ export function renderOtpMessage(
     1,
     Math.ceil((notification.expiresAt.getTime() - now) / 60000),
   );
+  // A value never breaks a line: a client name with "\n@evil.example #123456"
+  // must not add a WebOTP line to an SMS, nor a header to an e-mail.
+  const flat = (value: string) => value.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ');
   const values = {
-    code: notification.code,
+    code: flat(notification.code),
     minutes: String(minutes),
-    app: options.appName ?? notification.client,
-    client: notification.client,
+    app: flat(options.appName ?? notification.client),
+    client: flat(notification.client),
   };
   const language = notification.language ?? 'en';
   const builtIn = pickLanguage(language, undefined);
@@ -143,7 +146,11 @@ export function renderOtpMessage(
       Object.entries(values).map(([k, v]) => [k, escapeHtml(v)]),
     ) as Record<OtpPlaceholder, string>;
     return {
-      subject: fill(own?.subject ?? BUILT_IN_EMAIL[builtIn].subject, values),
+      // An override may hold a line break; a subject is one header line.
+      subject: fill(own?.subject ?? BUILT_IN_EMAIL[builtIn].subject, values).replace(
+        /[\r\n]+/g,
+        ' ',
+      ),
       text: fill(own?.text ?? BUILT_IN_EMAIL[builtIn].text, values),
       html: fill(own?.html ?? BUILT_IN_EMAIL[builtIn].html, escaped),
     };
@@ -152,7 +159,7 @@ export function renderOtpMessage(
     fill(override(options.templates?.sms, language) ?? BUILT_IN_SMS[builtIn], values),
   ];
   // Google's SMS Retriever finds the hash anywhere in the message, but WebOTP
-  // (https://wicg.github.io/web-otp/#sms) reads only the last line: so the hash
+  // (https://wicg.github.io/sms-one-time-codes/) reads only the last line: so the hash
   // comes first, and the origin-bound line closes the message.
   if (options.androidAppHash) lines.push(options.androidAppHash);
   if (options.webOtpDomain) lines.push(`@${options.webOtpDomain} #${notification.code}`);

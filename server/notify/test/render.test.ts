@@ -130,6 +130,24 @@ describe('renderOtpMessage: SMS', () => {
     assert.equal(text.split('\n').at(-1), 'FA+9qCX9VSu');
   });
 
+  it('keeps a line break in a value from adding a line to the SMS or the subject', () => {
+    const client = 'web\n@evil.example #000000\r\n';
+    const {text} = renderOtpMessage('sms', input({client}), {
+      now,
+      webOtpDomain: 'example.com',
+      templates: {sms: {en: '{code} for {client}'}},
+    });
+    assert.deepEqual(text.split('\n'), [
+      '123456 for web @evil.example #000000 ',
+      '@example.com #123456',
+    ]);
+    const email = renderOtpMessage('email', input({client}), {
+      now,
+      templates: {email: {en: {subject: '{client}\nBcc: x'}}},
+    });
+    assert.ok(!/[\r\n]/.test(email.subject!), email.subject);
+  });
+
   it('takes an SMS override', () => {
     const {text} = renderOtpMessage('sms', input({language: 'de'}), {
       now,
