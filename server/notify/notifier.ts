@@ -53,10 +53,12 @@ const describe = (error: unknown) =>
 
 /**
  * Sends codes through `channels`, from templates. For each notification the
- * providers of its channel are tried in order: a transient failure is
- * retried with exponential back-off and full jitter until the deadline, a
- * permanent one (OtpDeliveryError with `permanent`) moves on to the next
- * provider. Pass the result as `createOtpHandler`'s `notify`.
+ * providers of its channel are tried in order; after a transient failure the
+ * next one is tried at once, and when all failed they are tried again after
+ * an exponential, jittered wait, until the deadline. A permanent failure
+ * (OtpDeliveryError with `permanent`) takes a provider out for that message.
+ * Throws at creation for bad options, naming the option. Pass the result as
+ * `createOtpHandler`'s `notify`.
  */
 export function createNotifier(options: OtpNotifierOptions): OtpNotifier {
   if (!options || !Array.isArray(options.channels) || options.channels.length === 0)
@@ -90,56 +92,83 @@ export function createNotifier(options: OtpNotifierOptions): OtpNotifier {
   } = options;
   const names = [...new Set(channels.map((c) => c.channel))] as OtpChannelName[];
 
-  async function tryProvider(
+  /** One try through one provider: ok, or why not and whether trying again could help. */
+  async function attempt(
     provider: OtpChannel,
     notification: OtpMessageInput,
     deadline: number,
     signal: AbortSignal,
+    round: number,
   ): Promise<{ok: true} | {ok: false; permanent: boolean; reason: string}> {
     const message = renderOtpMessage(notification.channel, notification, {
       ...options,
       now,
     });
-    const where = `${notification.channel} via ${provider.provider} to ${notification.destinationHint}`;
-    let reason = 'not tried';
-    for (let attempt = 1; ; attempt++) {
-      if (signal.aborted) return {ok: false, permanent: true, reason: 'aborted'};
-      const left = deadline - now();
-      if (left <= 0) return {ok: false, permanent: false, reason};
-      // Not AbortSignal.timeout: its timer is unref'd, so a provider that never
-      // answers would leave nothing keeping a short-lived process alive to time it out.
-      const timeout = new AbortController();
-      const timer = setTimeout(
-        () => timeout.abort(new DOMException('timed out', 'TimeoutError')),
-        Math.ceil(Math.min(attemptTimeoutMs, left)),
+    const where = `${notification.channel} via ${provider.provider} to ${notification.destinationHint} (try ${round})`;
+    // Not AbortSignal.timeout: its timer is unref'd, so a provider that never
+    // answers would leave nothing keeping a short-lived process alive to time it out.
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException('timed out', 'TimeoutError')),
+      Math.ceil(Math.max(1, Math.min(attemptTimeoutMs, deadline - now()))),
+    );
+    try {
+      await provider.send(
+        message,
+        notification,
+        AbortSignal.any([signal, timeout.signal]),
       );
-      try {
-        await provider.send(
-          message,
-          notification,
-          AbortSignal.any([signal, timeout.signal]),
-        );
-        logger.info(`otp-step: sent ${where} (try ${attempt})`);
-        return {ok: true};
-      } catch (error) {
-        reason =
-          timeout.signal.aborted && !signal.aborted ? 'timed out' : describe(error);
-        const permanent = error instanceof OtpDeliveryError && error.permanent;
-        logger.warn(
-          `otp-step: ${permanent ? 'permanent' : 'transient'} failure sending ${where} (try ${attempt}): ${reason}`,
-        );
-        if (permanent) return {ok: false, permanent, reason};
-      } finally {
-        clearTimeout(timer);
+      logger.info(`otp-step: sent ${where}`);
+      return {ok: true};
+    } catch (error) {
+      const reason =
+        timeout.signal.aborted && !signal.aborted ? 'timed out' : describe(error);
+      const permanent = error instanceof OtpDeliveryError && error.permanent;
+      logger.warn(
+        `otp-step: ${permanent ? 'permanent' : 'transient'} failure sending ${where}: ${reason}`,
+      );
+      return {ok: false, permanent, reason};
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Rounds over the providers of one kind: each round tries every provider
+   * still in play once, in order, so a provider that is down (transient) does
+   * not keep the others waiting; a permanent refusal takes a provider out.
+   * Between rounds the wait grows (exponential back-off with jitter), until
+   * the deadline.
+   */
+  async function send(
+    providers: OtpChannel[],
+    notification: OtpMessageInput,
+    deadline: number,
+    signal: AbortSignal,
+  ): Promise<{provider: string} | {failures: Map<string, string>; permanent: boolean}> {
+    const failures = new Map<string, string>();
+    let live = providers;
+    for (let round = 1; ; round++) {
+      const next: OtpChannel[] = [];
+      for (const provider of live) {
+        if (signal.aborted)
+          return {failures: failures.set(provider.provider, 'aborted'), permanent: true};
+        if (now() >= deadline) return {failures, permanent: false};
+        const outcome = await attempt(provider, notification, deadline, signal, round);
+        if (outcome.ok) return {provider: provider.provider};
+        failures.set(provider.provider, outcome.reason);
+        if (!outcome.permanent) next.push(provider);
       }
-      const backoff = Math.min(maxBackoffMs, firstBackoffMs * 2 ** (attempt - 1));
-      // Full jitter (half fixed, half random) spreads the retries of many codes after one outage.
+      live = next;
+      if (live.length === 0) return {failures, permanent: true};
+      const backoff = Math.min(maxBackoffMs, firstBackoffMs * 2 ** (round - 1));
+      // Half fixed, half random: spreads the retries of many codes after one outage.
       const wait = Math.round(backoff / 2 + random() * (backoff / 2));
-      if (now() + wait >= deadline) return {ok: false, permanent: false, reason};
+      if (now() + wait >= deadline) return {failures, permanent: false};
       try {
         await sleep(wait, signal);
       } catch {
-        return {ok: false, permanent: true, reason: 'aborted'};
+        return {failures, permanent: true};
       }
     }
   }
@@ -153,19 +182,17 @@ export function createNotifier(options: OtpNotifierOptions): OtpNotifier {
         throw new OtpDeliveryError(`no ${notification.channel} channel is configured`, {
           permanent: true,
         });
-      const failures: string[] = [];
-      let permanent = true;
-      for (const provider of providers) {
-        const outcome = await tryProvider(provider, notification, deadline, signal);
-        if (outcome.ok) return {provider: provider.provider};
-        failures.push(`${provider.provider}: ${outcome.reason}`);
-        permanent &&= outcome.permanent;
-      }
+      const outcome = await send(providers, notification, deadline, signal);
+      if ('provider' in outcome) return outcome;
+      const summary = [...outcome.failures]
+        .map(([p, reason]) => `${p}: ${reason}`)
+        .join('; ');
+      const permanent = outcome.permanent;
       logger.error(
-        `otp-step: could not send ${notification.channel} to ${notification.destinationHint} (${failures.join('; ')})`,
+        `otp-step: could not send ${notification.channel} to ${notification.destinationHint} (${summary})`,
       );
       throw new OtpDeliveryError(
-        `could not send the ${notification.channel} message (${failures.join('; ')})`,
+        `could not send the ${notification.channel} message (${summary || 'no time left'})`,
         {permanent},
       );
     },

@@ -192,6 +192,32 @@ describe('createNotifier', () => {
     assert.deepEqual(h.waits, []);
   });
 
+  it('tries the next provider of the channel at once when one is down, then retries both', async () => {
+    const h = harness();
+    const a = fakeChannel('a', Array.from({length: 100}, transient));
+    const b = fakeChannel('b', [transient()]);
+    const n = createNotifier({channels: [a, b], ...h, logger: h.logger});
+    const result = await n.deliver(notification(), {
+      deadline: NOW + 10_000,
+      signal: new AbortController().signal,
+    });
+    assert.deepEqual(result, {provider: 'b'});
+    assert.deepEqual([a.calls(), b.calls()], [2, 2], 'a, b, wait, a, b');
+    assert.equal(h.waits.length, 1);
+  });
+
+  it('keeps retrying a transient provider after another refused for good', async () => {
+    const h = harness();
+    const a = fakeChannel('a', [permanent()]);
+    const b = fakeChannel('b', [transient(), transient()]);
+    const n = createNotifier({channels: [a, b], ...h, logger: h.logger});
+    await n.deliver(notification(), {
+      deadline: NOW + 10_000,
+      signal: new AbortController().signal,
+    });
+    assert.deepEqual([a.calls(), b.calls()], [1, 3]);
+  });
+
   it('rejects as permanent when every provider refused for good', async () => {
     const h = harness();
     const n = createNotifier({
