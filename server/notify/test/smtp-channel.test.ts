@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
-import type {AddressInfo} from 'node:net';
+import {createServer as createTcpServer, type AddressInfo, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {after, before, describe, it} from 'node:test';
+import {before, describe, it} from 'node:test';
 import {simpleParser} from 'mailparser';
 import {SMTPServer, type SMTPServerOptions} from 'smtp-server';
 import {smtpChannel} from '../smtp-channel.js';
 import {OtpDeliveryError, type OtpMessageInput} from '../types.js';
 import {renderOtpMessage} from '../render.js';
+import {createNotifier} from '../notifier.js';
 
 const notification: OtpMessageInput = {
   user: 'maria',
@@ -270,11 +271,62 @@ describe('smtpChannel against a real SMTP server', () => {
     }
   });
 
+  it('gives up on a server that accepts the connection and never greets, as a transient failure', async () => {
+    const sockets: Socket[] = [];
+    const silent = createTcpServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const {port} = silent.address() as AddressInfo;
+    const channel = smtpChannel({url: `smtp://127.0.0.1:${port}`, from: 'a@b.example'});
+    const started = Date.now();
+    try {
+      await assert.rejects(
+        channel.send(message, notification, AbortSignal.timeout(300)),
+        (e: unknown) => e instanceof OtpDeliveryError && !e.permanent,
+      );
+      assert.ok(Date.now() - started < 3_000);
+    } finally {
+      await channel.close!();
+      sockets.forEach((s) => s.destroy());
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
+  });
+
+  it('through the notifier: fails over from a server that is down to one that is up', async () => {
+    const down = await startServer({});
+    const downPort = down.port;
+    await down.close();
+    const up = await startServer({disabledCommands: ['STARTTLS']});
+    const lines: string[] = [];
+    const logger = {
+      info: (m: string) => lines.push(m),
+      warn: (m: string) => lines.push(m),
+      error: (m: string) => lines.push(m),
+    };
+    const first = smtpChannel({url: `smtp://127.0.0.1:${downPort}`, from: 'a@b.example'});
+    const second = smtpChannel({url: `smtp://127.0.0.1:${up.port}`, from: 'a@b.example'});
+    const notifier = createNotifier({channels: [first, second], appName: 'Loja', logger});
+    try {
+      const result = await notifier.deliver(notification, {
+        deadline: Date.now() + 10_000,
+        signal: new AbortController().signal,
+      });
+      assert.equal(result.provider, 'smtp');
+      assert.equal(up.received.length, 1);
+      const parsed = await simpleParser(up.received[0].raw);
+      assert.match(parsed.subject ?? '', /^493817 é o seu código de Loja$/);
+      assert.ok(lines.some((l) => l.includes('transient')));
+      for (const line of lines) {
+        assert.ok(!line.includes('493817') && !line.includes('maria@example.com'), line);
+      }
+    } finally {
+      await notifier.close();
+      await up.close();
+    }
+  });
+
   it('refuses bad options at creation', () => {
     assert.throws(() => smtpChannel({from: 'a@b.example'}), /url/);
     assert.throws(() => smtpChannel({url: 'http://x', from: 'a@b.example'}), /smtp:\/\//);
     assert.throws(() => smtpChannel({url: 'smtp://x', from: 'nobody'}), /from/);
   });
-
-  after(() => {});
 });
