@@ -97,7 +97,7 @@ export function checkSmsOptions(options: OtpRenderOptions): void {
 
 function fill(template: string, values: Record<OtpPlaceholder, string>): string {
   return template.replace(PLACEHOLDER, (whole, name: string) =>
-    name in values ? values[name as OtpPlaceholder] : whole,
+    Object.hasOwn(values, name) ? values[name as OtpPlaceholder] : whole,
   );
 }
 

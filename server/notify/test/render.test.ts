@@ -100,6 +100,18 @@ describe('renderOtpMessage: e-mail', () => {
     );
   });
 
+  it('leaves {constructor} and other Object names alone in an unchecked template', () => {
+    const message = renderOtpMessage('sms', input(), {
+      now,
+      templates: {sms: {en: '{code} {constructor} {toString}'}},
+    });
+    assert.equal(message.text, '123456 {constructor} {toString}');
+    assert.throws(
+      () => checkTemplates({sms: {en: '{constructor}'}}),
+      /unknown placeholder/,
+    );
+  });
+
   it('does not fill a placeholder that a value itself contains', () => {
     const message = renderOtpMessage('email', input(), {now, appName: '{code}'});
     assert.equal(message.subject, '123456 is your {code} code');
