@@ -110,6 +110,7 @@ async function runNodeSuites() {
   // The flow's tests (no store of the server's) run once, with the memory pass.
   const memory = runNodeSuite('memory', {}, [
     'build/node/server/test/',
+    'build/node/server/notify/test/',
     'build/node/test/',
   ]);
   // The same tests again through the Node adapter (toNodeListener), the handler's other front door.
