@@ -9,6 +9,7 @@ import * as puppeteerCore from 'puppeteer-core';
 import {CHROMIUM_ARGS} from './scripts/browsers.mjs';
 import {countReporter} from './scripts/count-reporter.mjs';
 import {otpDevMiddleware} from './scripts/otp-dev-middleware.mjs';
+import {otpMailMiddleware} from './scripts/otp-mail-middleware.mjs';
 import {startOtpService} from './scripts/otp-service-for-tests.mjs';
 import {mediaPlugin} from './scripts/media-plugin.mjs';
 import {viewportPlugin} from './scripts/viewport-plugin.mjs';
@@ -74,6 +75,8 @@ export default {
   middleware: [
     otpService.middleware,
     otpDevMiddleware({faults: true, logger: testLogger}),
+    // Codes e-mailed to real SMTP servers on loopback, for test/delivery.test.ts.
+    await otpMailMiddleware({faults: true, logger: testLogger}),
   ],
   plugins: [
     esbuildPlugin({ts: true, target: 'es2022', tsconfig: './tsconfig.json'}),
