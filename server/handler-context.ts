@@ -17,6 +17,8 @@ import {
 import {problem} from './problem.js';
 import {readJson} from './read-json.js';
 import {memoryOtpStore, type OtpStore} from './store.js';
+import {codeSealer} from './issue/sealed-code.js';
+import type {OtpChannelName, OtpNotifier} from './notify/types.js';
 import type {FailurePolicy} from './throttle.js';
 
 /**
@@ -28,6 +30,12 @@ export type ServerRecord = ChallengeRecord & {
   length: number;
   alphabet: AlphabetName;
   decoy?: boolean;
+  /** Where the code went and how far sending got (issue answer and status). */
+  channel?: OtpChannelName;
+  destinationHint?: string;
+  delivery?: 'queued' | 'sent' | 'failed';
+  /** Only under `resendStrategy: 'reuse'`: the code, sealed (sealed-code.ts). */
+  sealed?: string;
 };
 
 /** How long an expired challenge is kept, so that a late confirmation hears "expired" rather than "unknown". */
@@ -65,6 +73,25 @@ export function handlerContext(options: OtpHandlerOptions) {
     warned.add(what);
   };
   if (!options.authenticate) warnOnce('no-authenticate');
+  const notifier = notifierOf(options.notify);
+  const deliveryRetrySeconds = options.deliveryRetrySeconds ?? 10;
+  if (
+    typeof deliveryRetrySeconds !== 'number' ||
+    !(deliveryRetrySeconds > 0 && deliveryRetrySeconds <= 600)
+  )
+    throw new Error(
+      'otp-step: deliveryRetrySeconds must be a number of seconds above 0 and at most 600',
+    );
+  const resendStrategy = options.resendStrategy ?? 'rotate';
+  if (resendStrategy !== 'rotate' && resendStrategy !== 'reuse')
+    throw new Error("otp-step: resendStrategy must be 'rotate' or 'reuse'");
+  const testUsers = checkedTestUsers(options.testUsers, normalize, limits.minLength);
+  if (testUsers.size)
+    logger.info(
+      `otp-step: ${testUsers.size} test user${testUsers.size === 1 ? '' : 's'} configured: they always get their fixed code and are sent nothing`,
+    );
+  /** Deliveries running behind their answers, so `idle()` can wait for them. */
+  const deliveries = new Set<Promise<void>>();
 
   return {
     options,
@@ -77,8 +104,15 @@ export function handlerContext(options: OtpHandlerOptions) {
     warnOnce,
     windowMs: limits.windowSeconds * 1000,
     template: options.template ?? 'one-time-code',
+    notifier,
+    deliveryRetryMs: deliveryRetrySeconds * 1000,
+    resendStrategy,
+    testUsers,
+    deliveries,
+    sealer: codeSealer(derive('otp-step sealed code')),
+    hintKey: derive('otp-step destination hint'),
     notify:
-      options.notify ??
+      (typeof options.notify === 'function' ? options.notify : undefined) ??
       ((n: OtpNotification) =>
         logger.info(
           `[otp-step] ${logSafe(n.template)} for ${logSafe(n.user)} (${logSafe(n.client)}): ${n.code}, expires ${n.expiresAt.toISOString()}`,
@@ -119,6 +153,46 @@ export function handlerContext(options: OtpHandlerOptions) {
       return undefined;
     },
   };
+}
+
+/** The notifier `notify` is, if it is one; a `notify` that is neither a function nor a notifier stops the start-up. */
+function notifierOf(notify: OtpHandlerOptions['notify']): OtpNotifier | undefined {
+  if (notify === undefined || typeof notify === 'function') return undefined;
+  const candidate = notify as Partial<OtpNotifier> | null;
+  if (
+    candidate?.kind !== 'otp-notifier' ||
+    !Array.isArray(candidate.channels) ||
+    typeof candidate.deliver !== 'function'
+  )
+    throw new Error(
+      'otp-step: notify must be a function or a notifier from createNotifier (otp-step/server/notify)',
+    );
+  return candidate as OtpNotifier;
+}
+
+/** The test users by normalised name, each code checked; a bad one stops the start-up, naming its place, never the code. */
+function checkedTestUsers(
+  users: Record<string, string> | undefined,
+  normalize: (user: string) => string,
+  minLength: number,
+): Map<string, string> {
+  const checked = new Map<string, string>();
+  if (users === undefined) return checked;
+  if (typeof users !== 'object' || users === null || Array.isArray(users))
+    throw new Error('otp-step: testUsers must be an object of {user: code}');
+  Object.entries(users).forEach(([user, code], index) => {
+    if (
+      typeof code !== 'string' ||
+      code.length < minLength ||
+      code.length > 64 ||
+      !/^[0-9A-Za-z]+$/.test(code)
+    )
+      throw new Error(
+        `otp-step: testUsers entry ${index + 1} needs a code of ${minLength} to 64 letters or digits`,
+      );
+    checked.set(normalize(user), code);
+  });
+  return checked;
 }
 
 const WARNINGS = {

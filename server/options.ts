@@ -1,6 +1,7 @@
 import type {OtpConfirmationClaims} from './confirmation.js';
 import type {OtpLogger} from './log-safe.js';
 import type {OtpStore} from './store.js';
+import type {OtpChannelName, OtpNotifier} from './notify/types.js';
 
 /** What the "send templated notification" step gets for each code issued. */
 export interface OtpNotification {
@@ -13,6 +14,14 @@ export interface OtpNotification {
   stepName: string;
   sourceStep: string;
   requestId: string;
+  /** Where the code goes, as `lookupUser` answered it (empty when it gave no destination). */
+  to: {email?: string; phone?: string};
+  /** The channel chosen for this code, when `lookupUser` gave a destination for one. */
+  channel?: OtpChannelName;
+  /** BCP 47: the destination's language, else the request's Accept-Language, else 'en'. */
+  language: string;
+  /** The destination masked (`m•••@example.com`): the only form of it fit for logs. */
+  destinationHint?: string;
 }
 
 export interface OtpLimits {
@@ -54,8 +63,30 @@ export interface OtpHandlerOptions {
   secret: string | Uint8Array;
   /** Where challenges and counters are kept; memory by default (one process only). */
   store?: OtpStore;
-  /** Sends the code (SMS, e-mail); the default prints it to the console, in development and tests only. */
-  notify?: (notification: OtpNotification) => void | Promise<void>;
+  /**
+   * Sends the code: a notifier from `createNotifier` (otp-step/server/notify),
+   * which renders and sends it behind the answer, or a function of your own,
+   * awaited before the answer. The default prints it to the console, in
+   * development and tests only.
+   */
+  notify?: ((notification: OtpNotification) => void | Promise<void>) | OtpNotifier;
+  /**
+   * Transient send failures are retried this long after the issue (within the
+   * code's lifetime) before the challenge is marked `delivery: 'failed'`.
+   */
+  deliveryRetrySeconds?: number;
+  /**
+   * Accounts that always get this fixed code and are sent nothing: for store
+   * reviews and end-to-end tests. Keyed by the normalised user name. They skip
+   * the delivery limits, not the wrong-code limits; each use is logged.
+   */
+  testUsers?: Record<string, string>;
+  /**
+   * `rotate` (default): every resend is a new code. `reuse`: a resend within the
+   * code's lifetime sends the same code again (kept encrypted meanwhile), so a
+   * slow first message is not made useless by the second.
+   */
+  resendStrategy?: 'rotate' | 'reuse';
   /**
    * The user who passed the first factor, from the app's session cookie or token;
    * null when there is none. With it, a request without a session is answered
@@ -63,7 +94,8 @@ export interface OtpHandlerOptions {
    */
   authenticate?: (request: Request) => string | null | Promise<string | null>;
   /**
-   * The "get user info" step: a falsy answer means there is no such user. It runs
+   * The "get user info" step: a falsy answer means there is no such user;
+   * `{email?, phone?, language?}` (phone in E.164) says where codes go. It runs
    * after the rate limits. An unknown user gets the same answer as a known one,
    * and no notification, unless `revealUnknownUsers`.
    */

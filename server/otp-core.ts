@@ -1,4 +1,5 @@
 import {confirmCode} from './confirm.js';
+import {codeStatus} from './status.js';
 import type {OtpAnswer, OtpRequest} from './exchange.js';
 import type {HandlerContext} from './handler-context.js';
 import {issueCode} from './issue/issue-code.js';
@@ -19,7 +20,8 @@ export async function answerOtpRequest(
   try {
     const route = routeOf(request.path);
     if (!route) return problem(404, 'not-found', 'No such route.');
-    if (request.method !== 'POST') return methodNotAllowed();
+    const method = route.name === 'status' ? 'GET' : 'POST';
+    if (request.method !== method) return methodNotAllowed(method);
     if (route.name === 'issue') return await issueCode(ctx, request);
     if (route.requestId === undefined)
       return problem(
@@ -27,6 +29,7 @@ export async function answerOtpRequest(
         'unknown-request',
         'There is no pending code with this request id.',
       );
+    if (route.name === 'status') return await codeStatus(ctx, request, route.requestId);
     return await confirmCode(ctx, request, route.requestId);
   } catch (error) {
     if (error instanceof OtpStoreFullError)

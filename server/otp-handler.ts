@@ -23,6 +23,11 @@ export interface OtpHandler extends OtpEndpoint {
     token: unknown,
     expected?: ExpectedConfirmation,
   ): Promise<OtpConfirmationClaims | null>;
+  /**
+   * Resolves once every code being sent behind its answer has been sent or
+   * given up on: for a graceful shutdown, and for tests.
+   */
+  idle(): Promise<void>;
 }
 
 /**
@@ -42,5 +47,8 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
     answerOtpRequest(ctx, request);
   handler.bodyLimits = ctx.bodyLimits;
   handler.verifyConfirmation = ctx.tokens.verify;
+  handler.idle = async () => {
+    while (ctx.deliveries.size) await Promise.allSettled([...ctx.deliveries]);
+  };
   return handler;
 }

@@ -84,6 +84,6 @@ export function rateLimited(retryAfter: number, why: string): OtpAnswer {
 }
 
 /** 405 with `Allow: POST`: the protocol has no other method. */
-export function methodNotAllowed(): OtpAnswer {
-  return problem(405, 'method-not-allowed', 'Use POST.', {}, {allow: 'POST'});
+export function methodNotAllowed(allowed: 'GET' | 'POST' = 'POST'): OtpAnswer {
+  return problem(405, 'method-not-allowed', `Use ${allowed}.`, {}, {allow: allowed});
 }

@@ -1,7 +1,9 @@
-/** The handler's two routes, wherever it is mounted: `…/codes` and `…/codes/{id}/confirm`. */
-export type OtpRoute = {name: 'issue'} | {name: 'confirm'; requestId: string | undefined};
+/** The handler's routes, wherever it is mounted: `…/codes`, `…/codes/{id}` and `…/codes/{id}/confirm`. */
+export type OtpRoute =
+  {name: 'issue'} | {name: 'confirm' | 'status'; requestId: string | undefined};
 
 const CONFIRM_ROUTE = /\/codes\/([^/]+)\/confirm$/;
+const STATUS_ROUTE = /\/codes\/([^/]+)$/;
 const ISSUE: OtpRoute = {name: 'issue'};
 
 /**
@@ -13,15 +15,18 @@ export function routeOf(pathname: string): OtpRoute | undefined {
   const path = pathname.endsWith('/') ? pathname.replace(/\/+$/, '') : pathname;
   if (path.endsWith('/codes')) return ISSUE;
   const confirm = CONFIRM_ROUTE.exec(path);
-  if (!confirm) return undefined;
+  const status = confirm ? undefined : STATUS_ROUTE.exec(path);
+  const match = confirm ?? status;
+  if (!match) return undefined;
+  const name = confirm ? 'confirm' : 'status';
   try {
-    return {name: 'confirm', requestId: decodeURIComponent(confirm[1])};
+    return {name, requestId: decodeURIComponent(match[1])};
   } catch {
-    return {name: 'confirm', requestId: undefined};
+    return {name, requestId: undefined};
   }
 }
 
-/** True for the paths the handler answers (`…/codes` and `…/codes/{id}/confirm`), wherever it is mounted. */
+/** True for the paths the handler answers (`…/codes`, `…/codes/{id}`, `…/codes/{id}/confirm`), wherever it is mounted. */
 export function isOtpRoute(pathname: string): boolean {
   return routeOf(pathname) !== undefined;
 }

@@ -19,6 +19,7 @@ import {
 import {challengeStoreKey, requestKey} from '../keys.js';
 import {problem} from '../problem.js';
 import {pooledRandomBytes} from '../random-bytes.js';
+import type {DeliveryPlan} from './delivery.js';
 import type {Refusal} from './refusal.js';
 import type {Undo} from './undo.js';
 
@@ -41,9 +42,15 @@ export async function writeChallenge(
   config: StepConfig,
   known: boolean,
   undo: Undo,
+  plan?: DeliveryPlan,
 ): Promise<Issued | Refusal> {
   const {store, now} = ctx;
-  const code = generateCode(config.length, ALPHABETS[config.alphabet], pooledRandomBytes);
+  // A test user's fixed code (options.testUsers), else a fresh one.
+  const fixed = known ? ctx.testUsers.get(config.user) : undefined;
+  const fresh =
+    fixed ?? generateCode(config.length, ALPHABETS[config.alphabet], pooledRandomBytes);
+  const reuse = ctx.resendStrategy === 'reuse' && known && fixed === undefined;
+  let code = fresh;
   const requestId = randomUUID();
   const at = now();
   const key = challengeStoreKey(config);
@@ -53,20 +60,31 @@ export async function writeChallenge(
     | Extract<IssuePlan, {ok: false}>
   >(key, (value) => {
     const previous = value as ServerRecord | undefined;
-    const plan = planIssue(previous, at);
-    if (!plan.ok) return [value, plan];
+    const issuePlan = planIssue(previous, at);
+    if (!issuePlan.ok) return [value, issuePlan];
     const {stepName, user, client} = config;
     // Filled in one by one rather than spread: one is made per code issued.
     const record = newRecord(
       {requestId, stepName, user, client},
       config,
-      plan,
+      issuePlan,
       at,
     ) as ServerRecord;
+    // A resend of a live code under 'reuse' sends that code again (sealed-code.ts).
+    code =
+      (reuse && issuePlan.resends > 0 && previous?.sealed
+        ? ctx.sealer.open(previous.requestId, previous.sealed)
+        : undefined) ?? fresh;
     record.digest = ctx.mac(requestId, code);
     record.length = config.length;
     record.alphabet = config.alphabet;
     if (!known) record.decoy = true;
+    if (reuse) record.sealed = ctx.sealer.seal(requestId, code);
+    if (ctx.notifier && plan?.channel) {
+      record.channel = plan.channel;
+      record.destinationHint = plan.destinationHint;
+    }
+    if (ctx.notifier) record.delivery = 'queued';
     return [record, {record, previous}, keepFor];
   });
   if ('ok' in written) return {refused: planRefusal(written), windows: 'give back'};
@@ -102,9 +120,13 @@ function planRefusal(plan: Extract<IssuePlan, {ok: false}>): OtpAnswer {
 }
 
 /** The issue answer: the challenge as the browser keeps it, with durations beside the times. */
-export function issueAnswer(record: ServerRecord, at: number): IssueResponseBody {
+export function issueAnswer(
+  record: ServerRecord,
+  at: number,
+  plan?: DeliveryPlan,
+): IssueResponseBody {
   const view: ChallengeView = viewOf(record, at);
-  return {
+  const answer: IssueResponseBody = {
     requestId: view.requestId,
     issuedAt: new Date(view.issuedAt).toISOString(),
     expiresAt: new Date(view.expiresAt).toISOString(),
@@ -114,4 +136,11 @@ export function issueAnswer(record: ServerRecord, at: number): IssueResponseBody
     attemptsLeft: view.attemptsLeft,
     resendsLeft: view.resendsLeft,
   };
+  if (plan?.channel) {
+    answer.channel = plan.channel;
+    answer.destinationHint = plan.destinationHint;
+    answer.channels = plan.channels;
+  }
+  if (record.delivery) answer.delivery = record.delivery;
+  return answer;
 }

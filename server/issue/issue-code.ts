@@ -1,6 +1,7 @@
 import {OtpAnswer, type OtpRequest} from '../exchange.js';
 import type {HandlerContext} from '../handler-context.js';
-import {json} from '../problem.js';
+import {json, problem} from '../problem.js';
+import {planDelivery} from './delivery.js';
 import {issueAnswer, writeChallenge} from './challenge.js';
 import {checkBackoff, takeIssueWindows} from './limits.js';
 import {sendNotification} from './notification.js';
@@ -27,6 +28,13 @@ export async function issueCode(
   const checked = await checkIssueRequest(ctx, request);
   if (checked instanceof OtpAnswer) return checked;
   const {config} = checked;
+  // A channel the server does not send on is a fact about the server, the same for every user.
+  if (checked.channel && ctx.notifier && !ctx.notifier.channels.includes(checked.channel))
+    return problem(
+      422,
+      'channel-unavailable',
+      `This server does not send codes by ${checked.channel}; ask for one of: ${ctx.notifier.channels.join(', ')}.`,
+    );
   const before =
     (await checkSession(ctx, request, config)) ?? (await checkBackoff(ctx, config));
   if (before) return before;
@@ -47,12 +55,26 @@ export async function issueCode(
     lookedUp = true;
     const user = await lookUpUser(ctx, request, config);
     if (isRefusal(user)) return await refuse(user);
-    const issued = await writeChallenge(ctx, config, user.known, undo);
+    const plan = planDelivery(
+      ctx,
+      config.user,
+      user.known,
+      user.destination,
+      checked.channel,
+    );
+    const issued = await writeChallenge(ctx, config, user.known, undo, plan);
     if (isRefusal(issued)) return await refuse(issued);
-    const sent = await sendNotification(ctx, config, issued, user.known, undo);
+    const sent = await sendNotification(ctx, config, issued, user, undo, {
+      plan,
+      acceptLanguage: request.header('accept-language'),
+    });
     if (sent) return await refuse(sent);
 
-    const answer = issueAnswer(issued.record, issued.record.issuedAt);
+    const answer = issueAnswer(
+      issued.record,
+      issued.record.issuedAt,
+      ctx.notifier ? plan : undefined,
+    );
     // What is kept for a retry never holds the code.
     await claim?.keep(answer);
     const answered = json(201, answer);

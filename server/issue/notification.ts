@@ -3,26 +3,38 @@ import type {HandlerContext} from '../handler-context.js';
 import {NOTIFICATIONS_KEY} from '../keys.js';
 import {logSafe} from '../log-safe.js';
 import {problem} from '../problem.js';
+import type {OtpNotification} from '../options.js';
 import type {Issued} from './challenge.js';
+import {deliverInBackground, languageOf, type DeliveryPlan} from './delivery.js';
 import {takeWindow} from './limits.js';
 import type {Refusal} from './refusal.js';
 import type {Undo} from './undo.js';
+import type {LookedUp} from './user.js';
 
 /**
  * Stage 6, the notification: a place under the server's cap on notifications
  * (a guard against SMS pumping; decoys take one too, so that `busy` tells
- * nothing about a user), then `notify` for a known user. Refused as busy, the
- * windows go back (nothing was sent); once `notify` ran, they stay taken,
- * whatever it did.
+ * nothing about a user), then the sending for a known user. A notifier sends
+ * behind the answer (delivery.ts); a `notify` function is awaited, as before.
+ * Test users are sent nothing and take no place under the cap. Refused as
+ * busy, the windows go back (nothing was sent); once sending started, they
+ * stay taken, whatever it did.
  */
 export async function sendNotification(
   ctx: HandlerContext,
   config: StepConfig,
   {record, code}: Issued,
-  known: boolean,
+  looked: LookedUp,
   undo: Undo,
+  {plan, acceptLanguage}: {plan?: DeliveryPlan; acceptLanguage?: string} = {},
 ): Promise<Refusal | undefined> {
   const {limits} = ctx;
+  if (looked.known && ctx.testUsers.has(config.user)) {
+    ctx.logger.info(
+      `otp-step: test-user sign-in for ${logSafe(config.user)}: nothing sent`,
+    );
+    return undefined;
+  }
   const busy = await takeWindow(
     ctx,
     NOTIFICATIONS_KEY,
@@ -37,18 +49,34 @@ export async function sendNotification(
       }),
       windows: 'give back',
     };
-  if (!known) return undefined;
-  try {
-    await ctx.notify({
-      user: config.user,
-      client: config.client,
-      code,
-      expiresAt: new Date(record.expiresAt),
-      template: ctx.template,
-      stepName: config.stepName,
-      sourceStep: config.sourceStep,
-      requestId: record.requestId,
+  if (!looked.known || (plan && !plan.sends)) return undefined;
+  const {email, phone} = looked.destination;
+  const notification: OtpNotification = {
+    user: config.user,
+    client: config.client,
+    code,
+    expiresAt: new Date(record.expiresAt),
+    template: ctx.template,
+    stepName: config.stepName,
+    sourceStep: config.sourceStep,
+    requestId: record.requestId,
+    to: {...(email && {email}), ...(phone && {phone})},
+    language: languageOf(looked.destination, acceptLanguage),
+  };
+  if (plan?.channel) {
+    notification.channel = plan.channel;
+    notification.destinationHint = plan.destinationHint;
+  }
+  if (ctx.notifier && plan?.channel) {
+    deliverInBackground(ctx, config, record, {
+      ...notification,
+      channel: plan.channel,
+      destinationHint: plan.destinationHint ?? '',
     });
+    return undefined;
+  }
+  try {
+    await ctx.notify(notification);
     return undefined;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

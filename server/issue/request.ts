@@ -1,4 +1,4 @@
-import type {IssueRequestBody} from '../../src/sources/protocol.js';
+import type {DeliveryChannel, IssueRequestBody} from '../../src/sources/protocol.js';
 import {resolveStepConfig, type StepConfig} from '../../src/step/step-config.js';
 import {OtpAnswer, type OtpRequest} from '../exchange.js';
 import type {HandlerContext} from '../handler-context.js';
@@ -8,6 +8,8 @@ import {CONFIG_DETAILS, problem} from '../problem.js';
 export interface IssueRequest {
   config: StepConfig;
   idempotencyKey: string | undefined;
+  /** The channel the request asks for, if any. */
+  channel: DeliveryChannel | undefined;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -59,7 +61,7 @@ export async function checkIssueRequest(
       'invalid-request',
       'The Idempotency-Key must be 1 to 255 visible ASCII characters.',
     );
-  return {config, idempotencyKey};
+  return {config, idempotencyKey, channel: body.channel};
 }
 
 /** The issue request's fields with their defaults, or what to change. */
@@ -86,10 +88,13 @@ export function issueBody(
     lifetime: number('lifetime', 300),
     length: number('length', 6),
   };
+  const channel = Object.hasOwn(body, 'channel') ? body.channel : undefined;
+  if (channel !== undefined && channel !== 'email' && channel !== 'sms')
+    return 'Send "channel" as "email" or "sms", or leave it out.';
   for (const [name, v] of Object.entries(fields))
     if (v === undefined)
       return name === 'lifetime' || name === 'length'
         ? `Send "${name}" as a number.`
         : `Send "${name}" as a string of at most 256 characters.`;
-  return fields as Omit<IssueRequestBody, 'alphabet'> & {alphabet: string};
+  return {...fields, channel} as Omit<IssueRequestBody, 'alphabet'> & {alphabet: string};
 }

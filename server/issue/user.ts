@@ -2,6 +2,7 @@ import type {StepConfig} from '../../src/step/step-config.js';
 import type {OtpRequest} from '../exchange.js';
 import type {HandlerContext} from '../handler-context.js';
 import {problem} from '../problem.js';
+import type {OtpDestination} from '../notify/types.js';
 import type {Refusal} from './refusal.js';
 
 /**
@@ -15,15 +16,37 @@ export async function lookUpUser(
   ctx: HandlerContext,
   request: OtpRequest,
   config: StepConfig,
-): Promise<{known: boolean} | Refusal> {
+): Promise<LookedUp | Refusal> {
   const {options} = ctx;
-  const known =
-    !options.lookupUser ||
-    !!(await options.lookupUser(config.user, config.client, request.web()));
+  // A test user is an account by configuration: it needs no directory and is sent nothing.
+  if (ctx.testUsers.has(config.user)) return {known: true, destination: {}};
+  const found = options.lookupUser
+    ? await options.lookupUser(config.user, config.client, request.web())
+    : true;
+  const known = !!found;
   if (!known && options.revealUnknownUsers)
     return {
       refused: problem(404, 'unknown-user', 'There is no such user.'),
       windows: 'keep',
     };
-  return {known};
+  return {known, destination: known ? destinationOf(found) : {}};
+}
+
+/** The user as looked up: known or not, and where their codes may go. */
+export interface LookedUp {
+  known: boolean;
+  destination: OtpDestination;
+}
+
+/** The destination fields of a `lookupUser` answer; anything else in it is the app's own. */
+function destinationOf(found: unknown): OtpDestination {
+  if (typeof found !== 'object' || found === null) return {};
+  const {email, phone, language} = found as Record<string, unknown>;
+  const destination: OtpDestination = {};
+  if (typeof email === 'string' && email.includes('@')) destination.email = email;
+  if (typeof phone === 'string' && /^\+[1-9]\d{6,14}$/.test(phone))
+    destination.phone = phone;
+  if (typeof language === 'string' && language.length <= 35)
+    destination.language = language;
+  return destination;
 }

@@ -12,6 +12,9 @@ import {claimIdempotencyKey} from '../issue/replay.js';
 import {checkIssueRequest} from '../issue/request.js';
 import {checkSession} from '../issue/session.js';
 import {Undo} from '../issue/undo.js';
+
+const KNOWN = {known: true, destination: {}};
+const UNKNOWN = {known: false, destination: {}};
 import {lookUpUser} from '../issue/user.js';
 import {failuresKey} from '../keys.js';
 import {issueBody, recordingLogger, SECRET} from './helpers.js';
@@ -70,6 +73,7 @@ describe('issue stage 1: read and check the request', () => {
         maxResends: 3,
       },
       idempotencyKey: undefined,
+      channel: undefined,
     });
   });
 
@@ -132,18 +136,30 @@ describe('issue stage 3: the limits', () => {
     const config = await configOf(ctx);
     const undo = new Undo();
     assert.equal(
-      await claimIdempotencyKey(ctx, {config, idempotencyKey: undefined}, undo),
+      await claimIdempotencyKey(
+        ctx,
+        {config, idempotencyKey: undefined, channel: undefined},
+        undo,
+      ),
       undefined,
     );
-    const claim = await claimIdempotencyKey(ctx, {config, idempotencyKey: 'k'}, undo);
+    const claim = await claimIdempotencyKey(
+      ctx,
+      {config, idempotencyKey: 'k', channel: undefined},
+      undo,
+    );
     assert.ok(claim && !(claim instanceof OtpAnswer));
     const again = () =>
-      claimIdempotencyKey(ctx, {config, idempotencyKey: 'k'}, new Undo());
+      claimIdempotencyKey(
+        ctx,
+        {config, idempotencyKey: 'k', channel: undefined},
+        new Undo(),
+      );
     assert.equal(codeOf(await again()), 'request-in-progress');
     const other = {...config, stepName: 'pay'};
     const reused = await claimIdempotencyKey(
       ctx,
-      {config: other, idempotencyKey: 'k'},
+      {config: other, idempotencyKey: 'k', channel: undefined},
       new Undo(),
     );
     assert.equal(codeOf(reused), 'idempotency-key-reused');
@@ -151,7 +167,7 @@ describe('issue stage 3: the limits', () => {
     assert.equal(store.size, 0);
     const fresh = await claimIdempotencyKey(
       ctx,
-      {config, idempotencyKey: 'k'},
+      {config, idempotencyKey: 'k', channel: undefined},
       new Undo(),
     );
     assert.ok(fresh && !(fresh instanceof OtpAnswer));
@@ -191,10 +207,11 @@ describe('issue stage 4: the user', () => {
     const quiet = context({lookupUser});
     assert.deepEqual(await lookUpUser(quiet.ctx, request(), await configOf(quiet.ctx)), {
       known: true,
+      destination: {},
     });
     assert.deepEqual(
       await lookUpUser(quiet.ctx, request(), await configOf(quiet.ctx, 'eve')),
-      {known: false},
+      {known: false, destination: {}},
     );
     assert.deepEqual(seen, ['POST', 'POST']);
     const telling = context({lookupUser, revealUnknownUsers: true});
@@ -266,11 +283,11 @@ describe('issue stage 6: the notification', () => {
   it('sends the code to a known user and not to a decoy, each taking a place under the cap', async () => {
     const {ctx, config, challenge, sent, store} = await issued();
     assert.equal(
-      await sendNotification(ctx, config, challenge, true, new Undo()),
+      await sendNotification(ctx, config, challenge, KNOWN, new Undo()),
       undefined,
     );
     assert.equal(
-      await sendNotification(ctx, config, challenge, false, new Undo()),
+      await sendNotification(ctx, config, challenge, UNKNOWN, new Undo()),
       undefined,
     );
     assert.deepEqual(sent, [challenge.code]);
@@ -282,12 +299,12 @@ describe('issue stage 6: the notification', () => {
 
   it('refuses as busy past the cap, giving back the windows, and keeps them when notify fails', async () => {
     const full = await issued({limits: {notificationsPerMinute: 1}});
-    await sendNotification(full.ctx, full.config, full.challenge, true, new Undo());
+    await sendNotification(full.ctx, full.config, full.challenge, KNOWN, new Undo());
     const busy = await sendNotification(
       full.ctx,
       full.config,
       full.challenge,
-      true,
+      KNOWN,
       new Undo(),
     );
     assert.equal(busy && codeOf(busy.refused), 'busy');
@@ -301,7 +318,7 @@ describe('issue stage 6: the notification', () => {
       failing.ctx,
       failing.config,
       failing.challenge,
-      true,
+      KNOWN,
       new Undo(),
     );
     assert.equal(failed && codeOf(failed.refused), 'notification-failed');

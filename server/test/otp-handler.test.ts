@@ -33,6 +33,8 @@ describe('reference server: issuing', () => {
         stepName: 'login',
         sourceStep: 'get-user-info',
         requestId: answer.json.requestId,
+        to: {},
+        language: 'en',
       },
     );
 

@@ -186,6 +186,8 @@ describe(`otp-step-server, the side service (${STORE_KIND} store)`, () => {
         stepName: 'login',
         sourceStep: 'get-user-info',
         requestId,
+        to: {},
+        language: 'en',
       },
     );
 
