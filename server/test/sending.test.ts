@@ -57,17 +57,18 @@ function mailing(
   more: OtpChannel[] = [],
 ) {
   const started = Date.now();
-  let ctx: ReturnType<typeof setup>;
+  const clock = {now: () => 0};
   const notifier = createNotifier({
     channels: [smtpChannel({url, from: 'codes@shop.example'}), ...more],
     appName: 'Shop',
-    now: () => ctx.clock.now + (Date.now() - started),
+    now: () => clock.now() + (Date.now() - started),
   });
-  ctx = setup({
+  const ctx = setup({
     notify: notifier,
     lookupUser: (user) => DIRECTORY[user] ?? null,
     ...extra,
   });
+  clock.now = () => ctx.clock.now;
   after(() => notifier.close());
   return ctx;
 }
@@ -152,9 +153,11 @@ describe('sending the code through a notifier', () => {
     const known = await issue(ctx, 'maria');
     const unknowns = await Promise.all(['zoe', 'yann', 'xena'].map((u) => issue(ctx, u)));
     for (const u of unknowns) {
-      const {code: _k, ...a} = known.json;
-      const {code: _u, ...b} = u.json;
-      assert.deepEqual(Object.keys(b).sort(), Object.keys(a).sort());
+      const keys = (json: Record<string, unknown>) =>
+        Object.keys(json)
+          .filter((k) => k !== 'code')
+          .sort();
+      assert.deepEqual(keys(u.json), keys(known.json));
       assert.equal(u.status, known.status);
       assert.deepEqual(u.json.channels, ['email', 'sms']);
       assert.match(String(u.json.destinationHint), /^[a-z0-9]•••@[a-z.]+$/);
