@@ -5,6 +5,7 @@ import '../src/otp-step.js';
 import '../src/input/otp-input.js';
 import type {OtpStep} from '../src/otp-step.js';
 import {logEvents} from './event-log.js';
+import {inboxPanel} from './inbox.js';
 import {applySettings} from './settings.js';
 
 const $ = <T extends Element = HTMLElement>(selector: string) =>
@@ -55,9 +56,9 @@ slot.addEventListener('otp-error', ({detail}) =>
   respond(`Stopped: ${detail.code}.`, 'bad', {confirmed: false, error: detail}),
 );
 
-// The mode: `demo` (codes made in this browser) or `endpoint="/api/otp"`, where the
-// dev server runs the reference server in test mode, which hands each code back so
-// the dialog can still show it as ForTestCode.
+// The mode: `demo` (codes made in this browser) or `endpoint="/api/mail/otp"`, where
+// the dev server runs the reference server, which e-mails each code to an SMTP
+// server on loopback; the inbox panel shows what arrived there.
 const MODES = {
   demo: {
     badge: 'demo',
@@ -65,9 +66,11 @@ const MODES = {
   },
   backend: {
     badge: 'backend',
-    text: 'Codes come from the reference server at <code>endpoint="/api/otp"</code>, run by the dev server in test mode, so the dialog still shows each code as ForTestCode.',
+    text: 'Codes come from the reference server at <code>endpoint="/api/mail/otp"</code>, which e-mails each one to an SMTP server that <code>npm start</code> runs on this machine: read it in the inbox below.',
   },
 } as const;
+
+const inbox = inboxPanel($<HTMLOListElement>('#inbox-list'), $('#inbox-empty'));
 
 const modeSwitch = $<HTMLFieldSetElement>('#mode');
 modeSwitch.addEventListener('change', () => {
@@ -76,8 +79,16 @@ modeSwitch.addEventListener('change', () => {
   // A challenge belongs to the source that issued it: a fresh element starts clean.
   const fresh = step.cloneNode(false) as OtpStep;
   fresh.toggleAttribute('demo', mode === 'demo');
-  if (mode === 'backend') fresh.setAttribute('endpoint', '/api/otp');
-  else fresh.removeAttribute('endpoint');
+  if (mode === 'backend') {
+    fresh.setAttribute('endpoint', '/api/mail/otp');
+    fresh.setAttribute('channel', 'email');
+  } else {
+    fresh.removeAttribute('endpoint');
+    fresh.removeAttribute('channel');
+  }
+  $('#inbox').hidden = mode !== 'backend';
+  if (mode === 'backend') inbox.start();
+  else inbox.stop();
   step.replaceWith(fresh);
   step = fresh;
   applySettings([step, $('otp-input')]);
