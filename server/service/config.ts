@@ -1,4 +1,6 @@
 import {checkedSecret, DEFAULT_LIMITS, type OtpLimits} from '../options.js';
+import {ConfigError} from './config-error.js';
+import {deliveryConfig, type DeliveryConfig} from './delivery-config.js';
 
 /** What the side service is told by its environment, checked. */
 export interface ServiceConfig {
@@ -19,12 +21,15 @@ export interface ServiceConfig {
   webhookSecret?: string;
   /** The app's key for `POST /confirmations/verify`; without it that route is off. */
   apiKey?: string;
+  /** Providers and order of delivery; without them the notify webhook sends. */
+  delivery?: DeliveryConfig;
+  /** The app's "get user info" webhook: where each user's codes go. */
+  lookupUrl?: string;
+  /** OTP_TEST_USERS_FILE's accounts and their fixed codes. */
+  testUsers?: Record<string, string>;
 }
 
-/** A setting the service cannot start with; its message is the one line printed. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export {ConfigError};
 
 type Env = Record<string, string | undefined>;
 
@@ -120,12 +125,39 @@ export function serviceConfig(
       `OTP_TEST_MODE must be 1 or 0, not ${JSON.stringify(testMode)}`,
     );
 
+  const delivery = deliveryConfig(get, (name) => fromFile(name));
   const notifyUrl = urlOf('OTP_NOTIFY_URL', ['http:', 'https:']);
-  if (!notifyUrl && !development)
+  if (notifyUrl && delivery)
     throw new ConfigError(
-      'OTP_NOTIFY_URL is required: without it no code reaches anyone (allowed only with NODE_ENV=development or test)',
+      'OTP_NOTIFY_URL and delivery channels are both set: the service sends through the channels; unset OTP_NOTIFY_URL',
+    );
+  if (!notifyUrl && !delivery && !development)
+    throw new ConfigError(
+      'OTP_NOTIFY_URL or a delivery channel (OTP_SMTP_URL with OTP_EMAIL_FROM, or an SMS provider) is required: without one no code reaches anyone (allowed only with NODE_ENV=development or test)',
     );
   const confirmedUrl = urlOf('OTP_CONFIRMED_URL', ['http:', 'https:']);
+  const lookupUrl = urlOf('OTP_LOOKUP_URL', ['http:', 'https:']);
+  const testUsersFile = get('OTP_TEST_USERS_FILE');
+  let testUsers: Record<string, string> | undefined;
+  if (testUsersFile) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFile(testUsersFile));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ConfigError(`OTP_TEST_USERS_FILE cannot be read as JSON: ${reason}`);
+    }
+    if (
+      typeof parsed !== 'object' ||
+      parsed === null ||
+      Array.isArray(parsed) ||
+      !Object.values(parsed).every((code) => typeof code === 'string')
+    )
+      throw new ConfigError(
+        'OTP_TEST_USERS_FILE must hold a JSON object of {"user": "code"}',
+      );
+    testUsers = parsed as Record<string, string>;
+  }
 
   return {
     secret: secretOf('OTP_SECRET', true)!,
@@ -142,7 +174,13 @@ export function serviceConfig(
     development,
     notifyUrl,
     confirmedUrl,
-    webhookSecret: secretOf('OTP_WEBHOOK_SECRET', Boolean(notifyUrl || confirmedUrl)),
+    webhookSecret: secretOf(
+      'OTP_WEBHOOK_SECRET',
+      Boolean(notifyUrl || confirmedUrl || lookupUrl),
+    ),
     apiKey: secretOf('OTP_API_KEY', false),
+    delivery,
+    lookupUrl,
+    testUsers,
   };
 }

@@ -4,6 +4,7 @@
  * any language, configured by environment (docs/deployment.md lists it).
  */
 import {readFileSync} from 'node:fs';
+import {loadTemplates} from '../notify/load-templates.js';
 import {memoryOtpStore} from '../store.js';
 import {serviceConfig} from './config.js';
 import {jsonLogger} from './json-logger.js';
@@ -19,7 +20,11 @@ async function main() {
     : memoryOtpStore();
   let service: ReturnType<typeof createService>;
   try {
-    service = createService(config, store, logger);
+    // Template overrides are read once, before anything listens: a bad one stops the start-up.
+    const templates = config.delivery?.templatesDir
+      ? await loadTemplates(config.delivery.templatesDir)
+      : undefined;
+    service = createService(config, store, logger, templates);
   } catch (error) {
     await store.close?.();
     throw error;

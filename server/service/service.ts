@@ -1,3 +1,13 @@
+import {
+  awsSmsChannel,
+  createNotifier,
+  smtpChannel,
+  twilioSmsChannel,
+  type OtpTemplates,
+} from '../notify/index.js';
+import type {OtpChannel} from '../notify/types.js';
+import type {DeliveryConfig} from './delivery-config.js';
+import {lookupWebhook} from './lookup.js';
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {HEALTH_KEY} from '../keys.js';
@@ -39,6 +49,7 @@ export function createService(
   config: ServiceConfig,
   store: ServiceStore,
   logger: JsonLogger,
+  templates?: OtpTemplates,
 ) {
   const deliveries = new Set<Promise<unknown>>();
   const webhook = (url: string, event: 'notify' | 'confirmed') =>
@@ -50,8 +61,12 @@ export function createService(
       retries: event === 'notify' ? NOTIFY_RETRIES : CONFIRMED_RETRIES,
     });
   const sendNotify = config.notifyUrl && webhook(config.notifyUrl, 'notify');
+  const notifier =
+    config.delivery && notifierFromEnvironment(config.delivery, templates, logger);
+  const lookup =
+    config.lookupUrl && lookupWebhook(config.lookupUrl, config.webhookSecret!);
   const sendConfirmed = config.confirmedUrl && webhook(config.confirmedUrl, 'confirmed');
-  if (!sendNotify)
+  if (!sendNotify && !notifier)
     logger.warn(
       'otp-step: no OTP_NOTIFY_URL, so codes are sent nowhere (development only)',
     );
@@ -67,11 +82,15 @@ export function createService(
       ? (request) => request.headers.get(config.userHeader!)
       : undefined,
     // Always the service's own: the handler's default would print the code.
-    notify: async (n: OtpNotification) => {
-      if (!sendNotify) return;
-      // A failure throws: the handler answers 502 notification-failed and gives back what the issue took.
-      await sendNotify({...n, expiresAt: n.expiresAt.toISOString()});
-    },
+    notify:
+      notifier ||
+      (async (n: OtpNotification) => {
+        if (!sendNotify) return;
+        // A failure throws: the handler answers 502 notification-failed and gives back what the issue took.
+        await sendNotify({...n, expiresAt: n.expiresAt.toISOString()});
+      }),
+    lookupUser: lookup ? (user, client) => lookup(user, client) : undefined,
+    testUsers: config.testUsers,
     onConfirmed: sendConfirmed
       ? async (claims) => {
           const delivery = sendConfirmed({...claims}).catch((error: Error) =>
@@ -158,4 +177,27 @@ export function createService(
       await store.close?.();
     },
   };
+}
+
+/** The notifier the environment describes: SMTP for e-mail; Twilio, then AWS, for SMS. */
+function notifierFromEnvironment(
+  delivery: DeliveryConfig,
+  templates: OtpTemplates | undefined,
+  logger: JsonLogger,
+) {
+  const channels: OtpChannel[] = [];
+  if (delivery.smtp) channels.push(smtpChannel(delivery.smtp));
+  if (delivery.twilio) channels.push(twilioSmsChannel(delivery.twilio));
+  if (delivery.aws) channels.push(awsSmsChannel(delivery.aws));
+  const rank = (channel: OtpChannel) => delivery.channels.indexOf(channel.channel);
+  const notifier = createNotifier({
+    // Only the kinds OTP_CHANNELS names, in its order (a stable sort keeps Twilio before AWS).
+    channels: channels.filter((c) => rank(c) >= 0).sort((a, b) => rank(a) - rank(b)),
+    templates,
+    appName: delivery.appName,
+    webOtpDomain: delivery.webOtpDomain,
+    logger,
+  });
+  void notifier.verify();
+  return notifier;
 }
