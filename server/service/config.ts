@@ -133,7 +133,7 @@ export function serviceConfig(
     );
   if (!notifyUrl && !delivery && !development)
     throw new ConfigError(
-      'OTP_NOTIFY_URL or a delivery channel (OTP_SMTP_URL with OTP_EMAIL_FROM, or an SMS provider) is required: without one no code reaches anyone (allowed only with NODE_ENV=development or test)',
+      'OTP_NOTIFY_URL is required when no delivery channel is set (OTP_SMTP_URL with OTP_EMAIL_FROM, or an SMS provider): without one no code reaches anyone (allowed only with NODE_ENV=development or test)',
     );
   const confirmedUrl = urlOf('OTP_CONFIRMED_URL', ['http:', 'https:']);
   const lookupUrl = urlOf('OTP_LOOKUP_URL', ['http:', 'https:']);

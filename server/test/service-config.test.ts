@@ -46,6 +46,9 @@ describe('the service’s configuration', () => {
         confirmedUrl: undefined,
         webhookSecret: undefined,
         apiKey: undefined,
+        delivery: undefined,
+        lookupUrl: undefined,
+        testUsers: undefined,
       },
     );
     assert.equal(config.secret, SECRET);

@@ -82,7 +82,7 @@ describe('the service’s delivery settings', () => {
       {...base, ...smtpEnv, OTP_NOTIFY_URL: 'https://app/notify'},
       /unset OTP_NOTIFY_URL/,
     );
-    refuses({...base}, /OTP_NOTIFY_URL or a delivery channel/);
+    refuses({...base}, /OTP_NOTIFY_URL is required when no delivery channel/);
     refuses(
       {...base, OTP_NOTIFY_URL: 'https://a/n', OTP_APP_NAME: 'Shop'},
       /OTP_APP_NAME is set but no channel/,
