@@ -62,6 +62,12 @@ function mailing(
     channels: [smtpChannel({url, from: 'codes@shop.example'}), ...more],
     appName: 'Shop',
     now: () => clock.now() + (Date.now() - started),
+    // The notifier's lines go with the handler's, for the tests that read the logs.
+    logger: {
+      info: (line) => void ctx.logged.push(line),
+      warn: (line) => void ctx.logged.push(line),
+      error: (line) => void ctx.logged.push(line),
+    },
   });
   const ctx = setup({
     notify: notifier,

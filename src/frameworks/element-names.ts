@@ -37,6 +37,8 @@ export const otpStepAttributes = {
   endpoint: 'endpoint',
   /** Codes made and checked in this browser by the local demo generator, for demos and tests; used only without `endpoint` and `source`. Without any of the three, no code is issued. */
   demo: 'demo',
+  /** Where the backend sends the code: `email` or `sms`; without it the server's first for the user. */
+  channel: 'channel',
   /** Seconds to wait for the backend before giving up. */
   timeout: 'timeout',
   /** Whether requests to the backend carry cookies: `same-origin`, `include` or `omit`. */
@@ -69,6 +71,7 @@ export type OtpStepPropertyName =
   | 'pasteTransformer'
   | 'endpoint'
   | 'demo'
+  | 'channel'
   | 'timeout'
   | 'credentials'
   | 'headers'
