@@ -55,9 +55,7 @@ export type DeveloperErrorCode =
    * No code source: neither `endpoint` (production), `source`, nor `demo` (codes
    * made and checked in this browser, for demos and tests) is set. No code is issued.
    */
-  | 'no-source'
-  /** `channel` is neither `email` nor `sms`. */
-  | 'invalid-channel';
+  | 'no-source';
 
 /** Failures worth trying again as they were: the element offers a Retry button for them. */
 export const RETRYABLE: ReadonlySet<OtpErrorCode> = new Set<OtpErrorCode>([

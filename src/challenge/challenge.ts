@@ -2,22 +2,9 @@
  * The rules of a pending challenge, as pure functions of a record and the time:
  * lifetime, attempts, resend cooldown and single use. No storage, no DOM.
  */
-import type {DeliveryChannel, DeliveryState} from '../sources/protocol.js';
-
-/**
- * Where a backend said it sent the code: kept with the challenge so the dialog
- * still says it after a reload. Only the masked hint, never the destination.
- */
-export interface DeliveryInfo {
-  channel?: DeliveryChannel;
-  destinationHint?: string;
-  /** Every channel the user can be sent to, in the server's order. */
-  channels?: DeliveryChannel[];
-  delivery?: DeliveryState;
-}
 
 /** A pending challenge as it is kept between page loads. */
-export interface ChallengeRecord extends DeliveryInfo {
+export interface ChallengeRecord {
   requestId: string;
   stepName: string;
   user: string;
@@ -58,7 +45,7 @@ export type ConfirmOutcome =
   | {status: 'rejected'; reason: RejectReason; attemptsLeft: number};
 
 /** What the element shows of a challenge: no secret. */
-export interface ChallengeView extends DeliveryInfo {
+export interface ChallengeView {
   requestId: string;
   issuedAt: number;
   expiresAt: number;
@@ -76,7 +63,7 @@ export function challengeStatus(record: ChallengeRecord, now: number): Challenge
 }
 
 export function viewOf(record: ChallengeRecord, now: number): ChallengeView {
-  const view: ChallengeView = {
+  return {
     requestId: record.requestId,
     issuedAt: record.issuedAt,
     expiresAt: record.expiresAt,
@@ -85,12 +72,6 @@ export function viewOf(record: ChallengeRecord, now: number): ChallengeView {
     resendsLeft: Math.max(0, record.maxResends - record.resends),
     status: challengeStatus(record, now),
   };
-  // Only what a backend said: a local challenge's view keeps its shape.
-  if (record.channel) view.channel = record.channel;
-  if (record.destinationHint) view.destinationHint = record.destinationHint;
-  if (record.channels) view.channels = record.channels;
-  if (record.delivery) view.delivery = record.delivery;
-  return view;
 }
 
 /**

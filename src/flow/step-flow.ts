@@ -11,7 +11,6 @@ import {OtpStepError} from '../errors.js';
 import type {StepIdentity} from '../events.js';
 import {developerMessages, warnings} from '../messages/developer.js';
 import {
-  checkChannel,
   resolveStepConfig,
   type StepConfig,
   type StepOptions,
@@ -44,11 +43,8 @@ const FRESH = {
 function checked(options: StepOptions): StepConfig {
   const result = resolveStepConfig(options);
   if (!result.ok) throw new OtpStepError(result.error, developerMessages[result.error]);
-  const channel = checkChannel(options.channel);
-  if (channel === false)
-    throw new OtpStepError('invalid-channel', developerMessages['invalid-channel']);
   for (const warning of result.warnings) console.warn(warnings[warning]);
-  return channel ? {...result.config, channel} : result.config;
+  return result.config;
 }
 
 /**

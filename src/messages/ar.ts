@@ -42,13 +42,6 @@ export const ar: OtpStepMessages = {
   description: (shape, user, f) =>
     `أدخل الرمز المكوّن من ${size(shape, f)} الذي أُرسل إلى ${isolate(user)}.`,
   inputLabel: (shape, f) => `رمز من ${size(shape, f)}`,
-  sentTo: (shape, hint, f) =>
-    `أرسلنا رمزًا مكوّنًا من ${size(shape, f)} إلى ${isolate(hint)}.`,
-  sendInstead: {
-    email: 'الإرسال عبر البريد الإلكتروني بدلًا من ذلك',
-    sms: 'الإرسال برسالة نصية بدلًا من ذلك',
-  },
-  deliveryFailed: 'تعذّر إرسال الرمز. اطلب رمزًا جديدًا.',
   testCode: 'رمز الاختبار',
   testCodeNote: 'يُعرض للاختبار فقط',
   demoNote: 'عرض تجريبي: تُنشأ الرموز ويُتحقَّق منها في هذا المتصفح.',

@@ -11,14 +11,6 @@ export const de: OtpStepMessages = {
   description: ({length}, user, f) =>
     `Geben Sie den ${isolate(f.number(length))}-stelligen Code ein, der für ${isolate(user)} gesendet wurde.`,
   inputLabel: ({length}, f) => `${isolate(f.number(length))}-stelliger Code`,
-  sentTo: ({length}, hint, f) =>
-    `Wir haben einen ${isolate(f.number(length))}-stelligen Code an ${isolate(hint)} gesendet.`,
-  sendInstead: {
-    email: 'Stattdessen per E-Mail senden',
-    sms: 'Stattdessen per SMS senden',
-  },
-  deliveryFailed:
-    'Der Code konnte nicht gesendet werden. Fordern Sie einen neuen Code an.',
   testCode: 'Testcode',
   testCodeNote: 'nur zum Testen angezeigt',
   demoNote: 'Demo: Codes werden in diesem Browser erzeugt und geprüft.',

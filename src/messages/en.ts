@@ -1,5 +1,4 @@
 import type {DeveloperErrorCode, OtpErrorCode} from '../errors.js';
-import type {DeliveryChannel} from '../sources/protocol.js';
 import type {Format} from './format.js';
 import {enTrigger} from './en-trigger.js';
 import {isolate} from './isolate.js';
@@ -21,12 +20,6 @@ export interface OtpStepMessages {
   title: string;
   description(shape: CodeShape, user: string, f: Format): string;
   inputLabel(shape: CodeShape, f: Format): string;
-  /** In place of the description once the server said where it sent the code (the masked hint). */
-  sentTo(shape: CodeShape, hint: string, f: Format): string;
-  /** A new code on the other channel the server offers. */
-  sendInstead: Record<DeliveryChannel, string>;
-  /** The server could not send the code: a new one may be asked for at once. */
-  deliveryFailed: string;
   testCode: string;
   testCodeNote: string;
   /** Under the description in demo mode: where codes come from. */
@@ -79,9 +72,6 @@ export const en: OtpStepMessages = {
   description: (shape, user, f) =>
     `Enter the ${kind(shape, f)} sent for ${isolate(user)}.`,
   inputLabel: kind,
-  sentTo: (shape, hint, f) => `We sent a ${kind(shape, f)} to ${isolate(hint)}.`,
-  sendInstead: {email: 'Send by e-mail instead', sms: 'Send by SMS instead'},
-  deliveryFailed: 'The code could not be sent. Send a new code.',
   testCode: 'Test code',
   testCodeNote: 'shown for testing only',
   demoNote: 'Demo: codes are made and checked in this browser.',

@@ -18,12 +18,6 @@ export const pt: OtpStepMessages = {
     const text = kind(shape, f);
     return text[0].toUpperCase() + text.slice(1);
   },
-  sentTo: (shape, hint, f) => `Enviamos um ${kind(shape, f)} para ${isolate(hint)}.`,
-  sendInstead: {
-    email: 'Enviar por e-mail em vez disso',
-    sms: 'Enviar por SMS em vez disso',
-  },
-  deliveryFailed: 'Não foi possível enviar o código. Envie um novo código.',
   testCode: 'Código de teste',
   testCodeNote: 'exibido apenas para testes',
   demoNote: 'Demonstração: os códigos são gerados e verificados neste navegador.',

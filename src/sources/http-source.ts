@@ -1,7 +1,6 @@
 import {
   viewOf,
   type ChallengeRecord,
-  type DeliveryInfo,
   type ConfirmOutcome,
 } from '../challenge/challenge.js';
 import {
@@ -12,12 +11,7 @@ import {
 import {OtpStepError, type OtpErrorCode} from '../errors.js';
 import type {StepConfig} from '../step/step-config.js';
 import type {CodeSource} from './code-source.js';
-import type {
-  DeliveryChannel,
-  DeliveryState,
-  IssueRequestBody,
-  ProblemBody,
-} from './protocol.js';
+import type {IssueRequestBody, ProblemBody} from './protocol.js';
 
 /** How the element reaches its backend; read afresh for every request. */
 export interface HttpSourceOptions {
@@ -167,7 +161,6 @@ export function httpCodeSource(
         length: config.length,
         alphabet: config.alphabet,
       };
-      if (config.channel) request.channel = config.channel;
       const answer = await send('/codes', request, signal, {
         'idempotency-key': idempotencyKey,
       });
@@ -193,8 +186,6 @@ export function httpCodeSource(
       ) {
         throw new OtpStepError('bad-response');
       }
-      const delivery = deliveryOf(answer.body);
-      if (!delivery) throw new OtpStepError('bad-response');
       idempotencyKeys.delete(key);
       const at = now();
       // The counts are the server's: kept as they are, in the shape the rules read.
@@ -212,7 +203,6 @@ export function httpCodeSource(
         maxResends: resendsLeft,
         consumed: false,
         serverIssuedAt,
-        ...delivery,
       };
       // Two tabs can ask at once and their answers cross: keep whichever code the
       // server issued later, read and written in one transaction, so an older
@@ -311,40 +301,6 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   if (/^\d+$/.test(value.trim())) return Number(value.trim());
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
-}
-
-const isChannel = (v: unknown): v is DeliveryChannel => v === 'email' || v === 'sms';
-const isDeliveryState = (v: unknown): v is DeliveryState =>
-  v === 'queued' || v === 'sent' || v === 'failed';
-/** The longest hint kept: a masked address or number, not a page of text. */
-const MAX_HINT = 254;
-
-/**
- * Where the server says the code went, as far as it says; undefined when a
- * field it gave is not of the documented shape. Fields it leaves out stay out
- * (an older server, or one that leaves sending to the app).
- */
-export function deliveryOf(body: Record<string, unknown>): DeliveryInfo | undefined {
-  const {channel, destinationHint, channels, delivery} = body;
-  const info: DeliveryInfo = {};
-  if (channel !== undefined) {
-    if (!isChannel(channel)) return undefined;
-    info.channel = channel;
-  }
-  if (destinationHint !== undefined) {
-    if (typeof destinationHint !== 'string' || destinationHint.length > MAX_HINT)
-      return undefined;
-    if (destinationHint) info.destinationHint = destinationHint;
-  }
-  if (channels !== undefined) {
-    if (!Array.isArray(channels) || !channels.every(isChannel)) return undefined;
-    info.channels = [...new Set(channels)];
-  }
-  if (delivery !== undefined) {
-    if (!isDeliveryState(delivery)) return undefined;
-    info.delivery = delivery;
-  }
-  return info;
 }
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {

@@ -15,7 +15,7 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
   /** The step's parameters as set, as a plain object (to check, or to vary one of them). */
   protected stepOptions(): StepOptions {
     const {stepName, sourceStep, user, client, lifetime, length} = this;
-    const {alphabet, maxAttempts, resendAfter, maxResends, channel} = this;
+    const {alphabet, maxAttempts, resendAfter, maxResends} = this;
     return {
       stepName,
       sourceStep,
@@ -27,7 +27,6 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
       maxAttempts,
       resendAfter,
       maxResends,
-      channel,
     };
   }
 
@@ -54,12 +53,6 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
   @property({type: Number, attribute: 'resend-after'}) resendAfter = 30;
   /** How many times a code can be sent again in place of the first. */
   @property({type: Number, attribute: 'max-resends'}) maxResends = 3;
-  /**
-   * Where the server sends the code: `email` or `sms`. Left empty, the server
-   * takes the first channel the user has. Any other value is refused with
-   * `invalid-channel` when a code is asked for.
-   */
-  @property() channel: '' | 'email' | 'sms' = '';
   /** Shows • in the boxes instead of the characters typed. */
   @property({type: Boolean}) mask = false;
   /** Do not confirm by itself once every box is filled; wait for Enter or Confirm. */

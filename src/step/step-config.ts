@@ -1,5 +1,4 @@
 import {isAlphabetName, type AlphabetName} from '../code/alphabets.js';
-import type {DeliveryChannel} from '../sources/protocol.js';
 import {parseLifetime} from './parse-lifetime.js';
 
 /** The step's parameters as a page sets them, before they are checked. */
@@ -14,8 +13,6 @@ export interface StepOptions {
   maxAttempts: number;
   resendAfter: number;
   maxResends: number;
-  /** `email` or `sms`: where the server is asked to send the code; empty lets it choose. */
-  channel?: string;
 }
 
 /** The step's parameters once checked: everything a code source needs to issue a code. */
@@ -30,8 +27,6 @@ export interface StepConfig {
   maxAttempts: number;
   resendAfterSeconds: number;
   maxResends: number;
-  /** Where to send the code; the server's first channel for the user when absent. */
-  channel?: DeliveryChannel;
 }
 
 /** Stable codes of the parameters a page can get wrong. */
@@ -99,15 +94,4 @@ export function resolveStepConfig(options: StepOptions): ConfigResult {
       maxResends: options.maxResends,
     },
   };
-}
-
-/**
- * The `channel` asked for: undefined when none was set, false when it is not
- * one the protocol knows. Checked apart from resolveStepConfig, which the
- * server also runs on requests that name no channel of the element's.
- */
-export function checkChannel(value: string | undefined): DeliveryChannel | undefined | false {
-  const channel = (value ?? '').trim();
-  if (!channel) return undefined;
-  return channel === 'email' || channel === 'sms' ? channel : false;
 }
