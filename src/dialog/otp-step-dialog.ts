@@ -232,7 +232,11 @@ export class OtpStepDialog extends LitElement {
         <form @submit=${this.#handleSubmit} novalidate>
           <h2 id="title" part="title">${t.title}</h2>
           <p id="description" part="description">
-            ${t.description(shape, config?.user ?? '', f)}
+            ${
+              challenge?.destinationHint
+                ? t.sentTo(shape, challenge.destinationHint, f)
+                : t.description(shape, config?.user ?? '', f)
+            }
           </p>
           ${this.demo ? html`<p part="demo-note">${t.demoNote}</p>` : nothing}
           ${

@@ -1,6 +1,9 @@
 import {isAlphabetName, type AlphabetName} from '../code/alphabets.js';
 import {parseLifetime} from './parse-lifetime.js';
 
+/** The kinds of destination a server can send a code to (protocol.ts's DeliveryChannel). */
+export type ChannelName = 'email' | 'sms';
+
 /** The step's parameters as a page sets them, before they are checked. */
 export interface StepOptions {
   stepName: string;
@@ -13,6 +16,8 @@ export interface StepOptions {
   maxAttempts: number;
   resendAfter: number;
   maxResends: number;
+  /** `email` or `sms`; empty lets the server choose. */
+  channel?: string;
 }
 
 /** The step's parameters once checked: everything a code source needs to issue a code. */
@@ -27,6 +32,8 @@ export interface StepConfig {
   maxAttempts: number;
   resendAfterSeconds: number;
   maxResends: number;
+  /** Where the server is asked to send the code; absent, the server chooses. */
+  channel?: ChannelName;
 }
 
 /** Stable codes of the parameters a page can get wrong. */
@@ -37,7 +44,8 @@ export type ConfigErrorCode =
   | 'invalid-alphabet'
   | 'invalid-max-attempts'
   | 'invalid-resend-after'
-  | 'invalid-max-resends';
+  | 'invalid-max-resends'
+  | 'invalid-channel';
 
 /** Settings that work but fall short of NIST SP 800-63B-4. */
 export type ConfigWarningCode = 'long-lifetime' | 'short-code';
@@ -74,6 +82,9 @@ export function resolveStepConfig(options: StepOptions): ConfigResult {
     return {ok: false, error: 'invalid-resend-after'};
   if (!isWhole(options.maxResends, 0, 100))
     return {ok: false, error: 'invalid-max-resends'};
+  const channel = (options.channel ?? '').trim();
+  if (channel && channel !== 'email' && channel !== 'sms')
+    return {ok: false, error: 'invalid-channel'};
 
   const warnings: ConfigWarningCode[] = [];
   if (lifetimeSeconds > RECOMMENDED_MAX_LIFETIME_SECONDS) warnings.push('long-lifetime');
@@ -92,6 +103,7 @@ export function resolveStepConfig(options: StepOptions): ConfigResult {
       maxAttempts: options.maxAttempts,
       resendAfterSeconds: options.resendAfter,
       maxResends: options.maxResends,
+      ...(channel ? {channel: channel as ChannelName} : {}),
     },
   };
 }
