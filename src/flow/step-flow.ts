@@ -11,6 +11,7 @@ import {OtpStepError} from '../errors.js';
 import type {StepIdentity} from '../events.js';
 import {developerMessages, warnings} from '../messages/developer.js';
 import {
+  checkChannel,
   resolveStepConfig,
   type StepConfig,
   type StepOptions,
@@ -41,6 +42,8 @@ const FRESH = {
 
 /** The parameters checked, or the page's mistake, with the developer's detail, thrown. */
 function checked(options: StepOptions): StepConfig {
+  if (checkChannel(options.channel) === false)
+    throw new OtpStepError('invalid-channel', developerMessages['invalid-channel']);
   const result = resolveStepConfig(options);
   if (!result.ok) throw new OtpStepError(result.error, developerMessages[result.error]);
   for (const warning of result.warnings) console.warn(warnings[warning]);
@@ -53,6 +56,8 @@ function checked(options: StepOptions): StepConfig {
  * code was issued.
  */
 export async function request(run: Run, options: StepOptions): Promise<boolean> {
+  if (checkChannel(options.channel) === false)
+    throw new OtpStepError('invalid-channel', developerMessages['invalid-channel']);
   const result = resolveStepConfig(options);
   const {config, challenge} = run.state;
   if (result.ok && challenge?.status === 'pending' && sameStep(config, result.config)) {
@@ -177,6 +182,8 @@ export async function restore(
   run: Run,
   options: StepOptions,
 ): Promise<StepConfig | undefined> {
+  if (checkChannel(options.channel) === false)
+    throw new OtpStepError('invalid-channel', developerMessages['invalid-channel']);
   const result = resolveStepConfig(options);
   if (!result.ok) return undefined;
   const {config} = result;

@@ -44,8 +44,13 @@ export type ConfigErrorCode =
   | 'invalid-alphabet'
   | 'invalid-max-attempts'
   | 'invalid-resend-after'
-  | 'invalid-max-resends'
-  | 'invalid-channel';
+  | 'invalid-max-resends';
+
+/**
+ * A `channel` the element does not know. Not a ConfigErrorCode: the server never
+ * answers with it (a channel it cannot use is `channel-unavailable`).
+ */
+export type ChannelErrorCode = 'invalid-channel';
 
 /** Settings that work but fall short of NIST SP 800-63B-4. */
 export type ConfigWarningCode = 'long-lifetime' | 'short-code';
@@ -62,6 +67,13 @@ export const MAX_ATTEMPTS_LIMIT = 100;
 export type ConfigResult =
   | {ok: true; config: StepConfig; warnings: ConfigWarningCode[]}
   | {ok: false; error: ConfigErrorCode};
+
+/** The channel named, undefined for none (the server chooses), or false for one the element does not know. */
+export function checkChannel(value: string | undefined): ChannelName | undefined | false {
+  const channel = (value ?? '').trim();
+  if (!channel) return undefined;
+  return channel === 'email' || channel === 'sms' ? channel : false;
+}
 
 const isWhole = (n: number, min: number, max: number) =>
   Number.isInteger(n) && n >= min && n <= max;
@@ -82,9 +94,8 @@ export function resolveStepConfig(options: StepOptions): ConfigResult {
     return {ok: false, error: 'invalid-resend-after'};
   if (!isWhole(options.maxResends, 0, 100))
     return {ok: false, error: 'invalid-max-resends'};
-  const channel = (options.channel ?? '').trim();
-  if (channel && channel !== 'email' && channel !== 'sms')
-    return {ok: false, error: 'invalid-channel'};
+  // The element checks the channel first (checkChannel); the server takes none from here.
+  const channel = checkChannel(options.channel);
 
   const warnings: ConfigWarningCode[] = [];
   if (lifetimeSeconds > RECOMMENDED_MAX_LIFETIME_SECONDS) warnings.push('long-lifetime');
@@ -103,7 +114,7 @@ export function resolveStepConfig(options: StepOptions): ConfigResult {
       maxAttempts: options.maxAttempts,
       resendAfterSeconds: options.resendAfter,
       maxResends: options.maxResends,
-      ...(channel ? {channel: channel as ChannelName} : {}),
+      ...(typeof channel === 'string' ? {channel} : {}),
     },
   };
 }
