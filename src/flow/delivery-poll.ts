@@ -77,3 +77,25 @@ export function deliveryPoll({
     },
   };
 }
+
+/**
+ * The poll, read again whenever the page becomes visible: a phone's browser
+ * coming back from the mail app should say at once if the code never went.
+ * Returns how to stop both.
+ */
+export function watchDelivery(
+  options: DeliveryPollOptions,
+  doc:
+    | Pick<Document, 'addEventListener' | 'removeEventListener' | 'visibilityState'>
+    | undefined = globalThis.document,
+): () => void {
+  const poll = deliveryPoll(options);
+  const onVisible = () => {
+    if (doc?.visibilityState === 'visible') poll.poke();
+  };
+  doc?.addEventListener('visibilitychange', onVisible);
+  return () => {
+    poll.stop();
+    doc?.removeEventListener('visibilitychange', onVisible);
+  };
+}

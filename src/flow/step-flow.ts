@@ -20,6 +20,7 @@ import type {Run} from './run.js';
 import {sameStep, type StepState} from './step-state.js';
 
 export {CodeSources} from '../sources/code-sources.js';
+export {watchDelivery} from './delivery-poll.js';
 
 /** Seconds left at which the countdown is spoken; never every second. */
 const MILESTONES = [60, 30, 10];

@@ -73,6 +73,7 @@ export function httpCodeSource(
     body: unknown,
     signal?: AbortSignal,
     extra: Record<string, string> = {},
+    method: 'GET' | 'POST' = 'POST',
   ): Promise<Answer> {
     const {endpoint, timeout, credentials, headers} = options();
     const url = endpoint.replace(/\/+$/, '') + path;
@@ -91,15 +92,15 @@ export function httpCodeSource(
         let response: Response;
         try {
           response = await fetch(url, {
-            method: 'POST',
+            method,
             credentials,
             headers: {
               ...headers,
               ...extra,
-              'content-type': 'application/json',
+              ...(method === 'POST' ? {'content-type': 'application/json'} : {}),
               accept: 'application/json',
             },
-            body: JSON.stringify(body),
+            body: method === 'POST' ? JSON.stringify(body) : undefined,
             signal: request.signal,
           });
         } catch (error) {
@@ -283,6 +284,45 @@ export function httpCodeSource(
     },
 
     pending: (config) => pendingChallenge(store, challengeKey(config), now()),
+
+    async status(config, signal) {
+      const record = await store.get(challengeKey(config));
+      if (!record) return 'unsupported';
+      const answer = await send(
+        `/codes/${encodeURIComponent(record.requestId)}`,
+        undefined,
+        signal,
+        {},
+        'GET',
+      );
+      const problem = answer.body as Partial<ProblemBody>;
+      // A server from before the status route: nothing to poll, and nothing wrong.
+      if (
+        answer.status === 405 ||
+        (answer.status === 404 && (problem.code === 'not-found' || !problem.code))
+      )
+        return 'unsupported';
+      if (answer.status !== 200) throw refusal(answer);
+      const {requestId, resendIn} = answer.body;
+      const delivery = deliveryFields(answer.body);
+      if (requestId !== record.requestId || !delivery)
+        throw new OtpStepError('bad-response');
+      const at = now();
+      const kept = await keep(config, (r) =>
+        r.requestId !== record.requestId
+          ? r
+          : {
+              ...r,
+              ...delivery,
+              // The server allows a resend at once after a failed delivery, and says so in resendIn.
+              ...(isCount(resendIn) ? {resendAt: at + resendIn * 1000} : {}),
+              ...(delivery.delivery === 'failed'
+                ? {resendAt: Math.min(r.resendAt, at)}
+                : {}),
+            },
+      );
+      return kept ? viewOf(kept, at) : 'unsupported';
+    },
   };
 }
 
