@@ -6,6 +6,7 @@ import '../src/otp-step.js';
 import type {OtpStep} from '../src/otp-step.js';
 import {
   guardUncaughtErrors,
+  visible,
   part,
   parts,
   rawText,
@@ -102,5 +103,43 @@ describe('<otp-step> says where the code went', () => {
     expect(events).to.have.length(0);
     expect(text(el, 'message')).to.equal('');
     expect(part<HTMLButtonElement>(el, 'confirm').disabled).to.equal(false);
+  });
+});
+
+describe('<otp-step> another channel', () => {
+  it('"Send by SMS instead" waits for the resend cooldown, as Resend does', async () => {
+    const el = await step('sent', uniqueUser());
+    await open(el);
+    const other = part<HTMLButtonElement>(el, 'other-channel');
+    expect(visible(other.textContent)).to.equal('Send by SMS instead');
+    expect(other.disabled).to.equal(true);
+  });
+
+  it('issues a new code on sms, and the hint and the button change', async () => {
+    const el = await step('sent', uniqueUser('switch'));
+    const first = await open(el);
+    expect(text(el, 'description')).to.contain('•••@example.com');
+    expect((await seen(first)).channel).to.equal('email');
+    const issued = oneEvent(el, 'otp-issued');
+    part(el, 'other-channel').click();
+    const {detail} = await issued;
+    await el.updateComplete;
+    expect((await seen(detail.requestId)).channel).to.equal('sms');
+    expect(text(el, 'description')).to.contain('+55 ••• •••• 1234');
+    expect(text(el, 'other-channel')).to.equal('Send by e-mail instead');
+    expect(el.channel).to.equal('sms');
+  });
+
+  it('names the other channel in pt, de and ar', async () => {
+    const names: Record<string, string> = {
+      pt: 'Enviar por SMS',
+      de: 'Stattdessen per SMS senden',
+      ar: 'الإرسال عبر رسالة نصية بدلًا من ذلك',
+    };
+    for (const [lang, name] of Object.entries(names)) {
+      const el = await step('sent', uniqueUser(), lang);
+      await open(el);
+      expect(text(el, 'other-channel'), lang).to.equal(name);
+    }
   });
 });
