@@ -25,7 +25,11 @@ const problem = (ctx, status, code, extra = {}, headers = {}) => {
  *   /api/session/… (codes bound to a session: the user named in `x-session-user`),
  *   /api/flaky/…  (fails the first request to each path with a 500, then works),
  *   /api/faults/{slow,500,429,503,garbage,shape,tokenless}/… (tokenless: a real
- *   server whose confirmations come back without their token).
+ *   server whose confirmations come back without their token),
+ *   /api/delivery/{sent,failed,nostatus}/… (a stand-in for a sending server, for
+ *   UI tests only: issue answers with channel, destinationHint, channels and
+ *   delivery 'queued'; the status route says sent, failed, or is missing (404);
+ *   /api/delivery/log?requestId=… tells what the stand-in saw).
  * `logger` goes to each of the reference server's handlers (console by default).
  */
 export function otpDevMiddleware({faults = false, logger = console} = {}) {
@@ -65,6 +69,17 @@ export function otpDevMiddleware({faults = false, logger = console} = {}) {
     }),
   );
   const seen = new Set();
+  /** The stand-in sending server's challenges, by request id. */
+  const sending = new Map();
+  const hintFor = (user, channel) =>
+    channel === 'sms'
+      ? '+55 ••• •••• 1234'
+      : `${user[0]}•••@${user.includes('long') ? 'a-very-long-subdomain.of-an-example-company.example.com' : 'example.com'}`;
+  const readJson = async (req) => {
+    let text = '';
+    for await (const chunk of req) text += chunk;
+    return JSON.parse(text || '{}');
+  };
   const serve = async (ctx, listener) => {
     ctx.respond = false;
     await listener(ctx.req, ctx.res);
@@ -98,6 +113,66 @@ export function otpDevMiddleware({faults = false, logger = console} = {}) {
         return problem(ctx, 500, 'internal-error');
       }
       return serve(ctx, testMode);
+    }
+    if (path === '/api/delivery/log') {
+      ctx.body = sending.get(ctx.query.requestId) ?? null;
+      return;
+    }
+    const delivery =
+      /^\/api\/delivery\/(sent|failed|nostatus)\/otp\/codes(?:\/([^/]+)(\/confirm)?)?$/.exec(
+        path,
+      );
+    if (delivery) {
+      const [, mode, id, confirm] = delivery;
+      const now = Date.now();
+      if (!id && ctx.method === 'POST') {
+        const body = await readJson(ctx.req);
+        const channel = body.channel ?? 'email';
+        const requestId = `d-${randomBytes(6).toString('hex')}`;
+        // Users named switch-… have no cooldown, to switch channels at once.
+        const cooldown = String(body.user).startsWith('switch') ? 0 : 30;
+        sending.set(requestId, {channel, reads: 0, code: '123456', issues: [channel]});
+        ctx.status = 201;
+        ctx.body = {
+          requestId,
+          issuedAt: new Date(now).toISOString(),
+          expiresAt: new Date(now + 300_000).toISOString(),
+          expiresIn: 300,
+          resendAt: new Date(now + cooldown * 1000).toISOString(),
+          resendIn: cooldown,
+          attemptsLeft: 5,
+          resendsLeft: 3,
+          channel,
+          destinationHint: hintFor(String(body.user ?? 'x'), channel),
+          channels: ['email', 'sms'],
+          delivery: 'queued',
+          code: '123456',
+        };
+        return;
+      }
+      const entry = id && sending.get(id);
+      if (!entry) return problem(ctx, 404, 'unknown-request');
+      if (confirm) {
+        ctx.status = 200;
+        ctx.body = {status: 'confirmed', requestId: id, confirmation: 'stand-in'};
+        return;
+      }
+      if (ctx.method !== 'GET') return problem(ctx, 405, 'method-not-allowed');
+      entry.reads++;
+      if (mode === 'nostatus') return problem(ctx, 404, 'not-found');
+      const failed = mode === 'failed';
+      ctx.body = {
+        requestId: id,
+        status: 'pending',
+        expiresAt: new Date(now + 290_000).toISOString(),
+        expiresIn: 290,
+        attemptsLeft: 5,
+        resendIn: failed ? 0 : 20,
+        resendsLeft: 3,
+        channel: entry.channel,
+        delivery: failed ? 'failed' : 'sent',
+      };
+      return;
     }
     const fault = /^\/api\/faults\/([^/]+)\//.exec(path)?.[1];
     switch (fault) {

@@ -1,4 +1,4 @@
-import type {ConfigErrorCode} from './step/step-config.js';
+import type {ChannelErrorCode, ConfigErrorCode} from './step/step-config.js';
 
 /**
  * Every stable code an `otp-error` event can carry. Pages may switch on these;
@@ -51,6 +51,8 @@ export type OtpErrorCode =
  */
 export type DeveloperErrorCode =
   | ConfigErrorCode
+  /** `channel` is neither `email` nor `sms` (nor empty, for the server to choose). */
+  | ChannelErrorCode
   /**
    * No code source: neither `endpoint` (production), `source`, nor `demo` (codes
    * made and checked in this browser, for demos and tests) is set. No code is issued.

@@ -66,6 +66,7 @@ export {isolate} from './messages/isolate.js';
  * @csspart message - What happened to the last attempt; a live region.
  * @csspart actions - The row of buttons.
  * @csspart resend - The Resend button.
+ * @csspart other-channel - "Send by SMS instead" / "Send by e-mail instead": a new code on the other channel the server has for the user.
  * @csspart confirm - The Confirm button.
  * @csspart close - The Close button.
  * @csspart retry - Retry, after a request failed in a way that trying again can mend.
@@ -338,6 +339,16 @@ export class OtpStep extends StepAttributes {
     return this.#step.issue(this.stepOptions());
   }
 
+  /**
+   * "Send by SMS instead": a new code on the other channel. The element's
+   * `channel` follows, so a later Resend goes where the person chose.
+   */
+  #handleSwitch = (event: DialogEventMap['dialog-switch']): void => {
+    if (this.isDisabled) return;
+    this.channel = event.detail.channel;
+    void this.#step.issue({...this.stepOptions(), channel: event.detail.channel});
+  };
+
   /** Opens the dialog. */
   async show(): Promise<void> {
     this.#step.open();
@@ -412,6 +423,7 @@ export class OtpStep extends StepAttributes {
               @dialog-input=${this.#handleInput}
               @dialog-confirm=${this.#handleConfirm}
               @dialog-resend=${this.requestCode}
+              @dialog-switch=${this.#handleSwitch}
               @dialog-retry=${this.#handleRetry}
               @dialog-close=${this.#handleClose}
               @dialog-cancel=${this.#handleCancel}

@@ -3,8 +3,18 @@
  * lifetime, attempts, resend cooldown and single use. No storage, no DOM.
  */
 
+/** Where a server says the code went: the masked hint only, never the address or number. */
+export interface DeliveryInfo {
+  channel?: 'email' | 'sms';
+  /** As the server masked it: `m•••@example.com`, `+55 ••• •••• 1234`. */
+  destinationHint?: string;
+  /** Every channel the server can send this user's codes on. */
+  channels?: ('email' | 'sms')[];
+  delivery?: 'queued' | 'sent' | 'failed';
+}
+
 /** A pending challenge as it is kept between page loads. */
-export interface ChallengeRecord {
+export interface ChallengeRecord extends DeliveryInfo {
   requestId: string;
   stepName: string;
   user: string;
@@ -45,7 +55,7 @@ export type ConfirmOutcome =
   | {status: 'rejected'; reason: RejectReason; attemptsLeft: number};
 
 /** What the element shows of a challenge: no secret. */
-export interface ChallengeView {
+export interface ChallengeView extends DeliveryInfo {
   requestId: string;
   issuedAt: number;
   expiresAt: number;
@@ -71,7 +81,18 @@ export function viewOf(record: ChallengeRecord, now: number): ChallengeView {
     attemptsLeft: Math.max(0, record.maxAttempts - record.failures),
     resendsLeft: Math.max(0, record.maxResends - record.resends),
     status: challengeStatus(record, now),
+    ...deliveryOf(record),
   };
+}
+
+/** Only the delivery fields a record has, so views of records without them stay as they were. */
+export function deliveryOf(info: DeliveryInfo): DeliveryInfo {
+  const out: DeliveryInfo = {};
+  if (info.channel) out.channel = info.channel;
+  if (info.destinationHint) out.destinationHint = info.destinationHint;
+  if (info.channels) out.channels = [...info.channels];
+  if (info.delivery) out.delivery = info.delivery;
+  return out;
 }
 
 /**

@@ -9,6 +9,8 @@ export interface DialogEventMap {
   'dialog-confirm': CustomEvent<{code: string; submit: boolean}>;
   /** Resend: a new code in place of the pending one. */
   'dialog-resend': CustomEvent<null>;
+  /** A new code in place of the pending one, sent on this other channel. */
+  'dialog-switch': CustomEvent<{channel: 'email' | 'sms'}>;
   /** Retry what failed. */
   'dialog-retry': CustomEvent<null>;
   /** Close, the button: the dialog is closed already. */

@@ -23,7 +23,7 @@ export type {DialogEventMap} from './dialog-events.js';
 
 /** The dialog's parts, and its code entry's. */
 const PARTS =
-  'dialog,title,description,demo-note,test-code,code,copy,label,entry,input,boxes,box,box-filled,box-active,caret,timer,progress,attempts,message,retry,actions,resend,confirm,close';
+  'dialog,title,description,demo-note,test-code,code,copy,label,entry,input,boxes,box,box-filled,box-active,caret,timer,progress,attempts,message,retry,actions,resend,other-channel,confirm,close';
 
 /** The focused element, looking inside shadow roots. */
 function deepActiveElement(): HTMLElement | undefined {
@@ -198,6 +198,11 @@ export class OtpStepDialog extends LitElement {
 
   #handleResend = (): void => void tell(this, 'dialog-resend', null);
 
+  #handleSwitch = (event: Event): void => {
+    const channel = (event.currentTarget as HTMLButtonElement).value;
+    if (channel === 'email' || channel === 'sms') tell(this, 'dialog-switch', {channel});
+  };
+
   #handleRetry = (): void => void tell(this, 'dialog-retry', null);
 
   override render() {
@@ -221,6 +226,10 @@ export class OtpStepDialog extends LitElement {
       challenge.status !== 'locked' &&
       (challenge.status !== 'pending' || (resendIn <= 0 && challenge.resendsLeft > 0));
     const message = state.notice ? noticeText(state.notice, t, f) : '';
+    // Another channel the server has for this user; it is a resend there, so
+    // it waits for the same cooldown as Resend (the server counts it as one).
+    const other =
+      challenge?.channel && challenge.channels?.find((c) => c !== challenge.channel);
     return html`
       <dialog
         part="dialog"
@@ -232,7 +241,11 @@ export class OtpStepDialog extends LitElement {
         <form @submit=${this.#handleSubmit} novalidate>
           <h2 id="title" part="title">${t.title}</h2>
           <p id="description" part="description">
-            ${t.description(shape, config?.user ?? '', f)}
+            ${
+              challenge?.destinationHint
+                ? t.sentTo(shape, challenge.destinationHint, f)
+                : t.description(shape, config?.user ?? '', f)
+            }
           </p>
           ${this.demo ? html`<p part="demo-note">${t.demoNote}</p>` : nothing}
           ${
@@ -301,6 +314,19 @@ export class OtpStepDialog extends LitElement {
             >
               ${pending && resendIn > 0 ? t.resendIn(f.number(Math.ceil(resendIn))) : t.resend}
             </button>
+            ${
+              other
+                ? html`<button
+                    type="button"
+                    part="other-channel"
+                    value=${other}
+                    ?disabled=${!canResend}
+                    @click=${this.#handleSwitch}
+                  >
+                    ${t.sendBy(other)}
+                  </button>`
+                : nothing
+            }
             <button type="submit" part="confirm" ?disabled=${!pending || state.busy}>
               ${t.confirm}
             </button>

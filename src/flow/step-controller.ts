@@ -57,6 +57,8 @@ export class StepController implements ReactiveController {
   #loadingFlow?: Promise<Flow>;
   #sources?: CodeSources;
   #stopTicking?: () => void;
+  /** The delivery status poll under way, and the code it is for. */
+  #delivery?: {code: string; stop: () => void};
 
   readonly #host: StepHost;
   readonly #options: StepControllerOptions;
@@ -71,6 +73,7 @@ export class StepController implements ReactiveController {
 
   hostUpdated(): void {
     this.#syncTicking();
+    this.#syncDelivery();
   }
 
   hostDisconnected(): void {
@@ -78,6 +81,7 @@ export class StepController implements ReactiveController {
     // Nothing is running any more; the state says so, unseen until the element is back.
     if (this.state.busy) this.state = {...this.state, busy: false};
     this.#syncTicking();
+    this.#syncDelivery();
   }
 
   /** Shows the code still pending for these parameters, or asks for one. */
@@ -300,6 +304,40 @@ export class StepController implements ReactiveController {
     const {patch, expired} = loadedFlow.tick(this.state, this.#clock.now());
     this.#set(patch);
     if (expired) fire(this.#host, 'otp-expired', expired);
+  }
+
+  /**
+   * Reads the delivery status while the open dialog shows a code still queued:
+   * a code that could not be sent is said at once, and Resend enabled.
+   */
+  #syncDelivery(): void {
+    const {open, challenge, config} = this.state;
+    const code = challenge && `${challenge.requestId}@${challenge.issuedAt}`;
+    const wanted =
+      this.#host.isConnected &&
+      open &&
+      !!loadedFlow &&
+      !!config &&
+      challenge?.status === 'pending' &&
+      challenge.delivery === 'queued';
+    if (this.#delivery && (!wanted || this.#delivery.code !== code)) {
+      this.#delivery.stop();
+      this.#delivery = undefined;
+    }
+    if (!wanted || this.#delivery || !loadedFlow || !config || !code) return;
+    const read = async () => {
+      const source = await this.#source();
+      if (!source.status) return 'unsupported' as const;
+      const view = await source.status(config);
+      if (view === 'unsupported') return view;
+      const now = this.state.challenge;
+      if (now?.requestId === view.requestId && now.issuedAt === view.issuedAt) {
+        const failed = view.delivery === 'failed' && now.delivery !== 'failed';
+        this.#set({challenge: view, ...(failed ? {notice: {key: 'notSent'}} : {})});
+      }
+      return view.delivery === 'queued' ? ('queued' as const) : ('done' as const);
+    };
+    this.#delivery = {code, stop: loadedFlow.watchDelivery({clock: this.#clock, read})};
   }
 
   /** Counts down only while there is something to count: idle and finished elements run no timer. */

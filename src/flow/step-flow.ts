@@ -11,6 +11,7 @@ import {OtpStepError} from '../errors.js';
 import type {StepIdentity} from '../events.js';
 import {developerMessages, warnings} from '../messages/developer.js';
 import {
+  checkChannel,
   resolveStepConfig,
   type StepConfig,
   type StepOptions,
@@ -19,6 +20,7 @@ import type {Run} from './run.js';
 import {sameStep, type StepState} from './step-state.js';
 
 export {CodeSources} from '../sources/code-sources.js';
+export {watchDelivery} from './delivery-poll.js';
 
 /** Seconds left at which the countdown is spoken; never every second. */
 const MILESTONES = [60, 30, 10];
@@ -41,6 +43,8 @@ const FRESH = {
 
 /** The parameters checked, or the page's mistake, with the developer's detail, thrown. */
 function checked(options: StepOptions): StepConfig {
+  if (checkChannel(options.channel) === false)
+    throw new OtpStepError('invalid-channel', developerMessages['invalid-channel']);
   const result = resolveStepConfig(options);
   if (!result.ok) throw new OtpStepError(result.error, developerMessages[result.error]);
   for (const warning of result.warnings) console.warn(warnings[warning]);
@@ -53,6 +57,8 @@ function checked(options: StepOptions): StepConfig {
  * code was issued.
  */
 export async function request(run: Run, options: StepOptions): Promise<boolean> {
+  if (checkChannel(options.channel) === false)
+    throw new OtpStepError('invalid-channel', developerMessages['invalid-channel']);
   const result = resolveStepConfig(options);
   const {config, challenge} = run.state;
   if (result.ok && challenge?.status === 'pending' && sameStep(config, result.config)) {
@@ -177,6 +183,8 @@ export async function restore(
   run: Run,
   options: StepOptions,
 ): Promise<StepConfig | undefined> {
+  if (checkChannel(options.channel) === false)
+    throw new OtpStepError('invalid-channel', developerMessages['invalid-channel']);
   const result = resolveStepConfig(options);
   if (!result.ok) return undefined;
   const {config} = result;

@@ -42,6 +42,13 @@ export const ar: OtpStepMessages = {
   description: (shape, user, f) =>
     `أدخل الرمز المكوّن من ${size(shape, f)} الذي أُرسل إلى ${isolate(user)}.`,
   inputLabel: (shape, f) => `رمز من ${size(shape, f)}`,
+  sentTo: (shape, hint, f) =>
+    `أرسلنا رمزًا مكوّنًا من ${size(shape, f)} إلى ${isolate(hint)}.`,
+  notSent: 'تعذّر إرسال الرمز. اطلب رمزًا جديدًا.',
+  sendBy: (channel) =>
+    channel === 'sms'
+      ? 'الإرسال عبر رسالة نصية بدلًا من ذلك'
+      : 'الإرسال عبر البريد الإلكتروني بدلًا من ذلك',
   testCode: 'رمز الاختبار',
   testCodeNote: 'يُعرض للاختبار فقط',
   demoNote: 'عرض تجريبي: تُنشأ الرموز ويُتحقَّق منها في هذا المتصفح.',

@@ -11,6 +11,11 @@ export const de: OtpStepMessages = {
   description: ({length}, user, f) =>
     `Geben Sie den ${isolate(f.number(length))}-stelligen Code ein, der für ${isolate(user)} gesendet wurde.`,
   inputLabel: ({length}, f) => `${isolate(f.number(length))}-stelliger Code`,
+  sentTo: ({length, numeric}, hint, f) =>
+    `Wir haben einen ${isolate(f.number(length))}-stelligen ${numeric ? 'Zahlencode' : 'Code'} an ${isolate(hint)} gesendet.`,
+  notSent: 'Der Code konnte nicht gesendet werden. Fordern Sie einen neuen Code an.',
+  sendBy: (channel) =>
+    channel === 'sms' ? 'Stattdessen per SMS senden' : 'Stattdessen per E-Mail senden',
   testCode: 'Testcode',
   testCodeNote: 'nur zum Testen angezeigt',
   demoNote: 'Demo: Codes werden in diesem Browser erzeugt und geprüft.',

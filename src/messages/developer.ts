@@ -15,6 +15,8 @@ export const developerMessages: Record<DeveloperErrorCode, string> = {
   'invalid-max-attempts': 'otp-step: max-attempts must be a whole number from 1 to 100.',
   'invalid-resend-after': 'otp-step: resend-after must be whole seconds from 0 to 86400.',
   'invalid-max-resends': 'otp-step: max-resends must be a whole number from 0 to 100.',
+  'invalid-channel':
+    'otp-step: channel must be "email" or "sms", or left empty for the server to choose.',
   'no-source':
     'otp-step: no code source, so no code was issued. Set endpoint to your server (production), or demo to make and check codes in this browser (demos and tests only).',
 };

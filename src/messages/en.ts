@@ -19,6 +19,12 @@ export interface OtpStepMessages {
   trigger: string;
   title: string;
   description(shape: CodeShape, user: string, f: Format): string;
+  /** In place of the description once the server says where the code went: its masked hint. */
+  sentTo(shape: CodeShape, hint: string, f: Format): string;
+  /** The server could not deliver the code: a new one can be asked for at once. */
+  notSent: string;
+  /** A button that sends a new code on the other channel. */
+  sendBy(channel: 'email' | 'sms'): string;
   inputLabel(shape: CodeShape, f: Format): string;
   testCode: string;
   testCodeNote: string;
@@ -72,6 +78,10 @@ export const en: OtpStepMessages = {
   description: (shape, user, f) =>
     `Enter the ${kind(shape, f)} sent for ${isolate(user)}.`,
   inputLabel: kind,
+  sentTo: (shape, hint, f) => `We sent a ${kind(shape, f)} to ${isolate(hint)}.`,
+  notSent: 'The code could not be sent. Send a new code.',
+  sendBy: (channel) =>
+    channel === 'sms' ? 'Send by SMS instead' : 'Send by e-mail instead',
   testCode: 'Test code',
   testCodeNote: 'shown for testing only',
   demoNote: 'Demo: codes are made and checked in this browser.',

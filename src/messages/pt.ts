@@ -18,6 +18,9 @@ export const pt: OtpStepMessages = {
     const text = kind(shape, f);
     return text[0].toUpperCase() + text.slice(1);
   },
+  sentTo: (shape, hint, f) => `Enviamos um ${kind(shape, f)} para ${isolate(hint)}.`,
+  notSent: 'Não foi possível enviar o código. Envie um novo código.',
+  sendBy: (channel) => (channel === 'sms' ? 'Enviar por SMS' : 'Enviar por e-mail'),
   testCode: 'Código de teste',
   testCodeNote: 'exibido apenas para testes',
   demoNote: 'Demonstração: os códigos são gerados e verificados neste navegador.',

@@ -23,6 +23,14 @@ export interface CodeSource {
   ): Promise<{outcome: ConfirmOutcome; challenge: ChallengeView}>;
   /** The challenge left open for the step, e.g. before a reload; undefined when there is none. */
   pending(config: StepConfig, signal?: AbortSignal): Promise<ChallengeView | undefined>;
+  /**
+   * Reads how far sending the pending code has got (backends that send it), and
+   * keeps what it learnt; `unsupported` when the server has no status route.
+   */
+  status?(
+    config: StepConfig,
+    signal?: AbortSignal,
+  ): Promise<ChallengeView | 'unsupported'>;
 }
 
 /** Where a page names its code source: its own, a backend's URL, or the demo generator. */

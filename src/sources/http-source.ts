@@ -1,5 +1,6 @@
 import {
   viewOf,
+  type DeliveryInfo,
   type ChallengeRecord,
   type ConfirmOutcome,
 } from '../challenge/challenge.js';
@@ -11,7 +12,12 @@ import {
 import {OtpStepError, type OtpErrorCode} from '../errors.js';
 import type {StepConfig} from '../step/step-config.js';
 import type {CodeSource} from './code-source.js';
-import type {IssueRequestBody, ProblemBody} from './protocol.js';
+import type {
+  DeliveryChannel,
+  DeliveryState,
+  IssueRequestBody,
+  ProblemBody,
+} from './protocol.js';
 
 /** How the element reaches its backend; read afresh for every request. */
 export interface HttpSourceOptions {
@@ -67,6 +73,7 @@ export function httpCodeSource(
     body: unknown,
     signal?: AbortSignal,
     extra: Record<string, string> = {},
+    method: 'GET' | 'POST' = 'POST',
   ): Promise<Answer> {
     const {endpoint, timeout, credentials, headers} = options();
     const url = endpoint.replace(/\/+$/, '') + path;
@@ -85,15 +92,15 @@ export function httpCodeSource(
         let response: Response;
         try {
           response = await fetch(url, {
-            method: 'POST',
+            method,
             credentials,
             headers: {
               ...headers,
               ...extra,
-              'content-type': 'application/json',
+              ...(method === 'POST' ? {'content-type': 'application/json'} : {}),
               accept: 'application/json',
             },
-            body: JSON.stringify(body),
+            body: method === 'POST' ? JSON.stringify(body) : undefined,
             signal: request.signal,
           });
         } catch (error) {
@@ -160,6 +167,7 @@ export function httpCodeSource(
         sourceStep: config.sourceStep,
         length: config.length,
         alphabet: config.alphabet,
+        ...(config.channel ? {channel: config.channel} : {}),
       };
       const answer = await send('/codes', request, signal, {
         'idempotency-key': idempotencyKey,
@@ -186,6 +194,10 @@ export function httpCodeSource(
       ) {
         throw new OtpStepError('bad-response');
       }
+      const delivery = deliveryFields(answer.body);
+      if (!delivery) {
+        throw new OtpStepError('bad-response');
+      }
       idempotencyKeys.delete(key);
       const at = now();
       // The counts are the server's: kept as they are, in the shape the rules read.
@@ -203,6 +215,7 @@ export function httpCodeSource(
         maxResends: resendsLeft,
         consumed: false,
         serverIssuedAt,
+        ...delivery,
       };
       // Two tabs can ask at once and their answers cross: keep whichever code the
       // server issued later, read and written in one transaction, so an older
@@ -271,6 +284,45 @@ export function httpCodeSource(
     },
 
     pending: (config) => pendingChallenge(store, challengeKey(config), now()),
+
+    async status(config, signal) {
+      const record = await store.get(challengeKey(config));
+      if (!record) return 'unsupported';
+      const answer = await send(
+        `/codes/${encodeURIComponent(record.requestId)}`,
+        undefined,
+        signal,
+        {},
+        'GET',
+      );
+      const problem = answer.body as Partial<ProblemBody>;
+      // A server from before the status route: nothing to poll, and nothing wrong.
+      if (
+        answer.status === 405 ||
+        (answer.status === 404 && (problem.code === 'not-found' || !problem.code))
+      )
+        return 'unsupported';
+      if (answer.status !== 200) throw refusal(answer);
+      const {requestId, resendIn} = answer.body;
+      const delivery = deliveryFields(answer.body);
+      if (requestId !== record.requestId || !delivery)
+        throw new OtpStepError('bad-response');
+      const at = now();
+      const kept = await keep(config, (r) =>
+        r.requestId !== record.requestId
+          ? r
+          : {
+              ...r,
+              ...delivery,
+              // The server allows a resend at once after a failed delivery, and says so in resendIn.
+              ...(isCount(resendIn) ? {resendAt: at + resendIn * 1000} : {}),
+              ...(delivery.delivery === 'failed'
+                ? {resendAt: Math.min(r.resendAt, at)}
+                : {}),
+            },
+      );
+      return kept ? viewOf(kept, at) : 'unsupported';
+    },
   };
 }
 
@@ -293,6 +345,42 @@ export function refusal({status, body, retryAfter}: Answer): OtpStepError {
     problem.detail,
     wait,
   );
+}
+
+const isChannel = (v: unknown): v is DeliveryChannel => v === 'email' || v === 'sms';
+const isState = (v: unknown): v is DeliveryState =>
+  v === 'queued' || v === 'sent' || v === 'failed';
+/** A hint is shown as text: a short line, no control characters (a bidi override included). */
+const isHint = (v: unknown): v is string =>
+  typeof v === 'string' &&
+  v.length > 0 &&
+  v.length <= 256 &&
+  !/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(v);
+
+/**
+ * The delivery fields of an issue or status answer, checked; undefined when one is
+ * there but malformed. An older server sends none of them: an empty object.
+ */
+export function deliveryFields(body: Record<string, unknown>): DeliveryInfo | undefined {
+  const {channel, destinationHint, channels, delivery} = body;
+  const out: DeliveryInfo = {};
+  if (channel !== undefined) {
+    if (!isChannel(channel)) return undefined;
+    out.channel = channel;
+  }
+  if (destinationHint !== undefined) {
+    if (!isHint(destinationHint)) return undefined;
+    out.destinationHint = destinationHint;
+  }
+  if (channels !== undefined) {
+    if (!Array.isArray(channels) || !channels.every(isChannel)) return undefined;
+    out.channels = [...new Set(channels)];
+  }
+  if (delivery !== undefined) {
+    if (!isState(delivery)) return undefined;
+    out.delivery = delivery;
+  }
+  return out;
 }
 
 /** Seconds to wait from a `Retry-After` header: a number of seconds or an HTTP date. */

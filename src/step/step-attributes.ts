@@ -15,7 +15,7 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
   /** The step's parameters as set, as a plain object (to check, or to vary one of them). */
   protected stepOptions(): StepOptions {
     const {stepName, sourceStep, user, client, lifetime, length} = this;
-    const {alphabet, maxAttempts, resendAfter, maxResends} = this;
+    const {alphabet, maxAttempts, resendAfter, maxResends, channel} = this;
     return {
       stepName,
       sourceStep,
@@ -27,6 +27,7 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
       maxAttempts,
       resendAfter,
       maxResends,
+      channel,
     };
   }
 
@@ -53,6 +54,12 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
   @property({type: Number, attribute: 'resend-after'}) resendAfter = 30;
   /** How many times a code can be sent again in place of the first. */
   @property({type: Number, attribute: 'max-resends'}) maxResends = 3;
+  /**
+   * Where the server sends the code: `email` or `sms`. Empty lets the server take
+   * the first channel it has a destination for; any other value is refused with
+   * `invalid-channel` when a code is asked for.
+   */
+  @property() channel = '';
   /** Shows • in the boxes instead of the characters typed. */
   @property({type: Boolean}) mask = false;
   /** Do not confirm by itself once every box is filled; wait for Enter or Confirm. */

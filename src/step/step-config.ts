@@ -1,6 +1,9 @@
 import {isAlphabetName, type AlphabetName} from '../code/alphabets.js';
 import {parseLifetime} from './parse-lifetime.js';
 
+/** The kinds of destination a server can send a code to (protocol.ts's DeliveryChannel). */
+export type ChannelName = 'email' | 'sms';
+
 /** The step's parameters as a page sets them, before they are checked. */
 export interface StepOptions {
   stepName: string;
@@ -13,6 +16,8 @@ export interface StepOptions {
   maxAttempts: number;
   resendAfter: number;
   maxResends: number;
+  /** `email` or `sms`; empty lets the server choose. */
+  channel?: string;
 }
 
 /** The step's parameters once checked: everything a code source needs to issue a code. */
@@ -27,6 +32,8 @@ export interface StepConfig {
   maxAttempts: number;
   resendAfterSeconds: number;
   maxResends: number;
+  /** Where the server is asked to send the code; absent, the server chooses. */
+  channel?: ChannelName;
 }
 
 /** Stable codes of the parameters a page can get wrong. */
@@ -38,6 +45,12 @@ export type ConfigErrorCode =
   | 'invalid-max-attempts'
   | 'invalid-resend-after'
   | 'invalid-max-resends';
+
+/**
+ * A `channel` the element does not know. Not a ConfigErrorCode: the server never
+ * answers with it (a channel it cannot use is `channel-unavailable`).
+ */
+export type ChannelErrorCode = 'invalid-channel';
 
 /** Settings that work but fall short of NIST SP 800-63B-4. */
 export type ConfigWarningCode = 'long-lifetime' | 'short-code';
@@ -54,6 +67,13 @@ export const MAX_ATTEMPTS_LIMIT = 100;
 export type ConfigResult =
   | {ok: true; config: StepConfig; warnings: ConfigWarningCode[]}
   | {ok: false; error: ConfigErrorCode};
+
+/** The channel named, undefined for none (the server chooses), or false for one the element does not know. */
+export function checkChannel(value: string | undefined): ChannelName | undefined | false {
+  const channel = (value ?? '').trim();
+  if (!channel) return undefined;
+  return channel === 'email' || channel === 'sms' ? channel : false;
+}
 
 const isWhole = (n: number, min: number, max: number) =>
   Number.isInteger(n) && n >= min && n <= max;
@@ -74,6 +94,8 @@ export function resolveStepConfig(options: StepOptions): ConfigResult {
     return {ok: false, error: 'invalid-resend-after'};
   if (!isWhole(options.maxResends, 0, 100))
     return {ok: false, error: 'invalid-max-resends'};
+  // The element checks the channel first (checkChannel); the server takes none from here.
+  const channel = checkChannel(options.channel);
 
   const warnings: ConfigWarningCode[] = [];
   if (lifetimeSeconds > RECOMMENDED_MAX_LIFETIME_SECONDS) warnings.push('long-lifetime');
@@ -92,6 +114,7 @@ export function resolveStepConfig(options: StepOptions): ConfigResult {
       maxAttempts: options.maxAttempts,
       resendAfterSeconds: options.resendAfter,
       maxResends: options.maxResends,
+      ...(typeof channel === 'string' ? {channel} : {}),
     },
   };
 }
