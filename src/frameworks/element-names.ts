@@ -25,6 +25,8 @@ export const otpStepAttributes = {
   'resend-after': 'resendAfter',
   /** How many times a code can be sent again in place of the first. */
   'max-resends': 'maxResends',
+  /** Where the server sends the code: `email` or `sms`. Empty lets the server take the first channel it has a destination for; any other value is refused with `invalid-channel` when a code is asked for. */
+  channel: 'channel',
   /** Shows • in the boxes instead of the characters typed. */
   mask: 'mask',
   /** Do not confirm by itself once every box is filled; wait for Enter or Confirm. */
@@ -37,8 +39,6 @@ export const otpStepAttributes = {
   endpoint: 'endpoint',
   /** Codes made and checked in this browser by the local demo generator, for demos and tests; used only without `endpoint` and `source`. Without any of the three, no code is issued. */
   demo: 'demo',
-  /** Where the backend sends the code: `email` or `sms`; without it the server's first for the user. */
-  channel: 'channel',
   /** Seconds to wait for the backend before giving up. */
   timeout: 'timeout',
   /** Whether requests to the backend carry cookies: `same-origin`, `include` or `omit`. */
@@ -64,6 +64,7 @@ export type OtpStepPropertyName =
   | 'maxAttempts'
   | 'resendAfter'
   | 'maxResends'
+  | 'channel'
   | 'mask'
   | 'noAutoConfirm'
   | 'webOtp'
@@ -71,7 +72,6 @@ export type OtpStepPropertyName =
   | 'pasteTransformer'
   | 'endpoint'
   | 'demo'
-  | 'channel'
   | 'timeout'
   | 'credentials'
   | 'headers'

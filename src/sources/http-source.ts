@@ -355,6 +355,8 @@ const isHint = (v: unknown): v is string =>
   typeof v === 'string' &&
   v.length > 0 &&
   v.length <= 256 &&
+  // Control characters are what this refuses, so the pattern names them.
+  // eslint-disable-next-line no-control-regex
   !/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(v);
 
 /**
