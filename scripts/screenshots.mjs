@@ -65,9 +65,36 @@ const server = createServer((req, res) => {
   }
   // A backend that never answers: the element stays busy issuing a code.
   if (url.pathname.startsWith('/hang')) return;
+  // A backend that sends codes: /sending/{sent|failed}/codes answers with where the
+  // code went; its status read says how sending went.
+  const sending = /^\/sending\/(sent|failed)\/codes(\/[^/]+)?$/.exec(url.pathname);
+  if (sending) return answerSending(res, sending[1], !sending[2]);
   res.writeHead(200, {'content-type': 'text/html; charset=utf-8'});
   res.end(page(url.searchParams.get('a') ?? ''));
 });
+/** The issue answer (or status) of a server that sends by e-mail and could also send by SMS. */
+function answerSending(res, outcome, issuing) {
+  const now = Date.now();
+  const body = {
+    requestId: 'screenshot-request',
+    issuedAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + 300_000).toISOString(),
+    expiresIn: 300,
+    ...(issuing
+      ? {resendAt: new Date(now + 30_000).toISOString(), resendIn: 30}
+      : {resendIn: 0}),
+    attemptsLeft: 5,
+    resendsLeft: 3,
+    channel: 'email',
+    destinationHint: 'a•••@example.com',
+    ...(issuing
+      ? {channels: ['email', 'sms'], delivery: 'queued'}
+      : {status: 'pending', delivery: outcome}),
+  };
+  res.writeHead(issuing ? 201 : 200, {'content-type': 'application/json'});
+  res.end(JSON.stringify(body));
+}
+
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const origin = `http://127.0.0.1:${server.address().port}`;
 // Nothing listens there: a backend that is down.
@@ -134,6 +161,20 @@ const STATES = {
     act: async (page) => {
       await clickTrigger(page, 'otp-issued');
       await page.keyboard.type(await testCode(page));
+    },
+  },
+  'sent-to': {
+    attributes: () =>
+      `endpoint="${origin}/sending/sent" channel="email" user="${user()}"`,
+    act: (page) => clickTrigger(page, 'otp-issued'),
+  },
+  'delivery-failed': {
+    attributes: () =>
+      `endpoint="${origin}/sending/failed" channel="email" user="${user()}"`,
+    act: async (page) => {
+      await clickTrigger(page, 'otp-issued');
+      // The element reads the status once the provider's first try is due (3 s).
+      await settle(4000);
     },
   },
   'backend-down': {

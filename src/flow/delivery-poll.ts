@@ -78,6 +78,13 @@ export function deliveryPoll({
   };
 }
 
+/** What the poll needs of `document`, so the module also runs (and is tested) in Node. */
+export interface VisibilitySource {
+  readonly visibilityState: string;
+  addEventListener(type: 'visibilitychange', listener: () => void): void;
+  removeEventListener(type: 'visibilitychange', listener: () => void): void;
+}
+
 /**
  * The poll, read again whenever the page becomes visible: a phone's browser
  * coming back from the mail app should say at once if the code never went.
@@ -85,9 +92,8 @@ export function deliveryPoll({
  */
 export function watchDelivery(
   options: DeliveryPollOptions,
-  doc:
-    | Pick<Document, 'addEventListener' | 'removeEventListener' | 'visibilityState'>
-    | undefined = globalThis.document,
+  doc: VisibilitySource | undefined = (globalThis as {document?: VisibilitySource})
+    .document,
 ): () => void {
   const poll = deliveryPoll(options);
   const onVisible = () => {
