@@ -44,7 +44,8 @@ export async function startOtpService() {
       OTP_WEBHOOK_SECRET: webhookSecret,
       // Every test request comes from this machine; the per-account limits stay.
       OTP_ISSUES_PER_ADDRESS: '1000000',
-      OTP_NOTIFICATIONS_PER_MINUTE: '1000000',
+      OTP_SENDS_PER_DESTINATION: '1000000',
+      OTP_UNCONFIRMED_PER_COUNTRY: '1000000',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -108,6 +108,7 @@ export async function confirmCode(
   if (judged.status === 'confirmed') {
     const {token, claims} = await ctx.tokens.issue({
       user: seen.user,
+      account: ctx.normalize(seen.user),
       client: seen.client,
       stepName: seen.stepName,
       requestId,

@@ -4,8 +4,10 @@ import type {OtpStore} from './store.js';
 
 /** What a confirmation token says: who confirmed a code, where, and until when it proves it. */
 export interface OtpConfirmationClaims {
-  /** The account, as the server normalised it. */
+  /** The user exactly as the app named it (the `authenticate` result, else the request's name). */
   user: string;
+  /** The account the limits counted it under: `user` normalised. */
+  account: string;
   client: string;
   stepName: string;
   requestId: string;
@@ -17,7 +19,10 @@ export interface OtpConfirmationClaims {
 /** What `verifyConfirmation` may be told to expect; a token naming anything else is refused. */
 export type ExpectedConfirmation = Partial<
   Pick<OtpConfirmationClaims, 'user' | 'client' | 'stepName'>
->;
+> & {
+  /** Accept a token of any user: only with this does an expectation without `user` verify. */
+  anyUser?: true;
+};
 
 const VERSION = 'v1';
 const base64url = (bytes: Buffer | string) => Buffer.from(bytes).toString('base64url');
@@ -50,6 +55,7 @@ export function confirmationTokens(options: {
         user: claims.user,
         client: claims.client,
         stepName: claims.stepName,
+        account: claims.account,
         requestId: claims.requestId,
         issuedAt,
         expiresAt: issuedAt + lifetimeMs,

@@ -37,8 +37,6 @@ export const issuesByAccountKey = (user: string) => accountKey('issues-by-accoun
 /** An address's window of issue requests; `bucket` from client-address.ts addressBucket. */
 export const issuesByAddressKey = (bucket: string) => `issues-by-address:${bucket}`;
 
-/** The whole server's window of notifications sent. */
-export const NOTIFICATIONS_KEY = 'notifications';
 
 /** What the side service's health check reads. */
 export const HEALTH_KEY = 'healthz';

@@ -5,8 +5,10 @@ import type {OtpChannelName, OtpNotifier} from './notify/types.js';
 
 /** What the "send templated notification" step gets for each code issued. */
 export interface OtpNotification {
-  /** The account, normalised (see `normalizeUser`). */
+  /** The user exactly as the app named it: the `authenticate` result when there is one, else the request's name. */
   user: string;
+  /** The account the limits count under: `user` normalised (see `normalizeUser`). Never an identity. */
+  account: string;
   client: string;
   code: string;
   expiresAt: Date;
@@ -38,8 +40,16 @@ export interface OtpLimits {
   windowSeconds: number;
   /** Issue requests per source address (IPv6: per /64) per window. */
   issuesPerAddress: number;
-  /** Notifications sent by the whole server per minute: a guard against SMS pumping. */
-  notificationsPerMinute: number;
+  /** Codes sent to one destination (phone number or e-mail address) per `windowSeconds`. */
+  sendsPerDestination: number;
+  /**
+   * Codes sent to one SMS country's numbers and not confirmed, per hour: a
+   * country flooded without confirmations is cut (SMS pumping), one whose users
+   * confirm never is.
+   */
+  unconfirmedPerCountry: number;
+  /** A destination with a code confirmed in this many days is exempt from the country budget. */
+  trustedDestinationDays: number;
   /**
    * Wrong codes an account may have judged before it is refused outright; the
    * count lasts `failureMemorySeconds` after the last wrong code (NIST SP
@@ -113,6 +123,19 @@ export interface OtpHandlerOptions {
   /** Returns codes in issue answers, for the ForTestCode. Only with NODE_ENV=development or test. */
   testMode?: boolean;
   limits?: Partial<OtpLimits>;
+  /**
+   * The countries SMS codes may go to, as ISO 3166-1 alpha-2 codes (`['PT',
+   * 'BR']`), read from the number; a number elsewhere is sent nothing. All
+   * countries when unset.
+   */
+  smsCountries?: string[];
+  /**
+   * A bot check for requests under suspicion (an address past half its
+   * `issuesPerAddress`, or a country past half its budget): without a token
+   * they are answered 428 `human-check-required`; the token travels as
+   * `humanToken` in the issue request's body. See otp-step/server/human.
+   */
+  verifyHuman?: (token: string, request: Request) => boolean | Promise<boolean>;
   /** Template name handed to `notify`. */
   template?: string;
   /** Where the server writes warnings and failures; `console` by default. */
@@ -130,7 +153,9 @@ export const DEFAULT_LIMITS: OtpLimits = {
   issuesPerWindow: 10,
   windowSeconds: 15 * 60,
   issuesPerAddress: 30,
-  notificationsPerMinute: 60,
+  sendsPerDestination: 5,
+  unconfirmedPerCountry: 200,
+  trustedDestinationDays: 30,
   maxFailuresPerAccount: 100,
   failureMemorySeconds: 24 * 60 * 60,
   backoffBaseSeconds: 1,

@@ -27,7 +27,8 @@ export function benchHandler(store, extra = {}) {
     limits: {
       issuesPerWindow: PLENTY,
       issuesPerAddress: PLENTY,
-      notificationsPerMinute: PLENTY,
+      sendsPerDestination: PLENTY,
+      unconfirmedPerCountry: PLENTY,
     },
     ...extra,
   });

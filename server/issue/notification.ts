@@ -1,23 +1,18 @@
 import type {StepConfig} from '../../src/step/step-config.js';
 import type {HandlerContext} from '../handler-context.js';
-import {NOTIFICATIONS_KEY} from '../keys.js';
 import {logSafe} from '../log-safe.js';
 import {problem} from '../problem.js';
 import type {OtpNotification} from '../options.js';
 import type {Issued} from './challenge.js';
 import {deliverInBackground, languageOf, type DeliveryPlan} from './delivery.js';
-import {takeWindow} from './limits.js';
 import type {Refusal} from './refusal.js';
 import type {Undo} from './undo.js';
 import type {LookedUp} from './user.js';
 
 /**
- * Stage 6, the notification: a place under the server's cap on notifications
- * (a guard against SMS pumping; decoys take one too, so that `busy` tells
- * nothing about a user), then the sending for a known user. A notifier sends
+ * Stage 6, the notification: the sending for a known user. A notifier sends
  * behind the answer (delivery.ts); a `notify` function is awaited, as before.
- * Test users are sent nothing and take no place under the cap. Refused as
- * busy, the windows go back (nothing was sent); once sending started, they
+ * Test users and decoys are sent nothing. Once sending started, the windows
  * stay taken, whatever it did.
  */
 export async function sendNotification(
@@ -25,34 +20,20 @@ export async function sendNotification(
   config: StepConfig,
   {record, code}: Issued,
   looked: LookedUp,
-  undo: Undo,
+  _undo: Undo,
   {plan, acceptLanguage}: {plan?: DeliveryPlan; acceptLanguage?: string} = {},
 ): Promise<Refusal | undefined> {
-  const {limits} = ctx;
   if (looked.known && ctx.testUsers.has(config.user)) {
     ctx.logger.info(
       `otp-step: test-user sign-in for ${logSafe(config.user)}: nothing sent`,
     );
     return undefined;
   }
-  const busy = await takeWindow(
-    ctx,
-    NOTIFICATIONS_KEY,
-    limits.notificationsPerMinute,
-    60_000,
-    undo,
-  );
-  if (busy)
-    return {
-      refused: problem(503, 'busy', 'Too many codes are being sent; try again shortly.', {
-        retryAfter: busy,
-      }),
-      windows: 'give back',
-    };
   if (!looked.known || (plan && !plan.sends)) return undefined;
   const {email, phone} = looked.destination;
   const notification: OtpNotification = {
     user: config.user,
+    account: config.user,
     client: config.client,
     code,
     expiresAt: new Date(record.expiresAt),

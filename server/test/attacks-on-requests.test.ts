@@ -138,7 +138,7 @@ describe('attack: resources', () => {
       const logger = {info() {}, warn() {}, error() {}};
       const handler = createOtpHandler({secret: 'a secret that is long enough for the test', notify() {}, logger,
         clientAddress: () => undefined,
-        limits: {issuesPerWindow: 1e9, issuesPerAddress: 1e9, notificationsPerMinute: 1e9}});
+        limits: {issuesPerWindow: 1e9, issuesPerAddress: 1e9}});
       const statuses = {};
       for (let i = 0; i < 65536; i++) {
         const r = await handler(new Request('http://x/codes', {method: 'POST',

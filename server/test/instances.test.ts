@@ -28,7 +28,7 @@ const INSTANCE = `
     notify() {},
     logger: {info() {}, warn() {}, error() {}},
     clientAddress: (request) => request.headers.get('x-test-address') ?? '127.0.0.1',
-    limits: {issuesPerAddress: 1e6, notificationsPerMinute: 1e6},
+    limits: {issuesPerAddress: 1e6},
   });
   const server = createServer(toNodeListener(handler));
   server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;

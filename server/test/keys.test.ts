@@ -10,7 +10,6 @@ import {
   idempotencyKey,
   issuesByAccountKey,
   issuesByAddressKey,
-  NOTIFICATIONS_KEY,
   requestKey,
 } from '../keys.js';
 import {issue, setup} from './helpers.js';
@@ -25,7 +24,6 @@ describe('store keys', () => {
     assert.equal(failuresKey('alice'), 'failures:"alice"');
     assert.equal(issuesByAccountKey('alice'), 'issues-by-account:"alice"');
     assert.equal(issuesByAddressKey('2001:db8::/64'), 'issues-by-address:2001:db8::/64');
-    assert.equal(NOTIFICATIONS_KEY, 'notifications');
     assert.equal(HEALTH_KEY, 'healthz');
     assert.equal(DEFAULT_KEY_PREFIX, 'otp-step:');
   });
@@ -62,6 +60,5 @@ describe('store keys', () => {
       json.requestId,
     );
     assert.equal(((await peek(issuesByAccountKey('alice'))) as {count: number}).count, 1);
-    assert.equal(((await peek(NOTIFICATIONS_KEY)) as {count: number}).count, 1);
   });
 });

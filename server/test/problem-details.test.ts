@@ -273,15 +273,6 @@ const CASES: [ProblemCode, string, () => Promise<{json: Record<string, unknown>}
   ],
   [
     'busy',
-    'Too many codes are being sent; try again shortly.',
-    async () => {
-      const ctx = setup({limits: {notificationsPerMinute: 1}});
-      await issue(ctx, {stepName: 'one'});
-      return issue(ctx, {stepName: 'two'});
-    },
-  ],
-  [
-    'busy',
     'The server is busy; try again shortly.',
     () => issue(setup({store: failing(new OtpStoreFullError())})),
   ],
