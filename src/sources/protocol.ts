@@ -23,6 +23,8 @@ export interface IssueRequestBody {
    * user has a destination for, in the order it was configured.
    */
   channel?: DeliveryChannel;
+  /** A bot check's token, sent again after a 428 `human-check-required`. */
+  humanToken?: string;
 }
 
 /** The kinds of destination a server can send a code to. */
@@ -104,6 +106,8 @@ export type ProblemCode =
   | 'store-unavailable'
   | 'notification-failed'
   | 'channel-unavailable'
+  | 'human-check-required'
+  | 'client-address-unknown'
   | 'request-timeout'
   | 'invalid-request'
   | 'malformed-json'
