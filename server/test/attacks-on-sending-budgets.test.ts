@@ -159,3 +159,59 @@ describe('attack: flooding the country of a new user', () => {
     );
   });
 });
+
+describe('attack: pumping premium-rate numbers whose codes the attacker confirms', () => {
+  it('note: confirmed codes are outside the country budget, so sendsPerDestination is what bounds the pumping', async () => {
+    // A premium-rate number is the attacker's own: they can read its codes
+    // and confirm them, and a confirmed code is not counted by the country
+    // budget (and makes the number trusted). Only the destination budget is left.
+    const premium = phoneNumbers(50, '+371901000', 2, 'LV', 'PREMIUM_RATE');
+    const directory = new Map(premium.map((phone, k) => [`prem-${k}`, {phone}]));
+    const sms = recordingSms(() => ctx.clock.now);
+    const ctx = setup({
+      ...byTestAddress,
+      authenticate: (request) => request.headers.get('x-session'),
+      lookupUser: (user) => directory.get(user) ?? null,
+      notify: sms.notifier,
+      logger: silentLogger,
+    });
+    let confirmed = 0;
+    for (let minute = 0; minute < 60; minute++) {
+      const issued = await Promise.all(
+        premium.map((_, k) =>
+          issue(
+            ctx,
+            `prem-${k}`,
+            {client: `m${minute}`},
+            {'x-session': `prem-${k}`, ...bot(minute * 50 + k)},
+          ),
+        ),
+      );
+      await ctx.handler.idle();
+      for (const [k, answer] of issued.entries()) {
+        const message = sms.sends.find((s) => s.requestId === answer.json.requestId);
+        if (!message) continue;
+        const session = {'x-session': `prem-${k}`};
+        const done = await confirm(ctx, answer.json.requestId, message.code, session);
+        if (done.status === 200) confirmed++;
+      }
+      ctx.clock.now += 60_000;
+    }
+    const windowMs = DEFAULT_LIMITS.windowSeconds * 1000;
+    const perNumber = timesBy(
+      sms.sends,
+      (s) => s.phone,
+      (s) => s.at,
+    );
+    const most = Math.max(
+      ...[...perNumber.values()].map((t) => mostInOneWindow(t, windowMs)),
+    );
+    console.log(
+      `# confirmed pumping: ${sms.sends.length} messages to LV premium-rate numbers in one hour, ${confirmed} confirmed (country budget ${DEFAULT_LIMITS.unconfirmedPerCountry} unconfirmed/h); most to one number in one window ${most}`,
+    );
+    assert.ok(
+      most <= DEFAULT_LIMITS.sendsPerDestination,
+      `${most} messages to one number in one ${DEFAULT_LIMITS.windowSeconds} s window (budget ${DEFAULT_LIMITS.sendsPerDestination})`,
+    );
+  });
+});
