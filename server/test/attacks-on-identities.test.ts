@@ -68,7 +68,11 @@ describe('identities: the app’s functions and the token name the user exactly'
     });
     // The request spells the account another way; the session is who it is.
     const token = await confirmedToken(ctx, 'ＡＬＩＣＥ');
-    assert.deepEqual(looked, ['Alice']);
+    assert.deepEqual(
+      looked,
+      ['Alice'],
+      'lookupUser is asked about the session’s "Alice"',
+    );
     assert.deepEqual(
       ctx.sent.map((n) => [n.user, n.account]),
       [['Alice', 'alice']],
