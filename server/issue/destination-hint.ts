@@ -36,7 +36,19 @@ const DECOY_DOMAINS = [
   'hotmail.com',
   'proton.me',
 ];
-const DECOY_COUNTRIES = ['1', '44', '49', '55', '33', '34', '39', '61', '91', '351'];
+// Each calling code with the country a decoy of it is counted under (spend.ts).
+const DECOY_COUNTRIES = [
+  ['1', 'US'],
+  ['44', 'GB'],
+  ['49', 'DE'],
+  ['55', 'BR'],
+  ['33', 'FR'],
+  ['34', 'ES'],
+  ['39', 'IT'],
+  ['61', 'AU'],
+  ['91', 'IN'],
+  ['351', 'PT'],
+] as const;
 
 /**
  * A hint of the same shape for a user `lookupUser` does not know, made from
@@ -49,7 +61,7 @@ export function decoyHint(
   channel: OtpChannelName,
   user: string,
 ): string {
-  const mac = createHmac('sha256', key).update(`hint:${channel}:${user}`).digest();
+  const mac = decoyMac(key, channel, user);
   if (channel === 'email') {
     const first = /^[a-z0-9]/.test(user)
       ? user[0]
@@ -57,5 +69,13 @@ export function decoyHint(
     return `${first}•••@${DECOY_DOMAINS[mac[1] % DECOY_DOMAINS.length]}`;
   }
   const last4 = String(mac.readUInt16BE(2) % 10000).padStart(4, '0');
-  return `+${DECOY_COUNTRIES[mac[4] % DECOY_COUNTRIES.length]} ••• •••• ${last4}`;
+  return `+${DECOY_COUNTRIES[mac[4] % DECOY_COUNTRIES.length][0]} ••• •••• ${last4}`;
 }
+
+/** The country (ISO 3166-1 alpha-2) of a decoy's SMS hint, so its sends can be cut as its country's would be. */
+export function decoyCountry(key: Uint8Array, user: string): string {
+  return DECOY_COUNTRIES[decoyMac(key, 'sms', user)[4] % DECOY_COUNTRIES.length][1];
+}
+
+const decoyMac = (key: Uint8Array, channel: OtpChannelName, user: string) =>
+  createHmac('sha256', key).update(`hint:${channel}:${user}`).digest();

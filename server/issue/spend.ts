@@ -7,7 +7,8 @@ import {
   trustedDestinationKey,
   unconfirmedByCountryKey,
 } from '../keys.js';
-import {giveBackToWindow} from '../throttle.js';
+import {giveBackToWindow, type WindowCount} from '../throttle.js';
+import {decoyCountry} from './destination-hint.js';
 import type {DeliveryPlan} from './delivery.js';
 import type {HumanCheck} from './human-check.js';
 import {takePlace} from './limits.js';
@@ -80,12 +81,22 @@ export async function takeSpend(
       .digest('base64url')
       .slice(0, 22);
   // A decoy is cut where a real destination would be, by its name's own count
-  // in the account window (no one's budget, and no key more): else the sixth
-  // request in a window would tell a user (status failed) from a made-up name (sent).
-  if (!looked.known)
-    return accountIssues > limits.sendsPerDestination
-      ? cut('sends-per-destination')
+  // in the account window (no one's budget, and no key more), and, on SMS, as
+  // the country of its hint would be (read, never counted): else the sixth
+  // request in a window, or a flooded country, would tell a user (status
+  // failed) from a made-up name (sent).
+  if (!looked.known) {
+    if (accountIssues > limits.sendsPerDestination) return cut('sends-per-destination');
+    if (channel !== 'sms' || !ctx.notifier) return plan;
+    const pretended = decoyCountry(ctx.hintKey, config.account);
+    if (ctx.smsCountries && !ctx.smsCountries.has(pretended)) return cut('sms-country');
+    const window = (await ctx.peek(unconfirmedByCountryKey(pretended))) as
+      WindowCount | undefined;
+    const spent = !!window && window.endsAt > ctx.now();
+    return spent && window.count >= limits.unconfirmedPerCountry
+      ? cut('unconfirmed-per-country')
       : plan;
+  }
   if (!plan.sends || !to || ctx.testUsers.has(config.account)) return plan;
   const digest = digestOf(`${channel}:${to}`);
 
