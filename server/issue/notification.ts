@@ -11,6 +11,7 @@ import type {LookedUp} from './user.js';
 
 const CUT_REASONS: Record<SpendCut, string> = {
   'sms-country': 'the number is in a country not in smsCountries',
+  'premium-rate': 'the number is a premium-rate one',
   'sends-per-destination': 'sendsPerDestination reached for this destination',
   'unconfirmed-per-country': "unconfirmedPerCountry reached for this number's country",
 };

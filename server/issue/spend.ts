@@ -19,7 +19,7 @@ import type {LookedUp} from './user.js';
 
 /** Why a code was not sent although the request was answered as if it were. */
 export type SpendCut =
-  'sms-country' | 'sends-per-destination' | 'unconfirmed-per-country';
+  'sms-country' | 'premium-rate' | 'sends-per-destination' | 'unconfirmed-per-country';
 
 /** Where a send was counted, kept on its challenge so that confirming it can settle the counts. */
 export interface SpendMark {
@@ -40,7 +40,8 @@ const HOUR_MS = 60 * 60 * 1000;
  * server's as a whole, so no one can fill one for everyone:
  *
  * - per destination, `sendsPerDestination` per `windowSeconds`;
- * - SMS only: the number's country must be in `smsCountries` (when given), and
+ * - SMS only: no premium-rate number (by libphonenumber's metadata) is sent
+ *   to; the number's country must be in `smsCountries` (when given), and
  *   its codes sent but not confirmed stay under `unconfirmedPerCountry` an
  *   hour: confirmations hand their place back, so a country whose users
  *   confirm is never cut, and one flooded by a pumping attack is (Twilio's
@@ -103,6 +104,9 @@ export async function takeSpend(
   const country = channel === 'sms' ? countryOf(to) : undefined;
   if (channel === 'sms' && ctx.smsCountries && !ctx.smsCountries.has(country ?? ''))
     return cut('sms-country');
+  // No one signs in on a premium-rate line; sending there is what pumping is paid by.
+  if (channel === 'sms' && parsePhoneNumberFromString(to)?.getType() === 'PREMIUM_RATE')
+    return cut('premium-rate');
 
   const taken = new Undo();
   const destination = await takePlace(

@@ -172,6 +172,23 @@ describe('spend budgets: per SMS country', () => {
   });
 });
 
+describe('spend budgets: premium-rate numbers', () => {
+  it('sends nothing to a premium-rate number (libphonenumber type PREMIUM_RATE), answering as if sent', async () => {
+    const ctx = withPhones({
+      lv: '+37190100001',
+      us: '+19005550100',
+      mobile: '+37121000001',
+    });
+    for (const user of ['lv', 'us', 'mobile'])
+      assert.equal((await ask(ctx, user, 0)).status, 201);
+    assert.deepEqual(
+      ctx.sent.map((n) => n.user),
+      ['mobile'],
+    );
+    assert.equal(ctx.logged.filter((l) => l.includes('(premium-rate)')).length, 2);
+  });
+});
+
 describe('spend budgets: what sends nothing costs nothing', () => {
   it('lets 10,000 decoys and test-user sign-ins take no place in any delivery budget', async () => {
     const ctx = withPhones(
