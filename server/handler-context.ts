@@ -3,6 +3,7 @@ import type {ChallengeRecord} from '../src/challenge/challenge.js';
 import type {AlphabetName} from '../src/code/alphabets.js';
 import {socketOrForwardedAddress, trustedProxyList} from './client-address.js';
 import type {BodyLimits, OtpAnswer, OtpRequest} from './exchange.js';
+import {checkLimits} from './limit-bounds.js';
 import {confirmationTokens} from './confirmation.js';
 import {logSafe, type OtpLogger} from './log-safe.js';
 import {normalizeUser} from './normalize-user.js';
@@ -49,6 +50,7 @@ export function handlerContext(options: OtpHandlerOptions) {
   checkEnvironment(options);
   const secret = checkedSecret(options.secret);
   const limits: OtpLimits = {...DEFAULT_LIMITS, ...options.limits};
+  checkLimits(limits);
   const proxies = trustedProxyList(options.trustedProxies);
   const now = options.now ?? Date.now;
   const store: OtpStore = options.store ?? memoryOtpStore({now});
