@@ -10,6 +10,7 @@ import type {DeliveryConfig} from './delivery-config.js';
 import {lookupWebhook} from './lookup.js';
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
+import {trustedProxyList} from '../client-address.js';
 import {HEALTH_KEY} from '../keys.js';
 import {logSafe} from '../log-safe.js';
 import {toNodeListener, writeAnswer} from '../node-adapter.js';
@@ -106,28 +107,47 @@ export function createService(
       : undefined,
   });
   const otp = toNodeListener(handler);
+  const proxies = trustedProxyList(config.trustedProxies);
 
   let closing = false;
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const started = performance.now();
-    const path = (req.url ?? '/').split('?')[0];
-    res.once('finish', () => {
-      // A keep-alive connection left idle by this answer is closed, so shutdown is not held by it.
-      if (closing) setImmediate(() => server.closeIdleConnections());
-      if (path === '/healthz') return;
-      logger.log('info', 'request', {
-        method: logSafe(req.method, 16),
-        path: logSafe(path),
-        status: res.statusCode,
-        ms: Math.round(performance.now() - started),
+  const timeouts = {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    // Node looks for timed-out requests this often (30 s by default, which would outlast the timeouts).
+    connectionsCheckingInterval: Math.max(
+      50,
+      Math.min(1000, config.headersTimeoutMs / 4),
+    ),
+  };
+  const server = createServer(
+    timeouts,
+    async (req: IncomingMessage, res: ServerResponse) => {
+      // Only the app's proxy may say who is signed in; from anywhere else the header is anyone's word.
+      if (config.userHeader && !proxies.has(req.socket.remoteAddress ?? ''))
+        delete req.headers[config.userHeader];
+      const started = performance.now();
+      const path = (req.url ?? '/').split('?')[0];
+      res.once('finish', () => {
+        // A keep-alive connection left idle by this answer is closed, so shutdown is not held by it.
+        if (closing) setImmediate(() => server.closeIdleConnections());
+        if (path === '/healthz') return;
+        logger.log('info', 'request', {
+          method: logSafe(req.method, 16),
+          path: logSafe(path),
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        });
       });
-    });
-    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD'))
-      return health(res);
-    if (path === '/confirmations/verify' && config.apiKey)
-      return writeAnswer(res, await verifyConfirmation(handler, config.apiKey, req));
-    await otp(req, res);
-  });
+      if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD'))
+        return health(res);
+      if (path === '/confirmations/verify' && config.apiKey)
+        return writeAnswer(res, await verifyConfirmation(handler, config.apiKey, req));
+      await otp(req, res);
+    },
+  );
+
+  // Past the cap a new connection is closed at once, so a flood of idle sockets cannot exhaust file descriptors.
+  server.maxConnections = config.maxConnections;
 
   /** 200 while the store answers a cheap read, 503 while it does not (Redis down or slow). */
   async function health(res: ServerResponse) {

@@ -131,7 +131,9 @@ describe(`otp-step-server, the side service (${STORE_KIND} store)`, () => {
   const codes: string[] = [];
   const unique = (name: string) =>
     `${name}-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const asUser = (user: string) => ({'x-app-user': user});
+  // As the app's proxy (this machine, OTP_TRUSTED_PROXIES) sends them: the user and the client's address.
+  const viaProxy = {'x-forwarded-for': '203.0.113.7'};
+  const asUser = (user: string) => ({'x-app-user': user, ...viaProxy});
   const issue = async (user: string) => {
     const answer = await post(`${service.url}/codes`, issueBody(user), asUser(user));
     if (answer.status === 201 || answer.status === 502) assertConforms('/codes', answer);
@@ -146,6 +148,7 @@ describe(`otp-step-server, the side service (${STORE_KIND} store)`, () => {
       OTP_CONFIRMED_URL: `${receiver.url}/confirmed`,
       OTP_WEBHOOK_SECRET: HOOK_SECRET,
       OTP_USER_HEADER: 'X-App-User',
+      OTP_TRUSTED_PROXIES: '127.0.0.1,::1',
       OTP_API_KEY: API_KEY,
       ...(process.env.OTP_TEST_REDIS_URL && {
         OTP_REDIS_URL: process.env.OTP_TEST_REDIS_URL,
@@ -244,7 +247,7 @@ describe(`otp-step-server, the side service (${STORE_KIND} store)`, () => {
 
   it('takes the user from the header the app’s proxy sets', async () => {
     const user = unique('bob');
-    const none = await post(`${service.url}/codes`, issueBody(user));
+    const none = await post(`${service.url}/codes`, issueBody(user), viaProxy);
     assert.equal(none.status, 401);
     assert.equal(none.json.code, 'unauthenticated');
     const other = await post(`${service.url}/codes`, issueBody(user), asUser('eve'));
