@@ -8,7 +8,7 @@ import {
 import type {OtpChannel} from '../notify/types.js';
 import type {DeliveryConfig} from './delivery-config.js';
 import {lookupWebhook} from './lookup.js';
-import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
+import {createServer, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {trustedProxyList} from '../client-address.js';
 import {HEALTH_KEY} from '../keys.js';
@@ -119,32 +119,29 @@ export function createService(
       Math.min(1000, config.headersTimeoutMs / 4),
     ),
   };
-  const server = createServer(
-    timeouts,
-    async (req: IncomingMessage, res: ServerResponse) => {
-      // Only the app's proxy may say who is signed in; from anywhere else the header is anyone's word.
-      if (config.userHeader && !proxies.has(req.socket.remoteAddress ?? ''))
-        delete req.headers[config.userHeader];
-      const started = performance.now();
-      const path = (req.url ?? '/').split('?')[0];
-      res.once('finish', () => {
-        // A keep-alive connection left idle by this answer is closed, so shutdown is not held by it.
-        if (closing) setImmediate(() => server.closeIdleConnections());
-        if (path === '/healthz') return;
-        logger.log('info', 'request', {
-          method: logSafe(req.method, 16),
-          path: logSafe(path),
-          status: res.statusCode,
-          ms: Math.round(performance.now() - started),
-        });
+  const server = createServer(timeouts, async (req, res) => {
+    // Only the app's proxy may say who is signed in; from anywhere else the header is anyone's word.
+    if (config.userHeader && !proxies.has(req.socket.remoteAddress ?? ''))
+      delete req.headers[config.userHeader];
+    const started = performance.now();
+    const path = (req.url ?? '/').split('?')[0];
+    res.once('finish', () => {
+      // A keep-alive connection left idle by this answer is closed, so shutdown is not held by it.
+      if (closing) setImmediate(() => server.closeIdleConnections());
+      if (path === '/healthz') return;
+      logger.log('info', 'request', {
+        method: logSafe(req.method, 16),
+        path: logSafe(path),
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
       });
-      if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD'))
-        return health(res);
-      if (path === '/confirmations/verify' && config.apiKey)
-        return writeAnswer(res, await verifyConfirmation(handler, config.apiKey, req));
-      await otp(req, res);
-    },
-  );
+    });
+    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD'))
+      return health(res);
+    if (path === '/confirmations/verify' && config.apiKey)
+      return writeAnswer(res, await verifyConfirmation(handler, config.apiKey, req));
+    await otp(req, res);
+  });
 
   // Past the cap a new connection is closed at once, so a flood of idle sockets cannot exhaust file descriptors.
   server.maxConnections = config.maxConnections;
