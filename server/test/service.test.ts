@@ -311,6 +311,37 @@ describe('otp-step-server at start', () => {
     assert.match(stderr, /^otp-step-server: OTP_NOTIFY_URL is required[^\n]*\n$/);
   });
 
+  it('refuses a number out of range, a proxy that is no address and a user header believed from anyone, each in one line', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [
+        {OTP_MAX_ATTEMPTS: '101'},
+        /^otp-step-server: OTP_MAX_ATTEMPTS must be a whole number from 1 to 100, not "101"\n$/,
+      ],
+      [
+        {OTP_MAX_LIFETIME_SECONDS: '0x10'},
+        /^otp-step-server: OTP_MAX_LIFETIME_SECONDS must be a whole number from 1 to 86400 in decimal digits, not "0x10"\n$/,
+      ],
+      [
+        {OTP_TRUSTED_PROXIES: 'nginx'},
+        /^otp-step-server: OTP_TRUSTED_PROXIES entry "nginx" is neither an IP address nor a CIDR range[^\n]*\n$/,
+      ],
+      [
+        {OTP_USER_HEADER: 'X-Otp-User'},
+        /^otp-step-server: OTP_USER_HEADER is believed only from OTP_TRUSTED_PROXIES[^\n]*\n$/,
+      ],
+    ];
+    for (const [env, message] of cases) {
+      const child = spawn(process.execPath, [MAIN], {
+        env: {PATH: process.env.PATH, NODE_ENV: 'test', OTP_SECRET: SECRET, ...env},
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      assert.equal(await new Promise((resolve) => child.once('exit', resolve)), 1);
+      assert.match(stderr, message);
+    }
+  });
+
   it('refuses test mode outside development and tests', async () => {
     const child = spawn(process.execPath, [MAIN], {
       env: {
