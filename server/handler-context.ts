@@ -1,8 +1,9 @@
 import {createHmac} from 'node:crypto';
 import type {ChallengeRecord} from '../src/challenge/challenge.js';
 import type {AlphabetName} from '../src/code/alphabets.js';
-import {socketOrForwardedAddress} from './client-address.js';
+import {socketOrForwardedAddress, trustedProxyList} from './client-address.js';
 import {OtpAnswer, type BodyLimits, type OtpRequest} from './exchange.js';
+import {checkLimits} from './limit-bounds.js';
 import {confirmationTokens} from './confirmation.js';
 import {logSafe, type OtpLogger} from './log-safe.js';
 import {normalizeUser} from './normalize-user.js';
@@ -54,6 +55,8 @@ export function handlerContext(options: OtpHandlerOptions) {
   checkEnvironment(options);
   const secret = checkedSecret(options.secret);
   const limits: OtpLimits = {...DEFAULT_LIMITS, ...options.limits};
+  checkLimits(limits);
+  const proxies = trustedProxyList(options.trustedProxies);
   const now = options.now ?? Date.now;
   const store: OtpStore = options.store ?? memoryOtpStore({now});
   const logger: OtpLogger = options.logger ?? console;
@@ -134,10 +137,27 @@ export function handlerContext(options: OtpHandlerOptions) {
     }),
     bodyLimits,
     /** The address a request came from: the app's `clientAddress`, or the socket's (see `trustedProxies`). */
-    clientAddress: (request: OtpRequest) =>
-      options.clientAddress
-        ? options.clientAddress(request.web())
-        : socketOrForwardedAddress(request, options.trustedProxies),
+    clientAddress(request: OtpRequest): string | undefined {
+      if (options.clientAddress) return options.clientAddress(request.web());
+      const address = socketOrForwardedAddress(request, proxies);
+      return address === 'unknown-behind-proxy' ? undefined : address;
+    },
+
+    /**
+     * 400 for a request through a trusted proxy that did not say whose it is:
+     * counted under the proxy, one client would use up every user's budget.
+     * The app's `clientAddress`, when given, decides alone.
+     */
+    refuseUnknownAddress(request: OtpRequest): OtpAnswer | undefined {
+      if (options.clientAddress || !proxies.size) return undefined;
+      if (socketOrForwardedAddress(request, proxies) !== 'unknown-behind-proxy')
+        return undefined;
+      return problem(
+        400,
+        'client-address-unknown',
+        'The request came through a trusted proxy that did not say whose it is: the proxy must set X-Forwarded-For to the client address it saw.',
+      );
+    },
 
     /** The JSON body within the size and time limits, or the problem that refuses it. */
     readBody: (request: OtpRequest) => readJson(request, bodyLimits),

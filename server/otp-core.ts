@@ -22,6 +22,8 @@ export async function answerOtpRequest(
     if (!route) return problem(404, 'not-found', 'No such route.');
     const method = route.name === 'status' ? 'GET' : 'POST';
     if (request.method !== method) return methodNotAllowed(method);
+    const unknownAddress = ctx.refuseUnknownAddress(request);
+    if (unknownAddress) return unknownAddress;
     if (route.name === 'issue') return await issueCode(ctx, request);
     if (route.requestId === undefined)
       return problem(

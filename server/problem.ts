@@ -30,7 +30,9 @@ const TITLES: Record<number, string> = {
 /**
  * What to change, for each check of the step's parameters: the request's own
  * fields, and the server's limits that go into the same check (a server whose
- * own limit is out of range says so rather than blaming the request).
+ * own limit is out of range says so rather than blaming the request). The
+ * server answers the lifetime and length with its own, narrower range
+ * (issue/request.ts) and checks its limits when it starts (limit-bounds.ts).
  */
 export const CONFIG_DETAILS: Record<ConfigErrorCode, string> = {
   'user-required': 'Name the user: "user" must be a non-empty string.',

@@ -8,7 +8,9 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
  * type, 413 past `maxBytes`, 408 when the body has not all arrived within
  * `timeoutMs` (a client that trickles a byte at a time holds nothing for long),
  * 400 for what is not UTF-8 JSON. Whichever runtime read the body, it read it
- * within these limits (see `OtpRequest.body`).
+ * within these limits (see `OtpRequest.body`); a body a framework's parser read
+ * first (Express's or Fastify's `req.body`, up to its own, larger limit) comes
+ * as its JSON in UTF-8 and is held to `maxBytes` here.
  */
 export async function readJson(
   request: OtpRequest,
@@ -20,7 +22,8 @@ export async function readJson(
     problem(413, 'body-too-large', `The body must be at most ${limits.maxBytes} bytes.`);
   if (Number(request.header('content-length') ?? 0) > limits.maxBytes) return tooLarge();
   const body = await request.body(limits);
-  if ('bytes' in body) return parse(body.bytes);
+  if ('bytes' in body)
+    return body.bytes.byteLength > limits.maxBytes ? tooLarge() : parse(body.bytes);
   if ('tooLarge' in body) return tooLarge();
   const seconds = Math.round(limits.timeoutMs / 1000);
   return problem(

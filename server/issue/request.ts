@@ -1,5 +1,9 @@
 import type {DeliveryChannel, IssueRequestBody} from '../../src/sources/protocol.js';
-import {resolveStepConfig, type StepConfig} from '../../src/step/step-config.js';
+import {
+  MAX_LENGTH,
+  resolveStepConfig,
+  type StepConfig,
+} from '../../src/step/step-config.js';
 import {OtpAnswer, type OtpRequest} from '../exchange.js';
 import type {HandlerContext} from '../handler-context.js';
 import {CONFIG_DETAILS, problem} from '../problem.js';
@@ -53,7 +57,24 @@ export async function checkIssueRequest(
     resendAfter: limits.resendAfterSeconds,
     maxResends: limits.maxResends,
   });
-  if (!checked.ok) return problem(400, checked.error, CONFIG_DETAILS[checked.error]);
+  // One sentence per field, with the range this server allows (the step's own bounds narrowed by its limits).
+  const lifetimeProblem = () =>
+    problem(
+      400,
+      'invalid-lifetime',
+      `The lifetime must be more than 0 and at most ${limits.maxLifetimeSeconds} seconds.`,
+    );
+  const lengthProblem = () =>
+    problem(
+      400,
+      'invalid-length',
+      `The length must be a whole number from ${limits.minLength} to ${MAX_LENGTH}.`,
+    );
+  if (!checked.ok) {
+    if (checked.error === 'invalid-lifetime') return lifetimeProblem();
+    if (checked.error === 'invalid-length') return lengthProblem();
+    return problem(400, checked.error, CONFIG_DETAILS[checked.error]);
+  }
   const account = ctx.normalize(checked.config.user);
   if (!account || account.length > MAX_USER_LENGTH)
     return problem(
@@ -62,18 +83,8 @@ export async function checkIssueRequest(
       `Send "user" as a name of at most ${MAX_USER_LENGTH} characters once normalised (NFKC, case-folded); this one is ${account ? account.length : 'empty'}.`,
     );
   const config: IssueConfig = {...checked.config, account};
-  if (config.lifetimeSeconds > limits.maxLifetimeSeconds)
-    return problem(
-      400,
-      'invalid-lifetime',
-      `The lifetime must be at most ${limits.maxLifetimeSeconds} seconds.`,
-    );
-  if (config.length < limits.minLength)
-    return problem(
-      400,
-      'invalid-length',
-      `The code must have at least ${limits.minLength} characters.`,
-    );
+  if (config.lifetimeSeconds > limits.maxLifetimeSeconds) return lifetimeProblem();
+  if (config.length < limits.minLength) return lengthProblem();
   const idempotencyKey = request.header('idempotency-key');
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey))
     return problem(

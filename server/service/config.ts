@@ -1,4 +1,6 @@
-import {checkedSecret, DEFAULT_LIMITS, type OtpLimits} from '../options.js';
+import {trustedProxyList} from '../client-address.js';
+import {LIMIT_BOUNDS, rangeText, withinBound, type LimitBound} from '../limit-bounds.js';
+import {checkedSecret, type OtpLimits} from '../options.js';
 import {ConfigError} from './config-error.js';
 import {deliveryConfig, type DeliveryConfig} from './delivery-config.js';
 
@@ -10,9 +12,15 @@ export interface ServiceConfig {
   /** Redis (or Valkey) for several instances; the memory store without it. */
   redisUrl?: string;
   limits: Partial<OtpLimits>;
+  /** Believed for X-Forwarded-For, and the only sockets whose `userHeader` is believed. */
   trustedProxies: string[];
   /** The header the app's proxy sets to the signed-in user id, lower case. */
   userHeader?: string;
+  /** Connections open at once; past it a new one is closed at once (Node's `server.maxConnections`). */
+  maxConnections: number;
+  /** Longest a client may take to send its headers, and its whole request (not settable by environment). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
   testMode: boolean;
   /** NODE_ENV is development or test: codes may go unsent, test mode may run. */
   development: boolean;
@@ -36,6 +44,15 @@ type Env = Record<string, string | undefined>;
 /** `maxAttempts` → `OTP_MAX_ATTEMPTS`: one variable per limit, so a new limit gets one too. */
 export const limitVariable = (name: string) =>
   `OTP_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+/** Connections open at once by default: far more than an app's proxy keeps, far fewer than the file descriptors a flood would take. */
+export const DEFAULT_MAX_CONNECTIONS = 1000;
+const MAX_CONNECTIONS_BOUND: LimitBound = {min: 1, max: 100_000, integer: true};
+const PORT_BOUND: LimitBound = {min: 0, max: 65_535, integer: true};
+/** A client that has not sent its headers in 10 s is a slow-loris, not a slow phone. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** Headers, then a body within its own limit (bodyTimeoutSeconds, at most 20 s). */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 /** RFC 9110 token: what a header name may be. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -94,29 +111,59 @@ export function serviceConfig(
     return value;
   };
 
-  const limits: Partial<OtpLimits> = {};
-  for (const name of Object.keys(DEFAULT_LIMITS) as (keyof OtpLimits)[]) {
-    const variable = limitVariable(name);
-    const value = get(variable);
-    if (value === undefined) continue;
-    const number = Number(value);
-    if (!Number.isFinite(number) || number <= 0)
+  /**
+   * A numeric variable as a whole number within `bound`, in decimal digits
+   * only: `Number()` would take `0x10`, `1e3` and `2.5`, and a setting read
+   * differently from how it was meant is a limit nobody chose.
+   */
+  const wholeOf = (name: string, bound: LimitBound, what = ''): number | undefined => {
+    const value = get(name);
+    if (value === undefined) return undefined;
+    const number = /^\d{1,15}$/.test(value) ? Number(value) : undefined;
+    if (!withinBound(bound, number, true))
       throw new ConfigError(
-        `${variable} must be a positive number, not ${JSON.stringify(value)}`,
+        `${name} must be ${what}${rangeText(bound, true)}${/^\d+$/.test(value) ? '' : ' in decimal digits'}, not ${JSON.stringify(value)}`,
       );
-    limits[name] = number;
+    return number;
+  };
+
+  const limits: Partial<OtpLimits> = {};
+  for (const [name, bound] of Object.entries(LIMIT_BOUNDS) as [
+    keyof OtpLimits,
+    LimitBound,
+  ][]) {
+    const number = wholeOf(limitVariable(name), bound);
+    if (number !== undefined) limits[name] = number;
   }
 
-  const port = Number(get('PORT') ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
+  const port = wholeOf('PORT', PORT_BOUND, 'a port number, ') ?? 8080;
+  const maxConnections =
+    wholeOf('OTP_MAX_CONNECTIONS', MAX_CONNECTIONS_BOUND) ?? DEFAULT_MAX_CONNECTIONS;
+
+  const trustedProxies = (get('OTP_TRUSTED_PROXIES') ?? '')
+    .split(',')
+    .map((address) => address.trim())
+    .filter(Boolean);
+  try {
+    trustedProxyList(trustedProxies);
+  } catch (error) {
     throw new ConfigError(
-      `PORT must be a port number (0 to 65535), not ${JSON.stringify(env.PORT)}`,
+      (error as Error).message.replace(
+        /^otp-step: trustedProxies/,
+        'OTP_TRUSTED_PROXIES',
+      ),
     );
+  }
 
   const userHeader = get('OTP_USER_HEADER');
   if (userHeader !== undefined && !HEADER_NAME.test(userHeader))
     throw new ConfigError(
       `OTP_USER_HEADER is not a header name: ${JSON.stringify(userHeader)}`,
+    );
+  // Believed from anyone, the header would let every caller name any user.
+  if (userHeader !== undefined && !trustedProxies.length)
+    throw new ConfigError(
+      "OTP_USER_HEADER is believed only from OTP_TRUSTED_PROXIES: set OTP_TRUSTED_PROXIES to the address of the app's proxy that sets it (such as 127.0.0.1,::1)",
     );
 
   const testMode = get('OTP_TEST_MODE') ?? '0';
@@ -165,11 +212,11 @@ export function serviceConfig(
     port,
     redisUrl: urlOf('OTP_REDIS_URL', ['redis:', 'rediss:']),
     limits,
-    trustedProxies: (get('OTP_TRUSTED_PROXIES') ?? '')
-      .split(',')
-      .map((address) => address.trim())
-      .filter(Boolean),
+    trustedProxies,
     userHeader: userHeader?.toLowerCase(),
+    maxConnections,
+    headersTimeoutMs: HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
     testMode: testMode === '1',
     development,
     notifyUrl,

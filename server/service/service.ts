@@ -8,8 +8,9 @@ import {
 import type {OtpChannel} from '../notify/types.js';
 import type {DeliveryConfig} from './delivery-config.js';
 import {lookupWebhook} from './lookup.js';
-import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
+import {createServer, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
+import {trustedProxyList} from '../client-address.js';
 import {HEALTH_KEY} from '../keys.js';
 import {logSafe} from '../log-safe.js';
 import {toNodeListener, writeAnswer} from '../node-adapter.js';
@@ -106,9 +107,22 @@ export function createService(
       : undefined,
   });
   const otp = toNodeListener(handler);
+  const proxies = trustedProxyList(config.trustedProxies);
 
   let closing = false;
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  const timeouts = {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    // Node looks for timed-out requests this often (30 s by default, which would outlast the timeouts).
+    connectionsCheckingInterval: Math.max(
+      50,
+      Math.min(1000, config.headersTimeoutMs / 4),
+    ),
+  };
+  const server = createServer(timeouts, async (req, res) => {
+    // Only the app's proxy may say who is signed in; from anywhere else the header is anyone's word.
+    if (config.userHeader && !proxies.has(req.socket.remoteAddress ?? ''))
+      delete req.headers[config.userHeader];
     const started = performance.now();
     const path = (req.url ?? '/').split('?')[0];
     res.once('finish', () => {
@@ -128,6 +142,9 @@ export function createService(
       return writeAnswer(res, await verifyConfirmation(handler, config.apiKey, req));
     await otp(req, res);
   });
+
+  // Past the cap a new connection is closed at once, so a flood of idle sockets cannot exhaust file descriptors.
+  server.maxConnections = config.maxConnections;
 
   /** 200 while the store answers a cheap read, 503 while it does not (Redis down or slow). */
   async function health(res: ServerResponse) {

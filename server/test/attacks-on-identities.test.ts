@@ -213,6 +213,8 @@ describe('identities: the side service’s /confirmations/verify', () => {
         OTP_TEST_MODE: '1',
         OTP_API_KEY: API_KEY,
         OTP_USER_HEADER: 'X-App-User',
+        // The header is believed only from the app's proxy: this test is it.
+        OTP_TRUSTED_PROXIES: '127.0.0.1,::1',
       },
       (path) => {
         throw new Error(`ENOENT: ${path}`);
@@ -236,7 +238,7 @@ describe('identities: the side service’s /confirmations/verify', () => {
       });
       return {status: response.status, json: (await response.json()) as never};
     };
-    const session = {'x-app-user': 'Dana'};
+    const session = {'x-app-user': 'Dana', 'x-forwarded-for': '203.0.113.5'};
     const issued = await post(
       '/codes',
       {

@@ -25,6 +25,8 @@ describe('toNodeListener', () => {
     const app = express();
     // With and without a body parser in front.
     app.use('/parsed', express.json(), toNodeListener(ctx.handler));
+    // A parser that lets far more through than the handler takes.
+    app.use('/roomy', express.json({limit: '1mb'}), toNodeListener(ctx.handler));
     app.use('/otp', toNodeListener(ctx.handler));
     app.get('/otp/health', (_req, res) => void res.send('ok'));
     servers.push(createServer(app));
@@ -71,6 +73,30 @@ describe('toNodeListener', () => {
       body: JSON.stringify({user: 'x'.repeat(10_000)}),
     });
     assert.equal(answer.status, 413);
+  });
+
+  it('holds a body express.json() already parsed to maxBodyBytes, in UTF-8 bytes', async () => {
+    const raw = await call(`${plain}/codes`, issueBody('x'.repeat(10_000)));
+    const refused = async (body: unknown) => {
+      const answer = await call(`${viaExpress}/roomy/codes`, body);
+      const json = (await answer.json()) as Record<string, unknown>;
+      assert.equal(answer.status, 413);
+      assert.equal(answer.headers.get('connection'), 'close');
+      return json;
+    };
+    const big = await refused(issueBody('frank', {padding: 'x'.repeat(692 * 1024)}));
+    // The same problem as a raw body too large.
+    assert.deepEqual(big, await raw.json());
+    // 1,400 characters, 4,200 bytes: the limit is in bytes.
+    assert.equal(
+      (await refused(issueBody('frank', {padding: '€'.repeat(1400)}))).code,
+      'body-too-large',
+    );
+    const small = await call(
+      `${viaExpress}/roomy/codes`,
+      issueBody('frank', {padding: '€'.repeat(900)}),
+    );
+    assert.equal(small.status, 201);
   });
 
   it("runs the handler on Node's own request and response: no web Request, Response or stream is made", async () => {

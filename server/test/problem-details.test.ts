@@ -27,43 +27,38 @@ const CASES: [ProblemCode, string, () => Promise<{json: Record<string, unknown>}
   ],
   [
     'invalid-lifetime',
-    'The lifetime must be a number of seconds above zero and at most 86400.',
+    'The lifetime must be more than 0 and at most 600 seconds.',
     () => issue(setup(), {lifetime: 0}),
   ],
   [
     'invalid-lifetime',
-    'The lifetime must be at most 600 seconds.',
+    'The lifetime must be more than 0 and at most 600 seconds.',
     () => issue(setup(), {lifetime: 601}),
   ],
   [
+    'invalid-lifetime',
+    'The lifetime must be more than 0 and at most 120 seconds.',
+    () => issue(setup({limits: {maxLifetimeSeconds: 120}}), {lifetime: 86_401}),
+  ],
+  [
     'invalid-length',
-    'The length must be a whole number from 4 to 10.',
+    'The length must be a whole number from 6 to 10.',
     () => issue(setup(), {length: 11}),
   ],
   [
     'invalid-length',
-    'The code must have at least 6 characters.',
+    'The length must be a whole number from 6 to 10.',
     () => issue(setup(), {length: 4}),
+  ],
+  [
+    'invalid-length',
+    'The length must be a whole number from 8 to 10.',
+    () => issue(setup({limits: {minLength: 8}}), {length: 7}),
   ],
   [
     'invalid-alphabet',
     'The alphabet must be "numeric" or "alphanumeric".',
     () => issue(setup(), {alphabet: 'emoji'}),
-  ],
-  [
-    'invalid-max-attempts',
-    "The server's maxAttempts limit must be a whole number from 1 to 100.",
-    () => issue(setup({limits: {maxAttempts: 0}})),
-  ],
-  [
-    'invalid-resend-after',
-    "The server's resendAfterSeconds limit must be whole seconds from 0 to 86400.",
-    () => issue(setup({limits: {resendAfterSeconds: -1}})),
-  ],
-  [
-    'invalid-max-resends',
-    "The server's maxResends limit must be a whole number from 0 to 100.",
-    () => issue(setup({limits: {maxResends: 0.5}})),
   ],
   [
     'invalid-request',
@@ -290,6 +285,22 @@ const CASES: [ProblemCode, string, () => Promise<{json: Record<string, unknown>}
         {},
         {'x-test-address': '192.0.2.1'},
       ),
+  ],
+  [
+    'client-address-unknown',
+    'The request came through a trusted proxy that did not say whose it is: the proxy must set X-Forwarded-For to the client address it saw.',
+    async () => {
+      const {handler} = setup({trustedProxies: ['10.0.0.0/8']});
+      const answer = await handler.answer({
+        method: 'POST',
+        path: '/otp/codes',
+        socketAddress: '10.0.0.2',
+        header: (name) => (name === 'content-type' ? 'application/json' : undefined),
+        body: async () => ({bytes: Buffer.from(JSON.stringify(issueBody()))}),
+        web: () => new Request('http://localhost/otp/codes'),
+      });
+      return {json: JSON.parse(answer.body) as Record<string, unknown>};
+    },
   ],
   [
     'internal-error',

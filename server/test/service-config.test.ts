@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {DEFAULT_LIMITS} from '../index.js';
+import {LIMIT_BOUNDS} from '../limit-bounds.js';
 import {ConfigError, limitVariable, serviceConfig} from '../service/config.js';
 
 const SECRET = 'a service secret that is long enough to key';
@@ -40,6 +41,9 @@ describe('the service’s configuration', () => {
         limits: {},
         trustedProxies: [],
         userHeader: undefined,
+        maxConnections: 1000,
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
         testMode: false,
         development: false,
         notifyUrl: 'https://app.internal/otp/notify',
@@ -63,7 +67,8 @@ describe('the service’s configuration', () => {
       OTP_REDIS_URL: 'redis://cache:6379/2',
       OTP_MAX_ATTEMPTS: '3',
       OTP_ISSUES_PER_WINDOW: '20',
-      OTP_BODY_TIMEOUT_SECONDS: '2.5',
+      OTP_BODY_TIMEOUT_SECONDS: '3',
+      OTP_MAX_CONNECTIONS: '50',
       OTP_TRUSTED_PROXIES: ' 10.0.0.1, 10.0.0.2 ,',
       OTP_USER_HEADER: 'X-Authenticated-User',
       OTP_CONFIRMED_URL: 'http://app.internal/otp/confirmed',
@@ -76,8 +81,9 @@ describe('the service’s configuration', () => {
     assert.deepEqual(config.limits, {
       maxAttempts: 3,
       issuesPerWindow: 20,
-      bodyTimeoutSeconds: 2.5,
+      bodyTimeoutSeconds: 3,
     });
+    assert.equal(config.maxConnections, 50);
     assert.deepEqual(config.trustedProxies, ['10.0.0.1', '10.0.0.2']);
     assert.equal(config.userHeader, 'x-authenticated-user');
     assert.equal(config.confirmedUrl, 'http://app.internal/otp/confirmed');
@@ -86,9 +92,18 @@ describe('the service’s configuration', () => {
   it('has one variable for each limit, named after it', () => {
     assert.equal(limitVariable('maxAttempts'), 'OTP_MAX_ATTEMPTS');
     assert.equal(limitVariable('issuesPerWindow'), 'OTP_ISSUES_PER_WINDOW');
-    for (const name of Object.keys(DEFAULT_LIMITS)) {
-      const config = read({...production, [limitVariable(name)]: '7'});
-      assert.deepEqual(config.limits, {[name]: 7});
+    assert.deepEqual(
+      Object.keys(LIMIT_BOUNDS).sort(),
+      Object.keys(DEFAULT_LIMITS).sort(),
+    );
+    for (const [name, bound] of Object.entries(LIMIT_BOUNDS)) {
+      // Both ends of each range, as whole numbers.
+      const ends = [bound.aboveMin ? Math.floor(bound.min) + 1 : bound.min];
+      if (bound.max !== undefined) ends.push(bound.max);
+      for (const end of ends) {
+        const config = read({...production, [limitVariable(name)]: String(end)});
+        assert.deepEqual(config.limits, {[name]: end});
+      }
     }
   });
 
@@ -130,11 +145,11 @@ describe('the service’s configuration', () => {
     );
     refuses(
       {...production, OTP_MAX_ATTEMPTS: '0'},
-      /^OTP_MAX_ATTEMPTS must be a positive/,
+      /^OTP_MAX_ATTEMPTS must be a whole number from 1 to 100, not "0"$/,
     );
     refuses(
       {...production, OTP_MAX_ATTEMPTS: 'five'},
-      /^OTP_MAX_ATTEMPTS must be a positive/,
+      /^OTP_MAX_ATTEMPTS must be a whole number from 1 to 100 in decimal digits, not "five"$/,
     );
     refuses({...production, OTP_WINDOW_SECONDS: '-60'}, /^OTP_WINDOW_SECONDS must be/);
     refuses({...production, OTP_MIN_LENGTH: 'Infinity'}, /^OTP_MIN_LENGTH must be/);
@@ -151,6 +166,93 @@ describe('the service’s configuration', () => {
     );
     refuses({...production, OTP_NOTIFY_URL: 'not a url'}, /^OTP_NOTIFY_URL is not a URL/);
     refuses({...production, OTP_CONFIRMED_URL: 'ftp://x/'}, /^OTP_CONFIRMED_URL must be/);
+  });
+
+  it('takes numbers as decimal whole numbers within their range, naming the variable and both ends', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [
+        {OTP_MAX_ATTEMPTS: '101'},
+        /^OTP_MAX_ATTEMPTS must be a whole number from 1 to 100, not "101"$/,
+      ],
+      [
+        {OTP_MAX_ATTEMPTS: '2.5'},
+        /^OTP_MAX_ATTEMPTS must be a whole number from 1 to 100 in decimal digits, not "2.5"$/,
+      ],
+      [
+        {OTP_MIN_LENGTH: '11'},
+        /^OTP_MIN_LENGTH must be a whole number from 6 to 10, not "11"$/,
+      ],
+      [{OTP_MIN_LENGTH: '5'}, /^OTP_MIN_LENGTH must be a whole number from 6 to 10/],
+      [
+        {OTP_MAX_LIFETIME_SECONDS: '0.5'},
+        /^OTP_MAX_LIFETIME_SECONDS must be a whole number from 1 to 86400 in decimal digits, not "0.5"$/,
+      ],
+      [
+        {OTP_MAX_LIFETIME_SECONDS: '0x10'},
+        /^OTP_MAX_LIFETIME_SECONDS must be .* in decimal digits, not "0x10"$/,
+      ],
+      [
+        {OTP_ISSUES_PER_WINDOW: '1e3'},
+        /^OTP_ISSUES_PER_WINDOW must be a whole number of at least 1 in decimal digits, not "1e3"$/,
+      ],
+      [
+        {OTP_WINDOW_SECONDS: ' 12abc'},
+        /^OTP_WINDOW_SECONDS must be a whole number of at least 1 in decimal digits, not "12abc"$/,
+      ],
+      [
+        {OTP_TRUSTED_DESTINATION_DAYS: '366'},
+        /^OTP_TRUSTED_DESTINATION_DAYS must be a whole number from 0 to 365/,
+      ],
+      [
+        {OTP_SENDS_PER_DESTINATION: '0'},
+        /^OTP_SENDS_PER_DESTINATION must be a whole number of at least 1, not "0"$/,
+      ],
+      [
+        {OTP_MAX_BODY_BYTES: '99999999999999999999'},
+        /^OTP_MAX_BODY_BYTES must be a whole number from 1024 to 1048576, not/,
+      ],
+      [
+        {OTP_MAX_CONNECTIONS: '0'},
+        /^OTP_MAX_CONNECTIONS must be a whole number from 1 to 100000, not "0"$/,
+      ],
+      [
+        {PORT: '0x50'},
+        /^PORT must be a port number, a whole number from 0 to 65535 in decimal digits/,
+      ],
+    ];
+    for (const [env, message] of cases) refuses({...production, ...env}, message);
+  });
+
+  it('takes OTP_MAX_RESENDS=0, which turns resends off, and 0 days of trusted destinations', () => {
+    const config = read({
+      ...production,
+      OTP_MAX_RESENDS: '0',
+      OTP_TRUSTED_DESTINATION_DAYS: '0',
+    });
+    assert.deepEqual(config.limits, {maxResends: 0, trustedDestinationDays: 0});
+  });
+
+  it('refuses a trusted proxy that is neither an address nor a range, and a user header believed from anyone', () => {
+    refuses(
+      {...production, OTP_TRUSTED_PROXIES: '10.0.0.0/8, nginx'},
+      /^OTP_TRUSTED_PROXIES entry "nginx" is neither an IP address nor a CIDR range/,
+    );
+    refuses({...production, OTP_TRUSTED_PROXIES: '10.0.0.0/40'}, /"10\.0\.0\.0\/40"/);
+    refuses(
+      {...production, OTP_USER_HEADER: 'X-Otp-User'},
+      /^OTP_USER_HEADER is believed only from OTP_TRUSTED_PROXIES/,
+    );
+    const config = read({
+      ...production,
+      OTP_USER_HEADER: 'X-Otp-User',
+      OTP_TRUSTED_PROXIES: '127.0.0.1, ::1, 10.0.0.0/8, 2001:db8::/32',
+    });
+    assert.deepEqual(config.trustedProxies, [
+      '127.0.0.1',
+      '::1',
+      '10.0.0.0/8',
+      '2001:db8::/32',
+    ]);
   });
 
   it('needs a notify URL outside development and tests, and a webhook secret with any URL', () => {

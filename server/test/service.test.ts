@@ -139,7 +139,9 @@ describe(`otp-step-server, the side service (${STORE_KIND} store)`, () => {
   const codes: string[] = [];
   const unique = (name: string) =>
     `${name}-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const asUser = (user: string) => ({'x-app-user': user});
+  // As the app's proxy (this machine, OTP_TRUSTED_PROXIES) sends them: the user and the client's address.
+  const viaProxy = {'x-forwarded-for': '203.0.113.7'};
+  const asUser = (user: string) => ({'x-app-user': user, ...viaProxy});
   const issue = async (user: string) => {
     const answer = await post(`${service.url}/codes`, issueBody(user), asUser(user));
     if (answer.status === 201 || answer.status === 502) assertConforms('/codes', answer);
@@ -154,6 +156,7 @@ describe(`otp-step-server, the side service (${STORE_KIND} store)`, () => {
       OTP_CONFIRMED_URL: `${receiver.url}/confirmed`,
       OTP_WEBHOOK_SECRET: HOOK_SECRET,
       OTP_USER_HEADER: 'X-App-User',
+      OTP_TRUSTED_PROXIES: '127.0.0.1,::1',
       OTP_API_KEY: API_KEY,
       ...(process.env.OTP_TEST_REDIS_URL && {
         OTP_REDIS_URL: process.env.OTP_TEST_REDIS_URL,
@@ -260,7 +263,7 @@ describe(`otp-step-server, the side service (${STORE_KIND} store)`, () => {
 
   it('takes the user from the header the app’s proxy sets', async () => {
     const user = unique('bob');
-    const none = await post(`${service.url}/codes`, issueBody(user));
+    const none = await post(`${service.url}/codes`, issueBody(user), viaProxy);
     assert.equal(none.status, 401);
     assert.equal(none.json.code, 'unauthenticated');
     const other = await post(`${service.url}/codes`, issueBody(user), asUser('eve'));
@@ -327,6 +330,37 @@ describe('otp-step-server at start', () => {
     const code = await new Promise((resolve) => child.once('exit', resolve));
     assert.equal(code, 1);
     assert.match(stderr, /^otp-step-server: OTP_NOTIFY_URL is required[^\n]*\n$/);
+  });
+
+  it('refuses a number out of range, a proxy that is no address and a user header believed from anyone, each in one line', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [
+        {OTP_MAX_ATTEMPTS: '101'},
+        /^otp-step-server: OTP_MAX_ATTEMPTS must be a whole number from 1 to 100, not "101"\n$/,
+      ],
+      [
+        {OTP_MAX_LIFETIME_SECONDS: '0x10'},
+        /^otp-step-server: OTP_MAX_LIFETIME_SECONDS must be a whole number from 1 to 86400 in decimal digits, not "0x10"\n$/,
+      ],
+      [
+        {OTP_TRUSTED_PROXIES: 'nginx'},
+        /^otp-step-server: OTP_TRUSTED_PROXIES entry "nginx" is neither an IP address nor a CIDR range[^\n]*\n$/,
+      ],
+      [
+        {OTP_USER_HEADER: 'X-Otp-User'},
+        /^otp-step-server: OTP_USER_HEADER is believed only from OTP_TRUSTED_PROXIES[^\n]*\n$/,
+      ],
+    ];
+    for (const [env, message] of cases) {
+      const child = spawn(process.execPath, [MAIN], {
+        env: {PATH: process.env.PATH, NODE_ENV: 'test', OTP_SECRET: SECRET, ...env},
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      assert.equal(await new Promise((resolve) => child.once('exit', resolve)), 1);
+      assert.match(stderr, message);
+    }
   });
 
   it('refuses test mode outside development and tests', async () => {

@@ -96,6 +96,7 @@ export type ProblemCode =
   | 'unknown-request'
   | 'unknown-user'
   | 'rate-limited'
+  | 'client-address-unknown'
   | 'resend-cooldown'
   | 'resend-limit'
   | 'request-in-progress'
