@@ -23,6 +23,11 @@ export interface IssueRequestBody {
    * user has a destination for, in the order it was configured.
    */
   channel?: DeliveryChannel;
+  /**
+   * The page's bot-check token (`humanCheck`), sent only on the retry of an
+   * issue the server answered 428 `human-check-required`.
+   */
+  humanToken?: string;
 }
 
 /** The kinds of destination a server can send a code to. */
@@ -100,6 +105,7 @@ export type ProblemCode =
   | 'idempotency-key-reused'
   | 'unauthenticated'
   | 'forbidden'
+  | 'human-check-required'
   | 'busy'
   | 'store-unavailable'
   | 'notification-failed'
