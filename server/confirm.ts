@@ -16,6 +16,7 @@ import {failuresKey as accountFailuresKey, requestKey} from './keys.js';
 import {logSafe} from './log-safe.js';
 import {json, problem, rateLimited} from './problem.js';
 import {reserveFailure, settleFailure} from './throttle.js';
+import {settleSpend} from './issue/spend.js';
 
 /**
  * `POST …/codes/{requestId}/confirm`: judges one code. The account's budget of
@@ -55,7 +56,7 @@ export async function confirmCode(
     return rejection(judgeAttempt(seen, false, at).outcome as Rejected);
 
   // One budget of wrong codes per account, across all its codes, reserved before judging.
-  const failuresKey = accountFailuresKey(seen.user);
+  const failuresKey = accountFailuresKey(ctx.normalize(seen.user));
   const reserved = await store.update(failuresKey, (v) =>
     reserveFailure(v, ctx.failurePolicy, at),
   );
@@ -106,6 +107,7 @@ export async function confirmCode(
   }
   if (!judged) return unknown();
   if (judged.status === 'confirmed') {
+    await settleSpend(ctx, seen);
     const {token, claims} = await ctx.tokens.issue({
       user: seen.user,
       account: ctx.normalize(seen.user),

@@ -38,9 +38,8 @@ export function confirmationTokens(options: {
   store: OtpStore;
   now: () => number;
   lifetimeMs: number;
-  normalizeUser: (user: string) => string;
 }) {
-  const {key, store, now, lifetimeMs, normalizeUser} = options;
+  const {key, store, now, lifetimeMs} = options;
   const sign = (payload: string) =>
     createHmac('sha256', key).update(`${VERSION}.${payload}`).digest();
 
@@ -75,14 +74,21 @@ export function confirmationTokens(options: {
     /**
      * The claims of a valid token, the first time it is verified; null for a token
      * that is spent, expired, forged or altered, or that names another user,
-     * client or step than `expected`. A token refused for naming another user is
-     * not spent, so a stranger cannot use up the owner's proof.
+     * client or step than `expected`. The user is compared exactly, as the app
+     * names it, and must be given (`undefined` from an unset session field or a
+     * serialiser that drops nulls is no user): only `{anyUser: true}` accepts a
+     * token of anyone. A token refused for naming another user is not spent, so
+     * a stranger cannot use up the owner's proof.
      */
     async verify(
       token: unknown,
       expected: ExpectedConfirmation = {},
     ): Promise<OtpConfirmationClaims | null> {
       if (typeof token !== 'string' || token.length > 4096) return null;
+      if (typeof expected !== 'object' || expected === null) return null;
+      if (expected.user === undefined || expected.user === null) {
+        if (expected.anyUser !== true) return null;
+      }
       const [version, payload, signature, ...rest] = token.split('.');
       if (version !== VERSION || !payload || !signature || rest.length) return null;
       // Compared as text: the one base64url spelling of the signature, not any that decodes to it.
@@ -102,12 +108,7 @@ export function confirmationTokens(options: {
       const differs = (given: unknown, actual: string) =>
         given !== undefined && (typeof given !== 'string' || given !== actual);
       if (
-        differs(
-          typeof expected.user === 'string'
-            ? normalizeUser(expected.user)
-            : expected.user,
-          claims.user,
-        ) ||
+        differs(expected.user ?? undefined, claims.user) ||
         differs(expected.client, claims.client) ||
         differs(expected.stepName, claims.stepName)
       )

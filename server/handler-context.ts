@@ -2,7 +2,7 @@ import {createHmac} from 'node:crypto';
 import type {ChallengeRecord} from '../src/challenge/challenge.js';
 import type {AlphabetName} from '../src/code/alphabets.js';
 import {socketOrForwardedAddress} from './client-address.js';
-import type {BodyLimits, OtpAnswer, OtpRequest} from './exchange.js';
+import {OtpAnswer, type BodyLimits, type OtpRequest} from './exchange.js';
 import {confirmationTokens} from './confirmation.js';
 import {logSafe, type OtpLogger} from './log-safe.js';
 import {normalizeUser} from './normalize-user.js';
@@ -20,6 +20,7 @@ import {memoryOtpStore, type OtpStore} from './store.js';
 import {codeSealer} from './issue/sealed-code.js';
 import type {OtpChannelName, OtpNotifier} from './notify/types.js';
 import type {FailurePolicy} from './throttle.js';
+import type {SpendCut, SpendMark} from './issue/spend.js';
 
 /**
  * A challenge as the server keeps it: `digest` holds an HMAC-SHA256 of the
@@ -36,6 +37,10 @@ export type ServerRecord = ChallengeRecord & {
   delivery?: 'queued' | 'sent' | 'failed';
   /** Only under `resendStrategy: 'reuse'`: the code, sealed (sealed-code.ts). */
   sealed?: string;
+  /** Where the send was counted, settled on confirmation (spend.ts). */
+  spend?: SpendMark;
+  /** Why nothing was sent although the answer said queued (spend.ts). */
+  cut?: SpendCut;
 };
 
 /** How long an expired challenge is kept, so that a late confirmation hears "expired" rather than "unknown". */
@@ -111,6 +116,8 @@ export function handlerContext(options: OtpHandlerOptions) {
     deliveries,
     sealer: codeSealer(derive('otp-step sealed code')),
     hintKey: derive('otp-step destination hint'),
+    destinationKey: derive('otp-step destination budget'),
+    smsCountries: checkedCountries(options.smsCountries),
     notify:
       (typeof options.notify === 'function' ? options.notify : undefined) ??
       ((n: OtpNotification) =>
@@ -124,7 +131,6 @@ export function handlerContext(options: OtpHandlerOptions) {
       store,
       now,
       lifetimeMs: limits.confirmationLifetimeSeconds * 1000,
-      normalizeUser: normalize,
     }),
     bodyLimits,
     /** The address a request came from: the app's `clientAddress`, or the socket's (see `trustedProxies`). */
@@ -139,16 +145,29 @@ export function handlerContext(options: OtpHandlerOptions) {
     /** A store update that only reads. */
     peek: <T>(key: string) => store.update(key, (value) => [value, value as T]),
 
-    /** 401 or 403 where `authenticate` is given and the session is not `user`'s. */
-    async refuseSession(
-      request: OtpRequest,
-      user: string,
-    ): Promise<OtpAnswer | undefined> {
+    /**
+     * The signed-in user as `authenticate` names it; the 401 that refuses a
+     * request without a session; undefined where there is no `authenticate`.
+     */
+    async signedIn(request: OtpRequest): Promise<string | OtpAnswer | undefined> {
       if (!options.authenticate) return undefined;
       const signedIn = await options.authenticate(request.web());
       if (signedIn === null || signedIn === undefined || signedIn === '')
         return problem(401, 'unauthenticated', 'Sign in first: there is no session.');
-      if (normalize(String(signedIn)) !== user)
+      return String(signedIn);
+    },
+
+    /**
+     * 401 or 403 where `authenticate` is given and the session is not `user`'s,
+     * compared exactly: a code issued to `Bob` is not `bob`'s to confirm.
+     */
+    async refuseSession(
+      request: OtpRequest,
+      user: string,
+    ): Promise<OtpAnswer | undefined> {
+      const signedIn = await this.signedIn(request);
+      if (signedIn === undefined || signedIn instanceof OtpAnswer) return signedIn;
+      if (signedIn !== user)
         return problem(403, 'forbidden', 'This session cannot use codes for that user.');
       return undefined;
     },
@@ -168,6 +187,21 @@ function notifierOf(notify: OtpHandlerOptions['notify']): OtpNotifier | undefine
       'otp-step: notify must be a function or a notifier from createNotifier (otp-step/server/notify)',
     );
   return candidate as OtpNotifier;
+}
+
+/** `smsCountries` as a set of ISO 3166-1 alpha-2 codes; anything else stops the start-up, naming it. */
+function checkedCountries(countries: string[] | undefined): Set<string> | undefined {
+  if (countries === undefined) return undefined;
+  if (!Array.isArray(countries) || !countries.length)
+    throw new Error(
+      "otp-step: smsCountries must be a non-empty array of ISO 3166-1 alpha-2 codes, such as ['PT', 'BR']",
+    );
+  const wrong = countries.find((c) => typeof c !== 'string' || !/^[A-Z]{2}$/.test(c));
+  if (wrong !== undefined)
+    throw new Error(
+      `otp-step: smsCountries holds ${JSON.stringify(wrong)}, which is not an ISO 3166-1 alpha-2 code (two capital letters, such as 'PT')`,
+    );
+  return new Set(countries);
 }
 
 /** The test users by normalised name, each code checked; a bad one stops the start-up, naming its place, never the code. */

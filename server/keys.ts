@@ -37,6 +37,21 @@ export const issuesByAccountKey = (user: string) => accountKey('issues-by-accoun
 /** An address's window of issue requests; `bucket` from client-address.ts addressBucket. */
 export const issuesByAddressKey = (bucket: string) => `issues-by-address:${bucket}`;
 
+/**
+ * A destination's window of codes sent. `destination` is a keyed digest of the
+ * phone number or address (spend.ts), never the destination itself: nothing
+ * of who the users are is kept at rest for a limit's sake.
+ */
+export const sendsToDestinationKey = (destination: string) =>
+  `sends-to-destination:${destination}`;
+
+/** A destination that confirmed a code lately: exempt from its country's budget. */
+export const trustedDestinationKey = (destination: string) =>
+  `trusted-destination:${destination}`;
+
+/** An SMS country's hourly window of codes sent and not (yet) confirmed. */
+export const unconfirmedByCountryKey = (country: string) =>
+  `unconfirmed-by-country:${JSON.stringify(country)}`;
 
 /** What the side service's health check reads. */
 export const HEALTH_KEY = 'healthz';

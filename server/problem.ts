@@ -20,6 +20,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   423: 'Locked',
+  428: 'Precondition Required',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
@@ -77,6 +78,15 @@ export function json(status: number, body: unknown): OtpAnswer {
 }
 
 /** 429 `rate-limited` with the wait, `why` saying which limit. */
+/**
+ * 429 from a budget many share (an address, behind which may sit a whole
+ * office): without Retry-After, which would tell an attacker filling it when
+ * to fire again.
+ */
+export function sharedLimit(why: string): OtpAnswer {
+  return problem(429, 'rate-limited', `Too many requests ${why}; try again later.`);
+}
+
 export function rateLimited(retryAfter: number, why: string): OtpAnswer {
   return problem(429, 'rate-limited', `Too many requests ${why}; try again later.`, {
     retryAfter,

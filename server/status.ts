@@ -72,11 +72,14 @@ export function statusOf(
     body.destinationHint = record.destinationHint;
   }
   if (record.delivery) {
-    const unsent = record.decoy || ctx.testUsers.has(record.user);
+    // A cut send shows queued first too, as a decoy does: it fails "at the provider".
+    const unsent =
+      record.decoy || !!record.cut || ctx.testUsers.has(ctx.normalize(record.user));
+    const shown = record.cut ? 'failed' : 'sent';
     body.delivery =
-      unsent && record.delivery === 'queued'
+      unsent && (record.delivery === 'queued' || record.cut)
         ? at - record.issuedAt >= UNSENT_SHOWS_QUEUED_MS
-          ? 'sent'
+          ? shown
           : 'queued'
         : record.delivery;
   }

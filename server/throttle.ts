@@ -16,27 +16,29 @@ export interface WindowCount {
 type Change<T> = [value: unknown, result: T, ttlMs?: number];
 
 /**
- * Takes one from a window of `max` per `windowMs`: the result is 0 when taken,
- * else the seconds until the window ends. A full window is left as it is.
+ * Takes one from a window of `max` per `windowMs`: `retryAfter` is 0 when taken,
+ * else the seconds until the window ends; `count` is the window's count after.
+ * A full window is left as it is.
  */
 export function takeFromWindow(
   value: unknown,
   max: number,
   windowMs: number,
   now: number,
-): Change<{retryAfter: number; endsAt: number}> {
+): Change<{retryAfter: number; endsAt: number; count: number}> {
   const window = value as WindowCount | undefined;
   if (!window || window.endsAt <= now) {
     const endsAt = now + windowMs;
-    return [{count: 1, endsAt}, {retryAfter: 0, endsAt}, windowMs];
+    return [{count: 1, endsAt}, {retryAfter: 0, endsAt, count: 1}, windowMs];
   }
   if (window.count >= max) {
     const retryAfter = Math.max(1, Math.ceil((window.endsAt - now) / 1000));
-    return [value, {retryAfter, endsAt: window.endsAt}];
+    return [value, {retryAfter, endsAt: window.endsAt, count: window.count}];
   }
+  const count = window.count + 1;
   return [
-    {count: window.count + 1, endsAt: window.endsAt},
-    {retryAfter: 0, endsAt: window.endsAt},
+    {count, endsAt: window.endsAt},
+    {retryAfter: 0, endsAt: window.endsAt, count},
     window.endsAt - now,
   ];
 }

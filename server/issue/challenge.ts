@@ -9,7 +9,6 @@ import {
 import {ALPHABETS} from '../../src/code/alphabets.js';
 import {generateCode} from '../../src/code/generate-code.js';
 import type {IssueResponseBody} from '../../src/sources/protocol.js';
-import type {StepConfig} from '../../src/step/step-config.js';
 import type {OtpAnswer} from '../exchange.js';
 import {
   EXPIRED_GRACE_MS,
@@ -21,6 +20,7 @@ import {problem} from '../problem.js';
 import {pooledRandomBytes} from '../random-bytes.js';
 import type {DeliveryPlan} from './delivery.js';
 import type {Refusal} from './refusal.js';
+import type {IssueConfig} from './request.js';
 import type {Undo} from './undo.js';
 
 /** A challenge just written: its record and the code, which is kept nowhere. */
@@ -39,14 +39,14 @@ export interface Issued {
  */
 export async function writeChallenge(
   ctx: HandlerContext,
-  config: StepConfig,
+  config: IssueConfig,
   known: boolean,
   undo: Undo,
   plan?: DeliveryPlan,
 ): Promise<Issued | Refusal> {
   const {store, now} = ctx;
   // A test user's fixed code (options.testUsers), else a fresh one.
-  const fixed = known ? ctx.testUsers.get(config.user) : undefined;
+  const fixed = known ? ctx.testUsers.get(config.account) : undefined;
   const fresh =
     fixed ?? generateCode(config.length, ALPHABETS[config.alphabet], pooledRandomBytes);
   const reuse = ctx.resendStrategy === 'reuse' && known && fixed === undefined;
@@ -84,7 +84,13 @@ export async function writeChallenge(
       record.channel = plan.channel;
       record.destinationHint = plan.destinationHint;
     }
-    if (ctx.notifier) record.delivery = 'queued';
+    // Every code is sent behind its answer (delivery.ts), decoys' "sending" too.
+    record.delivery = 'queued';
+    if (plan?.spend) record.spend = plan.spend;
+    if (plan?.cut) {
+      record.cut = plan.cut;
+      record.delivery = 'failed';
+    }
     return [record, {record, previous}, keepFor];
   });
   if ('ok' in written) return {refused: planRefusal(written), windows: 'give back'};
@@ -141,6 +147,7 @@ export function issueAnswer(
     answer.destinationHint = plan.destinationHint;
     answer.channels = plan.channels;
   }
-  if (record.delivery) answer.delivery = record.delivery;
+  // A send cut by a budget is answered as any other: it is `failed` only in its status.
+  if (record.delivery) answer.delivery = record.cut ? 'queued' : record.delivery;
   return answer;
 }

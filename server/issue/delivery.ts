@@ -9,7 +9,9 @@ import {challengeStoreKey} from '../keys.js';
 import {logSafe} from '../log-safe.js';
 import {pickLanguage} from '../notify/language.js';
 import type {OtpChannelName, OtpDestination} from '../notify/types.js';
+import type {OtpNotification} from '../options.js';
 import {decoyHint, hintOf} from './destination-hint.js';
+import type {SpendCut, SpendMark} from './spend.js';
 
 /** Where a code goes, as the issue answer tells it. */
 export interface DeliveryPlan {
@@ -20,6 +22,10 @@ export interface DeliveryPlan {
   channels: OtpChannelName[];
   /** False when nothing is to be sent: a decoy, or a known user with no destination on any configured channel. */
   sends: boolean;
+  /** Where the send was counted (spend.ts). */
+  spend?: SpendMark;
+  /** Set when a budget cut the send: answered as if sent, nothing goes out. */
+  cut?: SpendCut;
 }
 
 /**
@@ -81,31 +87,43 @@ export const languageOf = (
 ) => pickLanguage(destination.language, acceptLanguage);
 
 /**
- * Sends through the notifier behind the answer: retried within
- * `deliveryRetrySeconds` and the code's lifetime, then the challenge's
- * `delivery` says `sent` or `failed`. A failed one may be resent at once.
- * Only the challenge it was sent for is marked: a resend may have replaced it.
+ * Sends behind the answer, so that no answer waits for a send (a known user's
+ * would otherwise take as long as the send and a decoy's would not: timing
+ * would tell who exists). Through a notifier, retried within
+ * `deliveryRetrySeconds` and the code's lifetime; a `notify` function is called
+ * once. Then the challenge's `delivery` says `sent` or `failed`; a failed one
+ * may be resent at once. Only the challenge it was sent for is marked: a resend
+ * may have replaced it.
  */
 export function deliverInBackground(
   ctx: HandlerContext,
   config: StepConfig,
   record: ServerRecord,
-  message: Parameters<NonNullable<HandlerContext['notifier']>['deliver']>[0],
+  notification: OtpNotification,
 ): void {
-  const notifier = ctx.notifier!;
+  const {notifier} = ctx;
+  const {channel, code} = notification;
   const deadline = Math.min(ctx.now() + ctx.deliveryRetryMs, record.expiresAt);
-  const controller = new AbortController();
-  const running = notifier
-    .deliver(message, {deadline, signal: controller.signal})
+  const where = notification.destinationHint ?? '';
+  const sending: Promise<unknown> =
+    notifier && channel
+      ? notifier.deliver(
+          {...notification, channel, destinationHint: where},
+          {deadline, signal: new AbortController().signal},
+        )
+      : // Called now, not on a later tick: a throw becomes the promise's rejection.
+        new Promise((resolve) => resolve(ctx.notify(notification)));
+  const running = sending
     .then(
       () => 'sent' as const,
       (error: unknown) => {
+        const reason = logSafe(error instanceof Error ? error.message : error)
+          .split(code)
+          .join('[code]');
         ctx.logger.error(
-          `otp-step: the code for ${logSafe(config.user)} could not be sent to ${logSafe(message.destinationHint)}: ${logSafe(
-            error instanceof Error ? error.message : error,
-          )
-            .split(message.code)
-            .join('[code]')}`,
+          notifier && channel
+            ? `otp-step: the code for ${logSafe(config.user)} could not be sent to ${logSafe(where)}: ${reason}`
+            : `otp-step: notify failed for ${logSafe(config.user)}: ${reason}`,
         );
         return 'failed' as const;
       },

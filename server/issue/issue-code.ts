@@ -11,6 +11,8 @@ import {lookUpUser} from './user.js';
 import {checkIssueRequest} from './request.js';
 import {checkSession} from './session.js';
 import {Undo} from './undo.js';
+import {humanCheck} from './human-check.js';
+import {takeSpend} from './spend.js';
 
 /**
  * `POST …/codes`, in the order its stages run: read and check the request
@@ -27,7 +29,6 @@ export async function issueCode(
 ): Promise<OtpAnswer> {
   const checked = await checkIssueRequest(ctx, request);
   if (checked instanceof OtpAnswer) return checked;
-  const {config} = checked;
   // A channel the server does not send on is a fact about the server, the same for every user.
   if (checked.channel && ctx.notifier && !ctx.notifier.channels.includes(checked.channel))
     return problem(
@@ -35,9 +36,11 @@ export async function issueCode(
       'channel-unavailable',
       `This server does not send codes by ${checked.channel}; ask for one of: ${ctx.notifier.channels.join(', ')}.`,
     );
-  const before =
-    (await checkSession(ctx, request, config)) ?? (await checkBackoff(ctx, config));
-  if (before) return before;
+  const session = await checkSession(ctx, request, checked.config);
+  if (session instanceof OtpAnswer) return session;
+  const config = session;
+  const backoff = await checkBackoff(ctx, config);
+  if (backoff) return backoff;
 
   const undo = new Undo();
   const refuse = async ({refused, windows}: Refusal) => {
@@ -47,21 +50,28 @@ export async function issueCode(
   /** Whether the user was looked up: from then on, a failure keeps the windows taken. */
   let lookedUp = false;
   try {
-    const claim = await claimIdempotencyKey(ctx, checked, undo);
+    const claim = await claimIdempotencyKey(ctx, {...checked, config}, undo);
     if (claim instanceof OtpAnswer) return claim;
-    const windows = await takeIssueWindows(ctx, request, config, undo);
+    const human = humanCheck(ctx);
+    const windows = await takeIssueWindows(ctx, request, config, undo, {
+      human,
+      humanToken: checked.humanToken,
+    });
     if (windows) return await refuse(windows);
 
     lookedUp = true;
     const user = await lookUpUser(ctx, request, config);
     if (isRefusal(user)) return await refuse(user);
-    const plan = planDelivery(
+    const spent = await takeSpend(
       ctx,
-      config.user,
-      user.known,
-      user.destination,
-      checked.channel,
+      request,
+      config,
+      user,
+      planDelivery(ctx, config.account, user.known, user.destination, checked.channel),
+      {undo, human, humanToken: checked.humanToken},
     );
+    if (isRefusal(spent)) return await refuse(spent);
+    const plan = spent;
     const issued = await writeChallenge(ctx, config, user.known, undo, plan);
     if (isRefusal(issued)) return await refuse(issued);
     const sent = await sendNotification(ctx, config, issued, user, undo, {

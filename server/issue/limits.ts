@@ -1,12 +1,13 @@
-import type {StepConfig} from '../../src/step/step-config.js';
 import {addressBucket} from '../client-address.js';
 import type {OtpAnswer, OtpRequest} from '../exchange.js';
 import type {HandlerContext} from '../handler-context.js';
 import {failuresKey, issuesByAccountKey, issuesByAddressKey} from '../keys.js';
-import {rateLimited} from '../problem.js';
+import {rateLimited, sharedLimit} from '../problem.js';
 import {OtpStoreFullError} from '../store.js';
 import {giveBackToWindow, judgeableFrom, takeFromWindow} from '../throttle.js';
 import type {Refusal} from './refusal.js';
+import {humanCheck, type HumanCheck} from './human-check.js';
+import type {IssueConfig} from './request.js';
 import type {Undo} from './undo.js';
 
 /**
@@ -16,11 +17,11 @@ import type {Undo} from './undo.js';
  */
 export async function checkBackoff(
   ctx: HandlerContext,
-  config: StepConfig,
+  config: IssueConfig,
 ): Promise<OtpAnswer | undefined> {
   if (ctx.store.full) throw new OtpStoreFullError();
   const judgedFrom = judgeableFrom(
-    await ctx.peek(failuresKey(config.user)),
+    await ctx.peek(failuresKey(config.account)),
     ctx.failurePolicy,
   );
   const tooEarly = judgedFrom - ctx.now() - config.lifetimeSeconds * 1000;
@@ -35,22 +36,31 @@ export async function checkBackoff(
 /**
  * Stage 3c, the limits that take a place: the address's window (when the
  * request has an address) and the account's. Each place taken is put on `undo`.
+ * An address past half its window is under suspicion: with `verifyHuman`, it
+ * goes on only with a bot check passed (human-check.ts). The address's refusal
+ * carries no Retry-After: many may share one address, and the wait would tell
+ * an attacker filling it when to fire again.
  */
 export async function takeIssueWindows(
   ctx: HandlerContext,
   request: OtpRequest,
-  config: StepConfig,
+  config: IssueConfig,
   undo: Undo,
+  {human, humanToken}: {human?: HumanCheck; humanToken?: string} = {},
 ): Promise<Refusal | undefined> {
   const {limits, windowMs} = ctx;
   const address = ctx.clientAddress(request);
   if (address) {
     const key = issuesByAddressKey(addressBucket(address));
-    const wait = await takeWindow(ctx, key, limits.issuesPerAddress, windowMs, undo);
-    if (wait)
-      return {refused: rateLimited(wait, 'from this address'), windows: 'give back'};
+    const taken = await takePlace(ctx, key, limits.issuesPerAddress, windowMs, undo);
+    if (taken.retryAfter)
+      return {refused: sharedLimit('from this address'), windows: 'give back'};
+    if (taken.count > limits.issuesPerAddress / 2) {
+      const unproven = await (human ?? humanCheck(ctx)).require(request, humanToken);
+      if (unproven) return {refused: unproven, windows: 'give back'};
+    }
   } else ctx.warnOnce('no-address');
-  const key = issuesByAccountKey(config.user);
+  const key = issuesByAccountKey(config.account);
   const wait = await takeWindow(ctx, key, limits.issuesPerWindow, windowMs, undo);
   if (wait) return {refused: rateLimited(wait, 'for this user'), windows: 'give back'};
   return undefined;
@@ -67,9 +77,20 @@ export async function takeWindow(
   ms: number,
   undo: Undo,
 ): Promise<number> {
+  return (await takePlace(ctx, key, max, ms, undo)).retryAfter;
+}
+
+/** `takeWindow`, telling also the window's count once taken and when it ends. */
+export async function takePlace(
+  ctx: HandlerContext,
+  key: string,
+  max: number,
+  ms: number,
+  undo: Undo,
+): Promise<{retryAfter: number; count: number; endsAt: number}> {
   const {store, now} = ctx;
   const taken = await store.update(key, (v) => takeFromWindow(v, max, ms, now()));
   if (!taken.retryAfter)
     undo.window(() => store.update(key, (v) => giveBackToWindow(v, taken.endsAt, now())));
-  return taken.retryAfter;
+  return taken;
 }

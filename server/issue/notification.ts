@@ -1,13 +1,19 @@
-import type {StepConfig} from '../../src/step/step-config.js';
 import type {HandlerContext} from '../handler-context.js';
 import {logSafe} from '../log-safe.js';
-import {problem} from '../problem.js';
 import type {OtpNotification} from '../options.js';
 import type {Issued} from './challenge.js';
 import {deliverInBackground, languageOf, type DeliveryPlan} from './delivery.js';
 import type {Refusal} from './refusal.js';
+import type {IssueConfig} from './request.js';
+import type {SpendCut} from './spend.js';
 import type {Undo} from './undo.js';
 import type {LookedUp} from './user.js';
+
+const CUT_REASONS: Record<SpendCut, string> = {
+  'sms-country': 'the number is in a country not in smsCountries',
+  'sends-per-destination': 'sendsPerDestination reached for this destination',
+  'unconfirmed-per-country': "unconfirmedPerCountry reached for this number's country",
+};
 
 /**
  * Stage 6, the notification: the sending for a known user. A notifier sends
@@ -17,23 +23,30 @@ import type {LookedUp} from './user.js';
  */
 export async function sendNotification(
   ctx: HandlerContext,
-  config: StepConfig,
+  config: IssueConfig,
   {record, code}: Issued,
   looked: LookedUp,
   _undo: Undo,
   {plan, acceptLanguage}: {plan?: DeliveryPlan; acceptLanguage?: string} = {},
 ): Promise<Refusal | undefined> {
-  if (looked.known && ctx.testUsers.has(config.user)) {
+  if (looked.known && ctx.testUsers.has(config.account)) {
     ctx.logger.info(
       `otp-step: test-user sign-in for ${logSafe(config.user)}: nothing sent`,
     );
     return undefined;
   }
   if (!looked.known || (plan && !plan.sends)) return undefined;
+  if (plan?.cut) {
+    // Counted where operators look: the log (and the metrics, once there are any).
+    ctx.logger.warn(
+      `otp-step: not sent to ${logSafe(plan.destinationHint ?? '')} for ${logSafe(config.user)}: ${CUT_REASONS[plan.cut]} (${plan.cut})`,
+    );
+    return undefined;
+  }
   const {email, phone} = looked.destination;
   const notification: OtpNotification = {
     user: config.user,
-    account: config.user,
+    account: config.account,
     client: config.client,
     code,
     expiresAt: new Date(record.expiresAt),
@@ -48,25 +61,6 @@ export async function sendNotification(
     notification.channel = plan.channel;
     notification.destinationHint = plan.destinationHint;
   }
-  if (ctx.notifier && plan?.channel) {
-    deliverInBackground(ctx, config, record, {
-      ...notification,
-      channel: plan.channel,
-      destinationHint: plan.destinationHint ?? '',
-    });
-    return undefined;
-  }
-  try {
-    await ctx.notify(notification);
-    return undefined;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    ctx.logger.error(
-      `otp-step: notify failed for ${logSafe(config.user)}: ${logSafe(reason.split(code).join('[code]'))}`,
-    );
-    return {
-      refused: problem(502, 'notification-failed', 'The code could not be sent; retry.'),
-      windows: 'keep',
-    };
-  }
+  deliverInBackground(ctx, config, record, notification);
+  return undefined;
 }

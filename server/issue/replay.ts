@@ -26,15 +26,15 @@ export interface Claim {
  */
 export async function claimIdempotencyKey(
   ctx: HandlerContext,
-  {config, idempotencyKey}: IssueRequest,
+  {config, idempotencyKey, channel}: IssueRequest,
   undo: Undo,
 ): Promise<OtpAnswer | Claim | undefined> {
   if (!idempotencyKey) return undefined;
   const {store, windowMs} = ctx;
-  const key = idempotencyStoreKey(config.user, idempotencyKey);
-  // What the key stands for: the same key with another request is refused, not replayed.
+  const key = idempotencyStoreKey(config.account, idempotencyKey);
+  // What the key stands for: the same key with another request (another channel too) is refused, not replayed.
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify(config))
+    .update(JSON.stringify([config, channel ?? null]))
     .digest('base64url');
   const kept = await store.update<Kept | undefined>(key, (value) =>
     value ? [value, value as Kept] : [{fingerprint}, undefined, windowMs],

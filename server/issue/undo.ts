@@ -20,6 +20,11 @@ export class Undo {
     this.steps.push({window: false, run});
   }
 
+  /** Takes over what `other` holds, to hand it back with the rest. */
+  absorb(other: Undo): void {
+    this.steps.push(...other.steps.splice(0));
+  }
+
   /** Hands back what was taken, last first; a step that fails does not stop the others. */
   async handBack(windows: 'give back' | 'keep'): Promise<void> {
     for (const step of this.steps.splice(0).reverse())

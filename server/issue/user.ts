@@ -1,12 +1,13 @@
-import type {StepConfig} from '../../src/step/step-config.js';
 import type {OtpRequest} from '../exchange.js';
 import type {HandlerContext} from '../handler-context.js';
 import {problem} from '../problem.js';
 import type {OtpDestination} from '../notify/types.js';
 import type {Refusal} from './refusal.js';
+import type {IssueConfig} from './request.js';
 
 /**
- * Stage 4, the user: `lookupUser` ("get user info"), after the limits, so that
+ * Stage 4, the user: `lookupUser` ("get user info", given the user exactly as
+ * the app names it), after the limits, so that
  * asking about users is as slow as asking for codes. An unknown user goes on
  * as a decoy (answered as a known one, sent nothing), unless
  * `revealUnknownUsers`; that refusal keeps the windows taken, or it would be a
@@ -15,11 +16,11 @@ import type {Refusal} from './refusal.js';
 export async function lookUpUser(
   ctx: HandlerContext,
   request: OtpRequest,
-  config: StepConfig,
+  config: IssueConfig,
 ): Promise<LookedUp | Refusal> {
   const {options} = ctx;
   // A test user is an account by configuration: it needs no directory and is sent nothing.
-  if (ctx.testUsers.has(config.user)) return {known: true, destination: {}};
+  if (ctx.testUsers.has(config.account)) return {known: true, destination: {}};
   const found = options.lookupUser
     ? await options.lookupUser(config.user, config.client, request.web())
     : true;

@@ -86,7 +86,7 @@ export function createService(
       notifier ||
       (async (n: OtpNotification) => {
         if (!sendNotify) return;
-        // A failure throws: the handler answers 502 notification-failed and gives back what the issue took.
+        // A failure throws: the handler marks the code's delivery failed, and it may be resent at once.
         await sendNotify({...n, expiresAt: n.expiresAt.toISOString()});
       }),
     lookupUser: lookup ? (user, client) => lookup(user, client) : undefined,
@@ -165,7 +165,8 @@ export function createService(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const finished = await Promise.race([
-        Promise.all([closed, ...deliveries]).then(() => true),
+        // The codes being sent behind their answers too (the handler's idle()).
+        Promise.all([closed, handler.idle(), ...deliveries]).then(() => true),
         delay(graceMs).then(() => false),
       ]);
       if (!finished) {

@@ -31,21 +31,27 @@ describe('attack: the proof of confirmation', () => {
       }),
     ).toString('base64url');
     assert.equal(
-      await ctx.handler.verifyConfirmation(`${version}.${forged}.${signature}`),
+      await ctx.handler.verifyConfirmation(`${version}.${forged}.${signature}`, {
+        anyUser: true,
+      }),
       null,
     );
-    assert.equal(await ctx.handler.verifyConfirmation(`${token}x`), null);
+    assert.equal(
+      await ctx.handler.verifyConfirmation(`${token}x`, {anyUser: true}),
+      null,
+    );
     assert.equal(await ctx.handler.verifyConfirmation(token, {user: 'mallory'}), null);
     // Refused for another user without being spent: the owner's check still works.
     const claims = await ctx.handler.verifyConfirmation(token, {
-      user: 'MARIA',
+      user: 'Maria',
       client: 'web',
       stepName: 'login',
     });
     assert.deepEqual(
       {...claims, issuedAt: 0, expiresAt: 0},
       {
-        user: 'maria',
+        user: 'Maria',
+        account: 'maria',
         client: 'web',
         stepName: 'login',
         requestId: issued.json.requestId,
@@ -54,21 +60,28 @@ describe('attack: the proof of confirmation', () => {
       },
     );
     assert.deepEqual(confirmed[0], claims);
-    assert.equal(await ctx.handler.verifyConfirmation(token), null, 'spent');
+    assert.equal(
+      await ctx.handler.verifyConfirmation(token, {anyUser: true}),
+      null,
+      'spent',
+    );
 
     const late = await issue(ctx, 'Maria', {stepName: 'late'});
     const lateOk = await confirm(ctx, late.json.requestId, String(late.json.code));
     ctx.clock.now += DEFAULT_LIMITS.confirmationLifetimeSeconds * 1000;
-    assert.equal(await ctx.handler.verifyConfirmation(lateOk.json.confirmation), null);
+    assert.equal(
+      await ctx.handler.verifyConfirmation(lateOk.json.confirmation, {anyUser: true}),
+      null,
+    );
     // Another server's secret: refused.
     const other = setup({secret: `${SECRET} but another one`});
     const theirs = await issue(other, 'Maria');
     const theirToken = (
       await confirm(other, theirs.json.requestId, String(theirs.json.code))
     ).json.confirmation;
-    assert.equal(await ctx.handler.verifyConfirmation(theirToken), null);
+    assert.equal(await ctx.handler.verifyConfirmation(theirToken, {anyUser: true}), null);
     for (const junk of [undefined, '', 'v1..', 'v1.e30.', 42, 'x'.repeat(10_000)])
-      assert.equal(await ctx.handler.verifyConfirmation(junk), null);
+      assert.equal(await ctx.handler.verifyConfirmation(junk, {anyUser: true}), null);
   });
 });
 
@@ -94,7 +107,8 @@ describe('review: the confirmation token', () => {
       const token = await confirmedToken(ctx);
       const altered = form(token);
       assert.notEqual(altered, token);
-      if (await ctx.handler.verifyConfirmation(altered)) accepted.push(`form ${i}`);
+      if (await ctx.handler.verifyConfirmation(altered, {anyUser: true}))
+        accepted.push(`form ${i}`);
     }
     assert.deepEqual(
       accepted,
@@ -103,22 +117,41 @@ describe('review: the confirmation token', () => {
     );
   });
 
-  it('holds: another secret, another store, another client/step, spent, expired → null; any spelling of the user → claims', async () => {
+  it('holds: another secret, another store, another client/step, another spelling of the user, no user, spent, expired → null', async () => {
     const a = setup();
     const token = await confirmedToken(a, 'Alice', {client: 'web', stepName: 'login'});
+    const alice = {user: 'Alice'};
     const other = setup({secret: `${SECRET}!`, store: a.store});
-    assert.equal(await other.handler.verifyConfirmation(token), null);
+    assert.equal(await other.handler.verifyConfirmation(token, alice), null);
     const sameSecretOtherStore = setup();
-    assert.equal(await sameSecretOtherStore.handler.verifyConfirmation(token), null);
-    assert.equal(await a.handler.verifyConfirmation(token, {client: 'app'}), null);
-    assert.equal(await a.handler.verifyConfirmation(token, {stepName: 'pay'}), null);
+    assert.equal(
+      await sameSecretOtherStore.handler.verifyConfirmation(token, alice),
+      null,
+    );
+    assert.equal(
+      await a.handler.verifyConfirmation(token, {...alice, client: 'app'}),
+      null,
+    );
+    assert.equal(
+      await a.handler.verifyConfirmation(token, {...alice, stepName: 'pay'}),
+      null,
+    );
     assert.equal(await a.handler.verifyConfirmation(token, {user: 'bob'}), null);
-    const claims = await a.handler.verifyConfirmation(token, {user: 'ＡＬＩＣＥ\u200b'});
-    assert.equal(claims?.user, 'alice');
+    // The app's identifier, exactly: another spelling of it may be another of the app's users.
+    assert.equal(
+      await a.handler.verifyConfirmation(token, {user: 'ＡＬＩＣＥ\u200b'}),
+      null,
+    );
+    assert.equal(await a.handler.verifyConfirmation(token, {user: 'alice'}), null);
     assert.equal(await a.handler.verifyConfirmation(token), null);
+    assert.equal(await a.handler.verifyConfirmation(token, {user: undefined}), null);
+    const claims = await a.handler.verifyConfirmation(token, alice);
+    assert.equal(claims?.user, 'Alice');
+    assert.equal(claims?.account, 'alice');
+    assert.equal(await a.handler.verifyConfirmation(token, alice), null);
     const late = await confirmedToken(a, 'carol');
     a.clock.now += DEFAULT_LIMITS.confirmationLifetimeSeconds * 1000;
-    assert.equal(await a.handler.verifyConfirmation(late), null);
+    assert.equal(await a.handler.verifyConfirmation(late, {anyUser: true}), null);
   });
 
   it('holds (was broken): (robustness) verifyConfirmation(token, {user: null}) (a signed-out session) rejects with a TypeError instead of null', async () => {

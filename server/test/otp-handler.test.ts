@@ -26,6 +26,7 @@ describe('reference server: issuing', () => {
       {...ctx.sent[0], expiresAt: ctx.sent[0].expiresAt.toISOString()},
       {
         user: 'alice',
+        account: 'alice',
         client: 'web',
         code: answer.json.code,
         expiresAt: answer.json.expiresAt,

@@ -236,9 +236,9 @@ const CASES: [ProblemCode, string, () => Promise<{json: Record<string, unknown>}
       const held = new Promise<void>((resolve) => (release = resolve));
       let sending = () => {};
       const sent = new Promise<void>((resolve) => (sending = resolve));
-      const ctx = setup({notify: () => (sending(), held)});
+      const ctx = setup({lookupUser: () => (sending(), held.then(() => true))});
       const key = {'idempotency-key': 'once'};
-      // The first request holds its key until its answer: ask again while it sends.
+      // The first request holds its key until its answer: ask again while it looks the user up.
       const first = issue(ctx, {}, key);
       await sent;
       const second = await issue(ctx, {}, key);
@@ -282,15 +282,13 @@ const CASES: [ProblemCode, string, () => Promise<{json: Record<string, unknown>}
     () => issue(setup({store: failing(new OtpStoreUnavailableError())})),
   ],
   [
-    'notification-failed',
-    'The code could not be sent; retry.',
+    'human-check-required',
+    'Take the bot check and send its token as "humanToken" with this request.',
     () =>
       issue(
-        setup({
-          notify: () => {
-            throw new Error('gateway down');
-          },
-        }),
+        setup({...byTestAddress, verifyHuman: () => true, limits: {issuesPerAddress: 1}}),
+        {},
+        {'x-test-address': '192.0.2.1'},
       ),
   ],
   [

@@ -23,11 +23,12 @@ describe('throttle: fixed windows', () => {
   it('opens a window on the first take and counts each take until it is full', () => {
     const [first, taken, ttl] = takeFromWindow(undefined, 2, 60_000, T);
     assert.deepEqual(first, {count: 1, endsAt: T + 60_000});
-    assert.deepEqual(taken, {retryAfter: 0, endsAt: T + 60_000});
+    assert.deepEqual(taken, {retryAfter: 0, endsAt: T + 60_000, count: 1});
     assert.equal(ttl, 60_000);
     const [second, again, left] = takeFromWindow(first, 2, 60_000, T + 10_000);
     assert.deepEqual(second, {count: 2, endsAt: T + 60_000});
     assert.equal(again.retryAfter, 0);
+    assert.equal(again.count, 2);
     assert.equal(left, 50_000);
   });
 

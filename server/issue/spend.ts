@@ -1,0 +1,155 @@
+import {createHmac} from 'node:crypto';
+import {parsePhoneNumberFromString} from 'libphonenumber-js/max';
+import type {OtpRequest} from '../exchange.js';
+import type {HandlerContext, ServerRecord} from '../handler-context.js';
+import {
+  sendsToDestinationKey,
+  trustedDestinationKey,
+  unconfirmedByCountryKey,
+} from '../keys.js';
+import {giveBackToWindow} from '../throttle.js';
+import type {DeliveryPlan} from './delivery.js';
+import type {HumanCheck} from './human-check.js';
+import {takePlace} from './limits.js';
+import type {Refusal} from './refusal.js';
+import type {IssueConfig} from './request.js';
+import {Undo} from './undo.js';
+import type {LookedUp} from './user.js';
+
+/** Why a code was not sent although the request was answered as if it were. */
+export type SpendCut =
+  'sms-country' | 'sends-per-destination' | 'unconfirmed-per-country';
+
+/** Where a send was counted, kept on its challenge so that confirming it can settle the counts. */
+export interface SpendMark {
+  /** The destination's keyed digest (never the number or address). */
+  to: string;
+  /** The SMS country whose budget it was counted under, and when that window ends. */
+  country?: string;
+  countedUntil?: number;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * Stage 4b, the spend: the budgets where messages cost, after the user is
+ * looked up and before anything is written. Nothing here counts a request that
+ * sends nothing (a decoy, a test user, a user with no destination), so no
+ * flood of made-up names can use up anyone's budget, and no budget is the
+ * server's as a whole, so no one can fill one for everyone:
+ *
+ * - per destination, `sendsPerDestination` per `windowSeconds`;
+ * - SMS only: the number's country must be in `smsCountries` (when given), and
+ *   its codes sent but not confirmed stay under `unconfirmedPerCountry` an
+ *   hour: confirmations hand their place back, so a country whose users
+ *   confirm is never cut, and one flooded by a pumping attack is (Twilio's
+ *   Fraud Guard and authgear's fraud protection work this way). A destination
+ *   that confirmed a code in the last `trustedDestinationDays` is exempt.
+ *
+ * A request cut by a budget is answered as if sent (the plan's `cut`): the
+ * answer tells the attacker nothing, the status says `failed`, the log says
+ * why. With `authenticate` (where the caller holds the first factor, so the
+ * answer is no oracle of who exists), a country past half its budget asks for
+ * the bot check first.
+ */
+export async function takeSpend(
+  ctx: HandlerContext,
+  request: OtpRequest,
+  config: IssueConfig,
+  looked: LookedUp,
+  plan: DeliveryPlan,
+  {undo, human, humanToken}: {undo: Undo; human: HumanCheck; humanToken?: string},
+): Promise<DeliveryPlan | Refusal> {
+  const {channel} = plan;
+  const to =
+    channel === 'email'
+      ? looked.destination.email?.toLowerCase()
+      : channel === 'sms'
+        ? looked.destination.phone
+        : undefined;
+  if (!looked.known || !plan.sends || !to || ctx.testUsers.has(config.account))
+    return plan;
+  const {limits, windowMs} = ctx;
+  const cut = (why: SpendCut): DeliveryPlan => ({...plan, cut: why});
+  const digest = createHmac('sha256', ctx.destinationKey)
+    .update(`${channel}:${to}`)
+    .digest('base64url')
+    .slice(0, 22);
+
+  const country = channel === 'sms' ? countryOf(to) : undefined;
+  if (channel === 'sms' && ctx.smsCountries && !ctx.smsCountries.has(country ?? ''))
+    return cut('sms-country');
+
+  const taken = new Undo();
+  const destination = await takePlace(
+    ctx,
+    sendsToDestinationKey(digest),
+    limits.sendsPerDestination,
+    windowMs,
+    taken,
+  );
+  if (destination.retryAfter) return cut('sends-per-destination');
+  const mark: SpendMark = {to: digest};
+
+  if (country && !(await ctx.peek(trustedDestinationKey(digest)))) {
+    const counted = await takePlace(
+      ctx,
+      unconfirmedByCountryKey(country),
+      limits.unconfirmedPerCountry,
+      HOUR_MS,
+      taken,
+    );
+    if (counted.retryAfter) {
+      // Nothing goes out: the destination's place goes back with the refusal.
+      await taken.handBack('give back');
+      return cut('unconfirmed-per-country');
+    }
+    if (ctx.options.authenticate && counted.count > limits.unconfirmedPerCountry / 2) {
+      const unproven = await human.require(request, humanToken);
+      if (unproven) {
+        await taken.handBack('give back');
+        return {refused: unproven, windows: 'give back'};
+      }
+    }
+    mark.country = country;
+    mark.countedUntil = counted.endsAt;
+  }
+  undo.absorb(taken);
+  return {...plan, spend: mark};
+}
+
+/**
+ * The number's country (ISO 3166-1 alpha-2) by libphonenumber's metadata, or,
+ * for a number of no country (+881 satellite, +800 freephone), its calling
+ * code: every number is counted under some budget.
+ */
+export function countryOf(phone: string): string | undefined {
+  const parsed = parsePhoneNumberFromString(phone);
+  if (!parsed) return undefined;
+  return parsed.country ?? `+${parsed.countryCallingCode}`;
+}
+
+/**
+ * On confirmation: the destination is trusted for `trustedDestinationDays`,
+ * and its country's place goes back, so a country whose users confirm is
+ * never cut.
+ */
+export async function settleSpend(
+  ctx: HandlerContext,
+  record: ServerRecord,
+): Promise<void> {
+  const {spend} = record;
+  if (!spend) return;
+  const {store, now, limits} = ctx;
+  const days = limits.trustedDestinationDays;
+  if (days > 0)
+    await store.update(trustedDestinationKey(spend.to), () => [
+      1,
+      undefined,
+      days * 24 * HOUR_MS,
+    ]);
+  if (spend.country && spend.countedUntil)
+    await store.update(unconfirmedByCountryKey(spend.country), (v) =>
+      giveBackToWindow(v, spend.countedUntil!, now()),
+    );
+}
