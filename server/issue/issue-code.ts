@@ -57,7 +57,7 @@ export async function issueCode(
       human,
       humanToken: checked.humanToken,
     });
-    if (windows) return await refuse(windows);
+    if (isRefusal(windows)) return await refuse(windows);
 
     lookedUp = true;
     const user = await lookUpUser(ctx, request, config);
@@ -68,7 +68,7 @@ export async function issueCode(
       config,
       user,
       planDelivery(ctx, config.account, user.known, user.destination, checked.channel),
-      {undo, human, humanToken: checked.humanToken},
+      {undo, human, humanToken: checked.humanToken, accountIssues: windows.accountIssues},
     );
     if (isRefusal(spent)) return await refuse(spent);
     const plan = spent;

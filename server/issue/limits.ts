@@ -35,7 +35,8 @@ export async function checkBackoff(
 
 /**
  * Stage 3c, the limits that take a place: the address's window (when the
- * request has an address) and the account's. Each place taken is put on `undo`.
+ * request has an address) and the account's, whose count it answers. Each
+ * place taken is put on `undo`.
  * An address past half its window is under suspicion: with `verifyHuman`, it
  * goes on only with a bot check passed (human-check.ts). The address's refusal
  * carries no Retry-After: many may share one address, and the wait would tell
@@ -47,7 +48,7 @@ export async function takeIssueWindows(
   config: IssueConfig,
   undo: Undo,
   {human, humanToken}: {human?: HumanCheck; humanToken?: string} = {},
-): Promise<Refusal | undefined> {
+): Promise<Refusal | {accountIssues: number}> {
   const {limits, windowMs} = ctx;
   const address = ctx.clientAddress(request);
   if (address) {
@@ -61,9 +62,13 @@ export async function takeIssueWindows(
     }
   } else ctx.warnOnce('no-address');
   const key = issuesByAccountKey(config.account);
-  const wait = await takeWindow(ctx, key, limits.issuesPerWindow, windowMs, undo);
-  if (wait) return {refused: rateLimited(wait, 'for this user'), windows: 'give back'};
-  return undefined;
+  const taken = await takePlace(ctx, key, limits.issuesPerWindow, windowMs, undo);
+  if (taken.retryAfter)
+    return {
+      refused: rateLimited(taken.retryAfter, 'for this user'),
+      windows: 'give back',
+    };
+  return {accountIssues: taken.count};
 }
 
 /**

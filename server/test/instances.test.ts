@@ -28,7 +28,10 @@ const INSTANCE = `
     notify() {},
     logger: {info() {}, warn() {}, error() {}},
     clientAddress: (request) => request.headers.get('x-test-address') ?? '127.0.0.1',
-    limits: {issuesPerAddress: 1e6},
+    // A back-off of a minute past the free attempts, so that however slowly a
+    // loaded machine serves 300 parallel guesses, none is judged because the
+    // default 1 s wait ran out meanwhile.
+    limits: {issuesPerAddress: 1e6, backoffBaseSeconds: 60},
   });
   const server = createServer(toNodeListener(handler));
   server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;

@@ -192,11 +192,14 @@ describe('issue stage 3: the limits', () => {
     });
     const config = await configOf(ctx);
     const undo = new Undo();
-    assert.equal(await takeIssueWindows(ctx, request(), config, undo), undefined);
+    assert.deepEqual(await takeIssueWindows(ctx, request(), config, undo), {
+      accountIssues: 1,
+    });
     assert.equal(store.size, 2);
     const second = await takeIssueWindows(ctx, request(), config, new Undo());
-    assert.equal(second && codeOf(second.refused), 'rate-limited');
-    assert.equal(second?.windows, 'give back');
+    assert.ok(isRefusal(second));
+    assert.equal(codeOf(second.refused), 'rate-limited');
+    assert.equal(second.windows, 'give back');
     await undo.handBack('give back');
     assert.equal(store.size, 0);
     assert.equal(logged.length, 1); // "no authenticate" only: this request has an address
