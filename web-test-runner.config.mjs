@@ -10,6 +10,7 @@ import {CHROMIUM_ARGS} from './scripts/browsers.mjs';
 import {countReporter} from './scripts/count-reporter.mjs';
 import {otpDevMiddleware} from './scripts/otp-dev-middleware.mjs';
 import {otpMailMiddleware} from './scripts/otp-mail-middleware.mjs';
+import {otpHumanMiddleware} from './scripts/otp-human-middleware.mjs';
 import {startOtpService} from './scripts/otp-service-for-tests.mjs';
 import {mediaPlugin} from './scripts/media-plugin.mjs';
 import {viewportPlugin} from './scripts/viewport-plugin.mjs';
@@ -77,6 +78,8 @@ export default {
     otpDevMiddleware({faults: true, logger: testLogger}),
     // Codes e-mailed to real SMTP servers on loopback, for test/delivery.test.ts.
     await otpMailMiddleware({faults: true, logger: testLogger}),
+    // A server that asks for a bot check, for test/human-check.test.ts.
+    await otpHumanMiddleware({logger: testLogger}),
   ],
   plugins: [
     esbuildPlugin({ts: true, target: 'es2022', tsconfig: './tsconfig.json'}),

@@ -38,7 +38,11 @@ export function otpDevMiddleware({faults = false, logger = console} = {}) {
   // Every request comes from this machine: the per-address and server-wide caps
   // would otherwise stop a test run or a day of demoing. The per-account limits
   // stay as they are.
-  const limits = {issuesPerAddress: 1e6, sendsPerDestination: 1e6, unconfirmedPerCountry: 1e6};
+  const limits = {
+    issuesPerAddress: 1e6,
+    sendsPerDestination: 1e6,
+    unconfirmedPerCountry: 1e6,
+  };
   const testMode = toNodeListener(
     createOtpHandler({
       secret,

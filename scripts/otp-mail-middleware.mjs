@@ -44,7 +44,11 @@ async function closedPort() {
 export async function otpMailMiddleware({faults = false, logger = console} = {}) {
   const secret = randomBytes(32);
   // Every request comes from this machine; the per-account limits stay as they are.
-  const limits = {issuesPerAddress: 1e6, sendsPerDestination: 1e6, unconfirmedPerCountry: 1e6};
+  const limits = {
+    issuesPerAddress: 1e6,
+    sendsPerDestination: 1e6,
+    unconfirmedPerCountry: 1e6,
+  };
   const lookupUser = (user) => (isUnknown(user) ? null : {email: addressOf(user)});
   const smtp = await startLoopbackSmtp();
   const inboxes = [smtp];

@@ -111,6 +111,7 @@ async function runNodeSuites() {
   const memory = runNodeSuite('memory', {}, [
     'build/node/server/test/',
     'build/node/server/notify/test/',
+    'build/node/server/human/test/',
     'build/node/test/',
   ]);
   // The same tests again through the Node adapter (toNodeListener), the handler's other front door.

@@ -42,6 +42,11 @@ export type OtpErrorCode =
   | 'unauthenticated'
   /** Backend: 403, the signed-in session may not ask for codes for this user. */
   | 'forbidden'
+  /**
+   * Backend: 428, the server asks for a bot check (`humanCheck`) and there is
+   * none, it gave no token, or the server refused the token it gave.
+   */
+  | 'human-check-required'
   /** The code source failed in a way not listed above. */
   | 'source-failed';
 

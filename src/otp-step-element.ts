@@ -27,6 +27,7 @@ export {OtpStepError} from './errors.js';
 export type {OtpErrorCode} from './errors.js';
 export type {StepConfig} from './step/step-config.js';
 export type {CodeSource, IssuedCode} from './sources/code-source.js';
+export type {HumanCheck} from './sources/human-check.js';
 export type * from './events.js';
 export type {CodeShape, Format, OtpStepMessages} from './messages/index.js';
 /** Sets a value apart in a sentence of a page's own messages (FSI … PDI), as the built-in ones do. */

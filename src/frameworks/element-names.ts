@@ -75,6 +75,7 @@ export type OtpStepPropertyName =
   | 'timeout'
   | 'credentials'
   | 'headers'
+  | 'humanCheck'
   | 'source'
   | 'messages'
   | 'name'

@@ -71,6 +71,8 @@ export const de: OtpStepMessages = {
     unauthenticated:
       'Sie sind nicht angemeldet oder Ihre Sitzung ist abgelaufen: Melden Sie sich erneut an.',
     forbidden: 'Diese Anfrage ist nicht erlaubt.',
+    'human-check-required':
+      'Wir konnten nicht prüfen, ob Sie ein Mensch sind. Bitte versuchen Sie es erneut.',
     'source-failed':
       'Der Code konnte nicht abgerufen oder geprüft werden. Bitte erneut versuchen.',
   },

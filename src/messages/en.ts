@@ -125,5 +125,6 @@ export const en: OtpStepMessages = {
     'unknown-request': 'The server no longer knows this code: ask for a new one.',
     unauthenticated: 'You are not signed in, or your session ended: sign in again.',
     forbidden: 'This request is not allowed.',
+    'human-check-required': 'We could not check that you are a person. Try again.',
   },
 };

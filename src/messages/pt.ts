@@ -73,6 +73,8 @@ export const pt: OtpStepMessages = {
     'unknown-request': 'O servidor não reconhece mais este código: solicite um novo.',
     unauthenticated: 'Você não está conectado ou sua sessão terminou: entre novamente.',
     forbidden: 'Esta solicitação não é permitida.',
+    'human-check-required':
+      'Não foi possível confirmar que você é uma pessoa. Tente de novo.',
     'source-failed': 'Não foi possível obter ou verificar o código. Tente novamente.',
   },
 };

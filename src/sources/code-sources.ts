@@ -52,6 +52,7 @@ export class CodeSources {
       timeout: settings.timeout,
       credentials: settings.credentials,
       headers: settings.headers,
+      humanCheck: settings.humanCheck,
     })));
   }
 }

@@ -12,6 +12,7 @@ import {
 import {OtpStepError, type OtpErrorCode} from '../errors.js';
 import type {StepConfig} from '../step/step-config.js';
 import type {CodeSource} from './code-source.js';
+import {humanToken, type HumanCheck} from './human-check.js';
 import type {
   DeliveryChannel,
   DeliveryState,
@@ -29,6 +30,8 @@ export interface HttpSourceOptions {
   credentials: 'omit' | 'same-origin' | 'include';
   /** Sent with every request: CSRF tokens, bearer tokens. */
   headers: Record<string, string>;
+  /** The page's bot check, run when the server answers an issue 428 `human-check-required`. */
+  humanCheck?: HumanCheck;
 }
 
 /** The longest `Retry-After` on a 503 that is waited out before answering. */
@@ -48,6 +51,7 @@ const PASSED_ON = new Set<string>([
   'unknown-request',
   'unauthenticated',
   'forbidden',
+  'human-check-required',
 ]);
 
 /** An answer from the server, its JSON body read. */
@@ -154,11 +158,16 @@ export function httpCodeSource(
     });
   }
 
+  /** One issue request, under the challenge's Idempotency-Key. */
+  function sendIssue(key: string, request: IssueRequestBody, signal?: AbortSignal) {
+    const idempotencyKey = idempotencyKeys.get(key) ?? crypto.randomUUID();
+    idempotencyKeys.set(key, idempotencyKey);
+    return send('/codes', request, signal, {'idempotency-key': idempotencyKey});
+  }
+
   return {
     async issue(config, signal) {
       const key = challengeKey(config);
-      const idempotencyKey = idempotencyKeys.get(key) ?? crypto.randomUUID();
-      idempotencyKeys.set(key, idempotencyKey);
       const request: IssueRequestBody = {
         user: config.user,
         client: config.client,
@@ -169,9 +178,17 @@ export function httpCodeSource(
         alphabet: config.alphabet,
         ...(config.channel ? {channel: config.channel} : {}),
       };
-      const answer = await send('/codes', request, signal, {
-        'idempotency-key': idempotencyKey,
-      });
+      let answer = await sendIssue(key, request, signal);
+      // A server that wants a bot check first is asked once more, with the page's
+      // token. The 428 issued nothing, so the retry goes under a new key: the
+      // old one stands for a request without a token.
+      if (answer.status === 428 && answer.body.code === 'human-check-required') {
+        const token = await humanToken(options().humanCheck, signal);
+        if (token) {
+          idempotencyKeys.delete(key);
+          answer = await sendIssue(key, {...request, humanToken: token}, signal);
+        }
+      }
       if (answer.status !== 201 && answer.status !== 200) {
         const error = refusal(answer);
         // A definite no ends this request; a failure to answer keeps the key for the retry.

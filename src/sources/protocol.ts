@@ -23,7 +23,10 @@ export interface IssueRequestBody {
    * user has a destination for, in the order it was configured.
    */
   channel?: DeliveryChannel;
-  /** A bot check's token, sent again after a 428 `human-check-required`. */
+  /**
+   * The page's bot-check token (`humanCheck`), sent only on the retry of an
+   * issue the server answered 428 `human-check-required`.
+   */
   humanToken?: string;
 }
 

@@ -3,6 +3,7 @@ import {FormAssociatedElement} from '../forms/form-associated.js';
 import type {AlphabetName} from '../code/alphabets.js';
 import type {OtpStepMessages} from '../messages/en.js';
 import type {CodeSource} from '../sources/code-source.js';
+import type {HumanCheck} from '../sources/human-check.js';
 import type {StepOptions} from './step-config.js';
 
 /**
@@ -81,6 +82,14 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
   @property() credentials: RequestCredentials = 'same-origin';
   /** Headers sent with every backend request, such as a CSRF or bearer token. */
   @property({attribute: false}) headers: Record<string, string> = {};
+  /**
+   * The page's bot check, for a backend that asks for one (428
+   * `human-check-required`): an async function that runs a Turnstile, hCaptcha or
+   * reCAPTCHA widget and resolves to its token, which the element sends once as
+   * `humanToken`. Without it, or when it throws or gives no token, the step fires
+   * `otp-error` `human-check-required`.
+   */
+  @property({attribute: false}) humanCheck?: HumanCheck;
   /** A code source of the page's own (any backend: Twilio Verify, AWS, in-house); wins over `endpoint`. */
   @property({attribute: false}) source?: CodeSource;
   /** The page's own messages, for a language the element does not have or to reword it. */
