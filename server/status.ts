@@ -36,10 +36,9 @@ export async function codeStatus(
       60_000,
       new Undo(),
     );
+    // A shared budget (many may read from one address): no Retry-After, as for issues.
     if (wait)
-      return problem(429, 'rate-limited', 'Too many status reads; wait a moment.', {
-        retryAfter: wait,
-      });
+      return problem(429, 'rate-limited', 'Too many status reads; wait a moment.');
   }
   const unknown = () =>
     problem(404, 'unknown-request', 'There is no code with this request id.');

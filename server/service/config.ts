@@ -35,6 +35,10 @@ export interface ServiceConfig {
   lookupUrl?: string;
   /** OTP_TEST_USERS_FILE's accounts and their fixed codes. */
   testUsers?: Record<string, string>;
+  /** OTP_SMS_COUNTRIES: where SMS codes may go (ISO 3166-1 alpha-2). */
+  smsCountries?: string[];
+  /** The bot check under suspicion: its provider and secret (OTP_HUMAN_CHECK, OTP_HUMAN_CHECK_SECRET). */
+  humanCheck?: {provider: 'turnstile' | 'hcaptcha' | 'recaptcha'; secret: string};
 }
 
 export {ConfigError};
@@ -166,6 +170,30 @@ export function serviceConfig(
       "OTP_USER_HEADER is believed only from OTP_TRUSTED_PROXIES: set OTP_TRUSTED_PROXIES to the address of the app's proxy that sets it (such as 127.0.0.1,::1)",
     );
 
+  const smsCountries = get('OTP_SMS_COUNTRIES')
+    ?.split(',')
+    .map((country) => country.trim().toUpperCase())
+    .filter(Boolean);
+  const notCountry = smsCountries?.find((country) => !/^[A-Z]{2}$/.test(country));
+  if (notCountry !== undefined)
+    throw new ConfigError(
+      `OTP_SMS_COUNTRIES holds ${JSON.stringify(notCountry)}, which is not an ISO 3166-1 alpha-2 code (two letters, such as PT,BR)`,
+    );
+
+  const provider = get('OTP_HUMAN_CHECK');
+  if (
+    provider !== undefined &&
+    !['turnstile', 'hcaptcha', 'recaptcha'].includes(provider)
+  )
+    throw new ConfigError(
+      `OTP_HUMAN_CHECK must be turnstile, hcaptcha or recaptcha, not ${JSON.stringify(provider)}`,
+    );
+  const humanSecret = fromFile('OTP_HUMAN_CHECK_SECRET');
+  if ((provider === undefined) !== (humanSecret === undefined))
+    throw new ConfigError(
+      'give OTP_HUMAN_CHECK (turnstile, hcaptcha or recaptcha) and OTP_HUMAN_CHECK_SECRET (its secret key) together',
+    );
+
   const testMode = get('OTP_TEST_MODE') ?? '0';
   if (!['0', '1'].includes(testMode))
     throw new ConfigError(
@@ -227,6 +255,14 @@ export function serviceConfig(
     ),
     apiKey: secretOf('OTP_API_KEY', false),
     delivery,
+    smsCountries: smsCountries?.length ? smsCountries : undefined,
+    humanCheck:
+      provider && humanSecret
+        ? {
+            provider: provider as 'turnstile' | 'hcaptcha' | 'recaptcha',
+            secret: humanSecret,
+          }
+        : undefined,
     lookupUrl,
     testUsers,
   };

@@ -21,6 +21,9 @@ import type {ServiceConfig} from './config.js';
 import type {JsonLogger} from './json-logger.js';
 import {verifyConfirmation} from './verify-route.js';
 import {CONFIRMED_RETRIES, NOTIFY_RETRIES, webhookSender} from './webhooks.js';
+import {hcaptcha, recaptcha, turnstile} from '../human/index.js';
+
+const HUMAN_CHECKS = {turnstile, hcaptcha, recaptcha};
 
 /** A store the service owns: closed on shutdown (the Redis store quits its client). */
 export type ServiceStore = OtpStore & {close?(): void | Promise<void>};
@@ -92,6 +95,12 @@ export function createService(
       }),
     lookupUser: lookup ? (user, client) => lookup(user, client) : undefined,
     testUsers: config.testUsers,
+    smsCountries: config.smsCountries,
+    verifyHuman:
+      config.humanCheck &&
+      HUMAN_CHECKS[config.humanCheck.provider]({
+        secret: config.humanCheck.secret,
+      }),
     onConfirmed: sendConfirmed
       ? async (claims) => {
           const delivery = sendConfirmed({...claims}).catch((error: Error) =>

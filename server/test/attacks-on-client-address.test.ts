@@ -45,7 +45,9 @@ async function behindProxy(
           json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
         });
       });
-      socket.end(
+      // Written, not ended: a half-closed socket may be closed by the server before a
+      // store that answers on a later tick (Redis) lets the handler reply.
+      socket.write(
         [
           'POST /codes HTTP/1.1',
           'Host: otp.example',

@@ -51,6 +51,8 @@ describe('the service’s configuration', () => {
         webhookSecret: undefined,
         apiKey: undefined,
         delivery: undefined,
+        smsCountries: undefined,
+        humanCheck: undefined,
         lookupUrl: undefined,
         testUsers: undefined,
       },
@@ -274,5 +276,28 @@ describe('the service’s configuration', () => {
       {...production, OTP_WEBHOOK_SECRET: 'too short'},
       /^OTP_WEBHOOK_SECRET: .*32 bytes/,
     );
+  });
+
+  it('reads OTP_SMS_COUNTRIES and the bot check, refusing what cannot work in one line', () => {
+    const config = read({
+      ...production,
+      OTP_SMS_COUNTRIES: 'pt, BR',
+      OTP_HUMAN_CHECK: 'turnstile',
+      OTP_HUMAN_CHECK_SECRET: 'the turnstile secret key',
+    });
+    assert.deepEqual(config.smsCountries, ['PT', 'BR']);
+    assert.deepEqual(config.humanCheck, {
+      provider: 'turnstile',
+      secret: 'the turnstile secret key',
+    });
+    refuses(
+      {...production, OTP_SMS_COUNTRIES: 'PT,Portugal'},
+      /OTP_SMS_COUNTRIES holds "PORTUGAL"/,
+    );
+    refuses(
+      {...production, OTP_HUMAN_CHECK: 'captcha', OTP_HUMAN_CHECK_SECRET: 'x'},
+      /turnstile, hcaptcha or recaptcha/,
+    );
+    refuses({...production, OTP_HUMAN_CHECK: 'hcaptcha'}, /together/);
   });
 });
