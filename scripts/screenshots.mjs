@@ -67,6 +67,22 @@ const server = createServer((req, res) => {
   if (url.pathname.startsWith('/hang')) return;
   // A backend that sends codes: /sending/{sent|failed}/codes answers with where the
   // code went; its status read says how sending went.
+  // A backend that always asks for a bot check (428), as under suspicion with a page
+  // whose humanCheck fails: the error a person then sees.
+  if (url.pathname === '/human/codes') {
+    res.writeHead(428, {'content-type': 'application/problem+json'});
+    res.end(
+      JSON.stringify({
+        type: 'urn:otp-step:problem:human-check-required',
+        title: 'Precondition Required',
+        status: 428,
+        code: 'human-check-required',
+        detail:
+          'Take the bot check and send its token as "humanToken" with this request.',
+      }),
+    );
+    return;
+  }
   const sending = /^\/sending\/(sent|failed)\/codes(\/[^/]+)?$/.exec(url.pathname);
   if (sending) return answerSending(res, sending[1], !sending[2]);
   res.writeHead(200, {'content-type': 'text/html; charset=utf-8'});
@@ -176,6 +192,10 @@ const STATES = {
       // The element reads the status once the provider's first try is due (3 s).
       await settle(4000);
     },
+  },
+  'human-check': {
+    attributes: () => `endpoint="${origin}/human" user="${user()}"`,
+    act: (page) => clickTrigger(page, 'otp-error'),
   },
   'backend-down': {
     attributes: () => `endpoint="http://127.0.0.1:${deadPort}/otp" user="${user()}"`,
