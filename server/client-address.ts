@@ -3,6 +3,8 @@ import type {OtpRequest} from './exchange.js';
 
 /** `::ffff:203.0.113.9` (or `::ffff:cb00:7109`) is the IPv4 address 203.0.113.9. */
 function unmapped(address: string): string {
+  // An IPv4 address as sockets show it most often: nothing to unmap.
+  if (!address.includes(':')) return address;
   const plain = address.toLowerCase();
   const dotted = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(plain);
   if (dotted && isIPv4(dotted[1]) && isIP(plain) === 6) return dotted[1];
@@ -39,6 +41,8 @@ export function trustedProxyList(entries: readonly string[] = []): TrustedProxie
     list.addSubnet(range.address, range.prefix, range.family);
   }
   const has = (address: string) => {
+    // No proxies is the common case: every request would pay for a BlockList lookup.
+    if (!entries.length) return false;
     const plain = unmapped(address);
     const family = isIP(plain);
     return family !== 0 && list.check(plain, family === 4 ? 'ipv4' : 'ipv6');
