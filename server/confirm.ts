@@ -107,7 +107,13 @@ export async function confirmCode(
   }
   if (!judged) return unknown();
   if (judged.status === 'confirmed') {
-    await settleSpend(ctx, seen);
+    // Settling the budgets is bookkeeping: a store fault there must not take the
+    // confirmed user's token away (the code is spent already).
+    await settleSpend(ctx, seen).catch((error: unknown) =>
+      logger.error(
+        `otp-step: could not settle the sending budgets for ${logSafe(seen.user)}: ${logSafe(error instanceof Error ? error.message : error)}`,
+      ),
+    );
     const {token, claims} = await ctx.tokens.issue({
       user: seen.user,
       account: ctx.normalize(seen.user),

@@ -17,8 +17,8 @@ const CUT_REASONS: Record<SpendCut, string> = {
 };
 
 /**
- * Stage 6, the notification: the sending for a known user. A notifier sends
- * behind the answer (delivery.ts); a `notify` function is awaited, as before.
+ * Stage 6, the notification: the sending for a known user, behind the answer
+ * (delivery.ts), through a notifier or a `notify` function alike.
  * Test users and decoys are sent nothing. Once sending started, the windows
  * stay taken, whatever it did.
  */
