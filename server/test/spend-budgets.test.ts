@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {countryOf} from '../issue/spend.js';
-import {DEFAULT_LIMITS, type OtpHandlerOptions} from '../index.js';
+import {
+  DEFAULT_LIMITS,
+  memoryOtpStore,
+  OtpStoreUnavailableError,
+  type OtpHandlerOptions,
+  type OtpStore,
+} from '../index.js';
 import {byTestAddress, confirm, issue, send, setup, type Ctx} from './helpers.js';
 
 /** Each user's phone, as `lookupUser` answers it; every other user is unknown. */
@@ -169,6 +175,28 @@ describe('spend budgets: per SMS country', () => {
       /"pt", which is not an ISO 3166-1/,
     );
     assert.throws(() => setup({smsCountries: []}), /non-empty array/);
+  });
+});
+
+describe('spend budgets: settling on confirmation', () => {
+  it('still gives the confirmed user their token when the store fails while settling, and logs it', async () => {
+    const inner = memoryOtpStore();
+    let failing = false;
+    const store: OtpStore = {
+      update: (key, change) =>
+        failing && key.startsWith('trusted-destination:')
+          ? Promise.reject(new OtpStoreUnavailableError())
+          : inner.update(key, change),
+    };
+    const ctx = withPhones({alice: '+351912345678'}, {store});
+    const {json} = await ask(ctx, 'alice', 0);
+    assert.equal(typeof json.requestId, 'string');
+    failing = true;
+    const confirmed = await confirm(ctx, json.requestId, String(json.code));
+    assert.equal(confirmed.status, 200);
+    assert.match(String(confirmed.json.confirmation), /^v1\./);
+    assert.ok(ctx.logged.some((l) => l.includes('could not settle the sending budgets')));
+    inner.close();
   });
 });
 
