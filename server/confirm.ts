@@ -56,7 +56,8 @@ export async function confirmCode(
     return rejection(judgeAttempt(seen, false, at).outcome as Rejected);
 
   // One budget of wrong codes per account, across all its codes, reserved before judging.
-  const failuresKey = accountFailuresKey(ctx.normalize(seen.user));
+  const account = ctx.normalize(seen.user);
+  const failuresKey = accountFailuresKey(account);
   const reserved = await store.update(failuresKey, (v) =>
     reserveFailure(v, ctx.failurePolicy, at),
   );
@@ -116,7 +117,7 @@ export async function confirmCode(
     );
     const {token, claims} = await ctx.tokens.issue({
       user: seen.user,
-      account: ctx.normalize(seen.user),
+      account,
       client: seen.client,
       stepName: seen.stepName,
       requestId,

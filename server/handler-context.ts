@@ -57,6 +57,16 @@ export function handlerContext(options: OtpHandlerOptions) {
   const limits: OtpLimits = {...DEFAULT_LIMITS, ...options.limits};
   checkLimits(limits);
   const proxies = trustedProxyList(options.trustedProxies);
+  // The core's check and the limits both ask for a request's address: read its hops once.
+  const addresses = new WeakMap<
+    OtpRequest,
+    ReturnType<typeof socketOrForwardedAddress>
+  >();
+  const forwardedAddress = (request: OtpRequest) => {
+    if (!addresses.has(request))
+      addresses.set(request, socketOrForwardedAddress(request, proxies));
+    return addresses.get(request);
+  };
   const now = options.now ?? Date.now;
   const store: OtpStore = options.store ?? memoryOtpStore({now});
   const logger: OtpLogger = options.logger ?? console;
@@ -139,7 +149,7 @@ export function handlerContext(options: OtpHandlerOptions) {
     /** The address a request came from: the app's `clientAddress`, or the socket's (see `trustedProxies`). */
     clientAddress(request: OtpRequest): string | undefined {
       if (options.clientAddress) return options.clientAddress(request.web());
-      const address = socketOrForwardedAddress(request, proxies);
+      const address = forwardedAddress(request);
       return address === 'unknown-behind-proxy' ? undefined : address;
     },
 
@@ -150,8 +160,7 @@ export function handlerContext(options: OtpHandlerOptions) {
      */
     refuseUnknownAddress(request: OtpRequest): OtpAnswer | undefined {
       if (options.clientAddress || !proxies.size) return undefined;
-      if (socketOrForwardedAddress(request, proxies) !== 'unknown-behind-proxy')
-        return undefined;
+      if (forwardedAddress(request) !== 'unknown-behind-proxy') return undefined;
       return problem(
         400,
         'client-address-unknown',

@@ -74,11 +74,10 @@ export async function issueCode(
     const plan = spent;
     const issued = await writeChallenge(ctx, config, user.known, undo, plan);
     if (isRefusal(issued)) return await refuse(issued);
-    const sent = await sendNotification(ctx, config, issued, user, undo, {
+    await sendNotification(ctx, config, issued, user, {
       plan,
       acceptLanguage: request.header('accept-language'),
     });
-    if (sent) return await refuse(sent);
 
     const answer = issueAnswer(
       issued.record,

@@ -3,10 +3,8 @@ import {logSafe} from '../log-safe.js';
 import type {OtpNotification} from '../options.js';
 import type {Issued} from './challenge.js';
 import {deliverInBackground, languageOf, type DeliveryPlan} from './delivery.js';
-import type {Refusal} from './refusal.js';
 import type {IssueConfig} from './request.js';
 import type {SpendCut} from './spend.js';
-import type {Undo} from './undo.js';
 import type {LookedUp} from './user.js';
 
 const CUT_REASONS: Record<SpendCut, string> = {
@@ -19,30 +17,29 @@ const CUT_REASONS: Record<SpendCut, string> = {
 /**
  * Stage 6, the notification: the sending for a known user, behind the answer
  * (delivery.ts), through a notifier or a `notify` function alike.
- * Test users and decoys are sent nothing. Once sending started, the windows
- * stay taken, whatever it did.
+ * Test users and decoys are sent nothing. Nothing here refuses: once the
+ * challenge is written the request is answered 201, whatever the send does.
  */
 export async function sendNotification(
   ctx: HandlerContext,
   config: IssueConfig,
   {record, code}: Issued,
   looked: LookedUp,
-  _undo: Undo,
   {plan, acceptLanguage}: {plan?: DeliveryPlan; acceptLanguage?: string} = {},
-): Promise<Refusal | undefined> {
+): Promise<void> {
   if (looked.known && ctx.testUsers.has(config.account)) {
     ctx.logger.info(
       `otp-step: test-user sign-in for ${logSafe(config.user)}: nothing sent`,
     );
-    return undefined;
+    return;
   }
-  if (!looked.known || (plan && !plan.sends)) return undefined;
+  if (!looked.known || (plan && !plan.sends)) return;
   if (plan?.cut) {
     // Counted where operators look: the log (and the metrics, once there are any).
     ctx.logger.warn(
       `otp-step: not sent to ${logSafe(plan.destinationHint ?? '')} for ${logSafe(config.user)}: ${CUT_REASONS[plan.cut]} (${plan.cut})`,
     );
-    return undefined;
+    return;
   }
   const {email, phone} = looked.destination;
   const notification: OtpNotification = {
@@ -63,5 +60,4 @@ export async function sendNotification(
     notification.destinationHint = plan.destinationHint;
   }
   deliverInBackground(ctx, config, record, notification);
-  return undefined;
 }

@@ -1,5 +1,5 @@
 import {createHmac} from 'node:crypto';
-import {parsePhoneNumberFromString} from 'libphonenumber-js/max';
+import {parsePhoneNumberFromString, type PhoneNumber} from 'libphonenumber-js/max';
 import type {OtpRequest} from '../exchange.js';
 import type {HandlerContext, ServerRecord} from '../handler-context.js';
 import {
@@ -101,12 +101,12 @@ export async function takeSpend(
   if (!plan.sends || !to || ctx.testUsers.has(config.account)) return plan;
   const digest = digestOf(`${channel}:${to}`);
 
-  const country = channel === 'sms' ? countryOf(to) : undefined;
+  const number = channel === 'sms' ? parsePhoneNumberFromString(to) : undefined;
+  const country = number && countryOfParsed(number);
   if (channel === 'sms' && ctx.smsCountries && !ctx.smsCountries.has(country ?? ''))
     return cut('sms-country');
   // No one signs in on a premium-rate line; sending there is what pumping is paid by.
-  if (channel === 'sms' && parsePhoneNumberFromString(to)?.getType() === 'PREMIUM_RATE')
-    return cut('premium-rate');
+  if (number?.getType() === 'PREMIUM_RATE') return cut('premium-rate');
 
   const taken = new Undo();
   const destination = await takePlace(
@@ -153,9 +153,11 @@ export async function takeSpend(
  */
 export function countryOf(phone: string): string | undefined {
   const parsed = parsePhoneNumberFromString(phone);
-  if (!parsed) return undefined;
-  return parsed.country ?? `+${parsed.countryCallingCode}`;
+  return parsed && countryOfParsed(parsed);
 }
+
+const countryOfParsed = (parsed: PhoneNumber) =>
+  parsed.country ?? `+${parsed.countryCallingCode}`;
 
 /**
  * On confirmation: the destination is trusted for `trustedDestinationDays`,

@@ -292,14 +292,8 @@ describe('issue stage 6: the notification', () => {
 
   it('sends the code to a known user and not to a decoy', async () => {
     const {ctx, config, challenge, sent} = await issued();
-    assert.equal(
-      await sendNotification(ctx, config, challenge, KNOWN, new Undo()),
-      undefined,
-    );
-    assert.equal(
-      await sendNotification(ctx, config, challenge, UNKNOWN, new Undo()),
-      undefined,
-    );
+    assert.equal(await sendNotification(ctx, config, challenge, KNOWN), undefined);
+    assert.equal(await sendNotification(ctx, config, challenge, UNKNOWN), undefined);
     assert.deepEqual(sent, [challenge.code]);
   });
 
@@ -314,7 +308,6 @@ describe('issue stage 6: the notification', () => {
       failing.config,
       failing.challenge,
       KNOWN,
-      new Undo(),
     );
     assert.equal(failed, undefined);
     await Promise.allSettled([...failing.ctx.deliveries]);
