@@ -46,14 +46,19 @@ export async function confirmCode(
   if (typeof challengeKey !== 'string') return unknown();
   const seen = await ctx.peek<ServerRecord | undefined>(challengeKey);
   if (!seen || seen.requestId !== requestId) return unknown();
+  ctx.requestLabels.set(request, seen);
   const session = await ctx.refuseSession(request, seen.user);
   if (session) return session;
 
   const at = now();
   // A code that cannot be judged any more says why, whatever the account's back-off.
   const status = challengeStatus(seen, at);
-  if (status !== 'pending')
-    return rejection(judgeAttempt(seen, false, at).outcome as Rejected);
+  if (status !== 'pending') {
+    const outcome = judgeAttempt(seen, false, at).outcome as Rejected;
+    // Already locked (or spent, or expired): a rejection, not a second lock.
+    if (ctx.events.watched) tellJudged(ctx, request, seen, outcome, false);
+    return rejection(outcome);
+  }
 
   // One budget of wrong codes per account, across all its codes, reserved before judging.
   const account = ctx.normalize(seen.user);
@@ -107,6 +112,8 @@ export async function confirmCode(
     );
   }
   if (!judged) return unknown();
+  if (ctx.events.watched && settled !== 'not-judged')
+    tellJudged(ctx, request, seen, judged, true);
   if (judged.status === 'confirmed') {
     // Settling the budgets is bookkeeping: a store fault there must not take the
     // confirmed user's token away (the code is spent already).
@@ -140,6 +147,36 @@ export async function confirmCode(
 }
 
 type Rejected = Extract<ConfirmOutcome, {status: 'rejected'}>;
+
+/** Tells the observers how a code was judged: confirmed, locked, or rejected and why. */
+function tellJudged(
+  ctx: HandlerContext,
+  request: OtpRequest,
+  record: ServerRecord,
+  outcome: ConfirmOutcome,
+  judged: boolean,
+): void {
+  const type =
+    outcome.status === 'confirmed'
+      ? 'confirmed'
+      : judged && outcome.reason === 'locked'
+        ? 'locked'
+        : 'rejected';
+  ctx.events.emit({
+    type,
+    at: ctx.now(),
+    requestId: record.requestId,
+    user: record.user,
+    account: ctx.normalize(record.user),
+    client: record.client,
+    stepName: record.stepName,
+    channel: record.channel,
+    destinationHint: record.destinationHint,
+    country: record.country,
+    reason: outcome.status === 'rejected' ? outcome.reason : undefined,
+    address: ctx.clientAddress(request),
+  });
+}
 
 function rejection({reason, attemptsLeft}: Rejected): OtpAnswer {
   if (reason === 'invalid')

@@ -22,6 +22,7 @@ import {codeSealer} from './issue/sealed-code.js';
 import type {OtpChannelName, OtpNotifier} from './notify/types.js';
 import type {FailurePolicy} from './throttle.js';
 import type {SpendCut, SpendMark} from './issue/spend.js';
+import {lifecycle, type LifecycleObserver} from './events/lifecycle.js';
 
 /**
  * A challenge as the server keeps it: `digest` holds an HMAC-SHA256 of the
@@ -42,6 +43,8 @@ export type ServerRecord = ChallengeRecord & {
   spend?: SpendMark;
   /** Why nothing was sent although the answer said queued (spend.ts). */
   cut?: SpendCut;
+  /** The SMS number's country, for the metrics' `country` label (never the number). */
+  country?: string;
 };
 
 /** How long an expired challenge is kept, so that a late confirmation hears "expired" rather than "unknown". */
@@ -110,6 +113,13 @@ export function handlerContext(options: OtpHandlerOptions) {
     );
   /** Deliveries running behind their answers, so `idle()` can wait for them. */
   const deliveries = new Set<Promise<void>>();
+  /**
+   * Who watches the lifecycle: the metrics, `onEvent` and the audit log, each
+   * added here from its option (server/metrics, server/events).
+   */
+  const observers: LifecycleObserver[] = [];
+  /** The client and step name a request named, once known: the refusal's labels. */
+  const requestLabels = new WeakMap<OtpRequest, {client: string; stepName: string}>();
 
   return {
     options,
@@ -127,6 +137,12 @@ export function handlerContext(options: OtpHandlerOptions) {
     resendStrategy,
     testUsers,
     deliveries,
+    events: lifecycle(observers, (what, error) =>
+      logger.error(
+        `otp-step: ${what} failed: ${logSafe(error instanceof Error ? error.message : error)}`,
+      ),
+    ),
+    requestLabels,
     sealer: codeSealer(derive('otp-step sealed code')),
     hintKey: derive('otp-step destination hint'),
     destinationKey: derive('otp-step destination budget'),

@@ -2,6 +2,8 @@ import type {OtpConfirmationClaims} from './confirmation.js';
 import type {OtpLogger} from './log-safe.js';
 import type {OtpStore} from './store.js';
 import type {OtpChannelName, OtpNotifier} from './notify/types.js';
+import type {OtpEvent} from './events/lifecycle.js';
+import type {OtpMetricsLabels, OtpMetricsTarget} from './metrics/types.js';
 
 /** What the "send templated notification" step gets for each code issued. */
 export interface OtpNotification {
@@ -136,6 +138,26 @@ export interface OtpHandlerOptions {
    * `humanToken` in the issue request's body. See otp-step/server/human.
    */
   verifyHuman?: (token: string, request: Request) => boolean | Promise<boolean>;
+  /**
+   * Where the handler's metrics go: a prom-client `Registry` or an
+   * OpenTelemetry `Meter` (counters `otp_issued_total` …, latency histograms,
+   * gauges; see docs/operations.md).
+   */
+  metrics?: OtpMetricsTarget;
+  /** The `client` and `step` label values the metrics keep; any other is `other`. */
+  metricsLabels?: OtpMetricsLabels;
+  /**
+   * Called for each lifecycle event (`otp.issued`, `otp.delivered`, …,
+   * `otp.expired`, `otp.canceled`, `otp.revoked`), behind the answers; never
+   * with the code. A throw is logged.
+   */
+  onEvent?: (event: OtpEvent) => void | Promise<void>;
+  /**
+   * Takes one audit line per event (a JSON object as text): the event, an HMAC
+   * of the user (never the name), the client, the address's prefix and the
+   * outcome.
+   */
+  auditLog?: (line: string) => void;
   /** Template name handed to `notify`. */
   template?: string;
   /** Where the server writes warnings and failures; `console` by default. */

@@ -7,6 +7,7 @@ import {logSafe} from './log-safe.js';
 import {methodNotAllowed, problem} from './problem.js';
 import {routeOf} from './routes.js';
 import {OtpStoreFullError, OtpStoreUnavailableError} from './store.js';
+import type {OtpOperation} from './events/lifecycle.js';
 
 /**
  * The handler's one implementation, whichever runtime the request came from:
@@ -17,6 +18,52 @@ export async function answerOtpRequest(
   ctx: HandlerContext,
   request: OtpRequest,
 ): Promise<OtpAnswer> {
+  if (!ctx.events.watched && !ctx.events.timed) return answer(ctx, request);
+  const started = performance.now();
+  const answered = await answer(ctx, request);
+  const route = routeOf(request.path);
+  if (route) {
+    const operation = route.name;
+    ctx.events.answered(operation, answered.status, (performance.now() - started) / 1000);
+    if (ctx.events.watched) tellRefusal(ctx, request, operation, answered);
+  }
+  return answered;
+}
+
+/**
+ * The codes of answers that judge a code rather than refuse a request: they
+ * are told as `rejected` or `locked` (confirm.ts), not as refusals.
+ */
+const JUDGEMENTS = new Set(['invalid-code', 'expired', 'used', 'locked']);
+
+/** Tells the observers of a request refused, by the problem's code: `rate-limited`, `forbidden`, … */
+function tellRefusal(
+  ctx: HandlerContext,
+  request: OtpRequest,
+  operation: OtpOperation,
+  answered: OtpAnswer,
+): void {
+  if (answered.status < 400) return;
+  let reason = 'unknown';
+  try {
+    reason = String((JSON.parse(answered.body) as {code?: unknown}).code ?? reason);
+  } catch {
+    // A problem body is always JSON; should one not be, it is counted as unknown.
+  }
+  if (operation === 'confirm' && JUDGEMENTS.has(reason)) return;
+  const labels = ctx.requestLabels.get(request);
+  ctx.events.emit({
+    type: 'refused',
+    at: ctx.now(),
+    operation,
+    reason,
+    client: labels?.client,
+    stepName: labels?.stepName,
+    address: ctx.clientAddress(request),
+  });
+}
+
+async function answer(ctx: HandlerContext, request: OtpRequest): Promise<OtpAnswer> {
   try {
     const route = routeOf(request.path);
     if (!route) return problem(404, 'not-found', 'No such route.');

@@ -49,6 +49,8 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
   handler.verifyConfirmation = ctx.tokens.verify;
   handler.idle = async () => {
     while (ctx.deliveries.size) await Promise.allSettled([...ctx.deliveries]);
+    // What the observers still deliver (event webhooks, onEvent calls) too.
+    await ctx.events.idle();
   };
   return handler;
 }

@@ -87,6 +87,7 @@ export async function writeChallenge(
     // Every code is sent behind its answer (delivery.ts), decoys' "sending" too.
     record.delivery = 'queued';
     if (plan?.spend) record.spend = plan.spend;
+    if (plan?.country) record.country = plan.country;
     if (plan?.cut) {
       record.cut = plan.cut;
       record.delivery = 'failed';

@@ -26,6 +26,8 @@ export interface DeliveryPlan {
   spend?: SpendMark;
   /** Set when a budget cut the send: answered as if sent, nothing goes out. */
   cut?: SpendCut;
+  /** The SMS number's country (spend.ts), for the metrics. */
+  country?: string;
 }
 
 /**
@@ -105,6 +107,7 @@ export function deliverInBackground(
   const {channel, code} = notification;
   const deadline = Math.min(ctx.now() + ctx.deliveryRetryMs, record.expiresAt);
   const where = notification.destinationHint ?? '';
+  const started = performance.now();
   const sending: Promise<unknown> =
     notifier && channel
       ? notifier.deliver(
@@ -128,7 +131,24 @@ export function deliverInBackground(
         return 'failed' as const;
       },
     )
-    .then((delivery) => markDelivery(ctx, config, record.requestId, delivery))
+    .then((delivery) => {
+      if (ctx.events.watched)
+        ctx.events.emit({
+          type: delivery === 'sent' ? 'delivered' : 'delivery_failed',
+          at: ctx.now(),
+          requestId: record.requestId,
+          user: config.user,
+          account: notification.account,
+          client: config.client,
+          stepName: config.stepName,
+          channel,
+          destinationHint: notification.destinationHint,
+          country: record.country,
+          reason: delivery === 'failed' ? 'provider' : undefined,
+          sendSeconds: (performance.now() - started) / 1000,
+        });
+      return markDelivery(ctx, config, record.requestId, delivery);
+    })
     .catch((error: unknown) =>
       ctx.logger.error(
         `otp-step: could not record the delivery for ${logSafe(config.user)}: ${logSafe(error instanceof Error ? error.message : error)}`,

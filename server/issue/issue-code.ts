@@ -13,6 +13,8 @@ import {checkSession} from './session.js';
 import {Undo} from './undo.js';
 import {humanCheck} from './human-check.js';
 import {takeSpend} from './spend.js';
+import type {IssueConfig} from './request.js';
+import type {ServerRecord} from '../handler-context.js';
 
 /**
  * `POST …/codes`, in the order its stages run: read and check the request
@@ -29,6 +31,7 @@ export async function issueCode(
 ): Promise<OtpAnswer> {
   const checked = await checkIssueRequest(ctx, request);
   if (checked instanceof OtpAnswer) return checked;
+  ctx.requestLabels.set(request, checked.config);
   // A channel the server does not send on is a fact about the server, the same for every user.
   if (checked.channel && ctx.notifier && !ctx.notifier.channels.includes(checked.channel))
     return problem(
@@ -74,6 +77,7 @@ export async function issueCode(
     const plan = spent;
     const issued = await writeChallenge(ctx, config, user.known, undo, plan);
     if (isRefusal(issued)) return await refuse(issued);
+    if (ctx.events.watched) tellIssued(ctx, request, config, issued.record, user.known);
     await sendNotification(ctx, config, issued, user, {
       plan,
       acceptLanguage: request.header('accept-language'),
@@ -95,4 +99,33 @@ export async function issueCode(
     await undo.handBack(lookedUp ? 'keep' : 'give back');
     throw error;
   }
+}
+
+/**
+ * Tells the observers of a code issued: `issued` for a user the app knows,
+ * `unknown_user` for a decoy (so decoys skew no conversion rate), and, for a
+ * send a budget cut, `delivery_failed` with the budget as the reason.
+ */
+function tellIssued(
+  ctx: HandlerContext,
+  request: OtpRequest,
+  config: IssueConfig,
+  record: ServerRecord,
+  known: boolean,
+): void {
+  const fact = {
+    at: record.issuedAt,
+    requestId: record.requestId,
+    user: config.user,
+    account: config.account,
+    client: config.client,
+    stepName: config.stepName,
+    channel: record.channel,
+    destinationHint: record.destinationHint,
+    country: record.country,
+    address: ctx.clientAddress(request),
+  };
+  if (!known) return ctx.events.emit({...fact, type: 'unknown_user'});
+  ctx.events.emit({...fact, type: 'issued'});
+  if (record.cut) ctx.events.emit({...fact, type: 'delivery_failed', reason: record.cut});
 }

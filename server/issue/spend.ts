@@ -75,7 +75,11 @@ export async function takeSpend(
         ? looked.destination.phone
         : undefined;
   const {limits, windowMs} = ctx;
-  const cut = (why: SpendCut): DeliveryPlan => ({...plan, cut: why});
+  const cut = (why: SpendCut, country?: string): DeliveryPlan => ({
+    ...plan,
+    cut: why,
+    country,
+  });
   const digestOf = (text: string) =>
     createHmac('sha256', ctx.destinationKey)
       .update(text)
@@ -104,9 +108,9 @@ export async function takeSpend(
   const number = channel === 'sms' ? parsePhoneNumberFromString(to) : undefined;
   const country = number && countryOfParsed(number);
   if (channel === 'sms' && ctx.smsCountries && !ctx.smsCountries.has(country ?? ''))
-    return cut('sms-country');
+    return cut('sms-country', country);
   // No one signs in on a premium-rate line; sending there is what pumping is paid by.
-  if (number?.getType() === 'PREMIUM_RATE') return cut('premium-rate');
+  if (number?.getType() === 'PREMIUM_RATE') return cut('premium-rate', country);
 
   const taken = new Undo();
   const destination = await takePlace(
@@ -116,7 +120,7 @@ export async function takeSpend(
     windowMs,
     taken,
   );
-  if (destination.retryAfter) return cut('sends-per-destination');
+  if (destination.retryAfter) return cut('sends-per-destination', country);
   const mark: SpendMark = {to: digest};
 
   if (country && !(await ctx.peek(trustedDestinationKey(digest)))) {
@@ -130,7 +134,7 @@ export async function takeSpend(
     if (counted.retryAfter) {
       // Nothing goes out: the destination's place goes back with the refusal.
       await taken.handBack('give back');
-      return cut('unconfirmed-per-country');
+      return cut('unconfirmed-per-country', country);
     }
     if (ctx.options.authenticate && counted.count > limits.unconfirmedPerCountry / 2) {
       const unproven = await human.require(request, humanToken);
@@ -143,7 +147,7 @@ export async function takeSpend(
     mark.countedUntil = counted.endsAt;
   }
   undo.absorb(taken);
-  return {...plan, spend: mark};
+  return {...plan, spend: mark, country};
 }
 
 /**
