@@ -45,6 +45,8 @@ export type ServerRecord = ChallengeRecord & {
   cut?: SpendCut;
   /** The SMS number's country, for the metrics' `country` label (never the number). */
   country?: string;
+  /** When the code was canceled (`cancel`), if it was: its status is then `canceled`. */
+  canceledAt?: number;
 };
 
 /** How long an expired challenge is kept, so that a late confirmation hears "expired" rather than "unknown". */

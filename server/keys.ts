@@ -53,5 +53,11 @@ export const trustedDestinationKey = (destination: string) =>
 export const unconfirmedByCountryKey = (country: string) =>
   `unconfirmed-by-country:${JSON.stringify(country)}`;
 
+/**
+ * When the app last revoked a user (`revokeUser`), by the user exactly as the
+ * app names it: codes and confirmation tokens issued before it are void.
+ */
+export const revokedUserKey = (user: string) => `revoked-user:${JSON.stringify(user)}`;
+
 /** What the side service's health check reads. */
 export const HEALTH_KEY = 'healthz';
