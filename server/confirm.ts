@@ -15,6 +15,7 @@ import {OtpAnswer, type OtpRequest} from './exchange.js';
 import {failuresKey as accountFailuresKey, requestKey} from './keys.js';
 import {logSafe} from './log-safe.js';
 import {json, problem, rateLimited} from './problem.js';
+import {revokedAt, withRevocation} from './revocation.js';
 import {reserveFailure, settleFailure} from './throttle.js';
 import {settleSpend} from './issue/spend.js';
 
@@ -63,9 +64,22 @@ export async function confirmCode(
   // One budget of wrong codes per account, across all its codes, reserved before judging.
   const account = ctx.normalize(seen.user);
   const failuresKey = accountFailuresKey(account);
-  const reserved = await store.update(failuresKey, (v) =>
-    reserveFailure(v, ctx.failurePolicy, at),
-  );
+  // Whether revokeUser voided the code is read beside the reservation, not after it.
+  const [reserved, revoked] = await Promise.all([
+    store.update(failuresKey, (v) => reserveFailure(v, ctx.failurePolicy, at)),
+    revokedAt(ctx, seen.user),
+  ]);
+  const voided = withRevocation(seen, revoked);
+  if (voided !== seen) {
+    // Nothing is judged: the attempt reserved goes back, and the code reads as canceled.
+    if (!reserved.retryAfter)
+      await store.update(failuresKey, (v) =>
+        settleFailure(v, 'not-judged', ctx.failurePolicy, now()),
+      );
+    const outcome = judgeAttempt(voided, false, at).outcome as Rejected;
+    if (ctx.events.watched) tellJudged(ctx, request, seen, outcome, false);
+    return rejection(outcome);
+  }
   if (reserved.retryAfter)
     return rateLimited(reserved.retryAfter, 'after too many wrong codes for this user');
   // Until the judgement is known to have (not) happened, the attempt stays counted:
@@ -187,5 +201,7 @@ function rejection({reason, attemptsLeft}: Rejected): OtpAnswer {
     });
   if (reason === 'expired')
     return problem(410, 'expired', 'This code has expired; ask for a new one.');
+  if (reason === 'canceled')
+    return problem(410, 'canceled', 'This code was canceled; ask for a new one.');
   return problem(409, 'used', 'This code has already been used.');
 }

@@ -1,5 +1,6 @@
 import {createHmac, timingSafeEqual} from 'node:crypto';
 import {confirmationKey as spentKey} from './keys.js';
+import {revokedAt} from './revocation.js';
 import type {OtpStore} from './store.js';
 
 /** What a confirmation token says: who confirmed a code, where, and until when it proves it. */
@@ -40,6 +41,9 @@ export function confirmationTokens(options: {
   lifetimeMs: number;
 }) {
   const {key, store, now, lifetimeMs} = options;
+  const reader = {
+    peek: <T>(key: string) => store.update(key, (value) => [value, value as T]),
+  };
   const sign = (payload: string) =>
     createHmac('sha256', key).update(`${VERSION}.${payload}`).digest();
 
@@ -73,7 +77,8 @@ export function confirmationTokens(options: {
 
     /**
      * The claims of a valid token, the first time it is verified; null for a token
-     * that is spent, expired, forged or altered, or that names another user,
+     * that is spent, expired, forged or altered, issued before its user was
+     * revoked (`revokeUser`), or that names another user,
      * client or step than `expected`. The user is compared exactly, as the app
      * names it, and must be given (`undefined` from an unset session field or a
      * serialiser that drops nulls is no user): only `{anyUser: true}` accepts a
@@ -113,9 +118,15 @@ export function confirmationTokens(options: {
         differs(expected.stepName, claims.stepName)
       )
         return null;
-      const fresh = await store.update(spentKey(claims.requestId), (value) =>
-        value === 'unspent' ? [undefined, true] : [value, false],
-      );
+      // The user's revocation is read beside the spending, not after it: a
+      // token issued at or before it is spent and refused all the same.
+      const [fresh, revoked] = await Promise.all([
+        store.update(spentKey(claims.requestId), (value) =>
+          value === 'unspent' ? [undefined, true] : [value, false],
+        ),
+        revokedAt(reader, claims.user),
+      ]);
+      if (revoked !== undefined && claims.issuedAt <= revoked) return null;
       return fresh ? claims : null;
     },
   };

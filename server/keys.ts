@@ -59,5 +59,8 @@ export const unconfirmedByCountryKey = (country: string) =>
  */
 export const revokedUserKey = (user: string) => `revoked-user:${JSON.stringify(user)}`;
 
+/** An address's window of cancel requests; `bucket` from client-address.ts addressBucket. */
+export const cancelsByAddressKey = (bucket: string) => `cancels-by-address:${bucket}`;
+
 /** What the side service's health check reads. */
 export const HEALTH_KEY = 'healthz';

@@ -1,3 +1,4 @@
+import {cancelCode} from './cancel.js';
 import {confirmCode} from './confirm.js';
 import {codeStatus} from './status.js';
 import type {OtpAnswer, OtpRequest} from './exchange.js';
@@ -11,7 +12,8 @@ import type {OtpOperation} from './events/lifecycle.js';
 
 /**
  * The handler's one implementation, whichever runtime the request came from:
- * routes it to issuing (issue.ts) or confirming (confirm.ts), and answers
+ * routes it to issuing (issue.ts), confirming (confirm.ts), the status read
+ * (status.ts) or canceling (cancel.ts), and answers
  * whatever slipped through, so no input ever crashes the server.
  */
 export async function answerOtpRequest(
@@ -34,7 +36,7 @@ export async function answerOtpRequest(
  * The codes of answers that judge a code rather than refuse a request: they
  * are told as `rejected` or `locked` (confirm.ts), not as refusals.
  */
-const JUDGEMENTS = new Set(['invalid-code', 'expired', 'used', 'locked']);
+const JUDGEMENTS = new Set(['invalid-code', 'expired', 'used', 'locked', 'canceled']);
 
 /** Tells the observers of a request refused, by the problem's code: `rate-limited`, `forbidden`, … */
 function tellRefusal(
@@ -79,6 +81,7 @@ async function answer(ctx: HandlerContext, request: OtpRequest): Promise<OtpAnsw
         'There is no pending code with this request id.',
       );
     if (route.name === 'status') return await codeStatus(ctx, request, route.requestId);
+    if (route.name === 'cancel') return await cancelCode(ctx, request, route.requestId);
     return await confirmCode(ctx, request, route.requestId);
   } catch (error) {
     if (error instanceof OtpStoreFullError)

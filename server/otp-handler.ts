@@ -4,6 +4,8 @@ import {fromFetchRequest, toFetchResponse} from './fetch-adapter.js';
 import {handlerContext} from './handler-context.js';
 import type {OtpHandlerOptions} from './options.js';
 import {answerOtpRequest} from './otp-core.js';
+import {cancelByApp} from './cancel.js';
+import {revokeUser} from './revoke-user.js';
 
 export {isOtpRoute} from './routes.js';
 
@@ -23,6 +25,22 @@ export interface OtpHandler extends OtpEndpoint {
     token: unknown,
     expected?: ExpectedConfirmation,
   ): Promise<OtpConfirmationClaims | null>;
+  /**
+   * Ends a pending code from the app's server (no session is asked): it can no
+   * longer be confirmed, reads `canceled`, and a new one may be issued at once.
+   * Resolves to true when this call ended it; false for an unknown id or a code
+   * already canceled, confirmed, expired or locked.
+   */
+  cancel(requestId: string): Promise<boolean>;
+  /**
+   * Revokes `user` (exactly as the app names it, as `authenticate` does): every
+   * code of theirs issued until now reads `canceled` and cannot be confirmed,
+   * and every confirmation token of theirs issued until now fails
+   * `verifyConfirmation`, on every instance sharing the store. Codes issued
+   * afterwards are not affected. Throws a TypeError for a user that is not a
+   * non-empty string of at most 256 characters.
+   */
+  revokeUser(user: string): Promise<void>;
   /**
    * Resolves once every code being sent behind its answer has been sent or
    * given up on: for a graceful shutdown, and for tests.
@@ -47,6 +65,8 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
     answerOtpRequest(ctx, request);
   handler.bodyLimits = ctx.bodyLimits;
   handler.verifyConfirmation = ctx.tokens.verify;
+  handler.cancel = (requestId: string) => cancelByApp(ctx, requestId);
+  handler.revokeUser = (user: string) => revokeUser(ctx, user);
   handler.idle = async () => {
     while (ctx.deliveries.size) await Promise.allSettled([...ctx.deliveries]);
     // What the observers still deliver (event webhooks, onEvent calls) too.

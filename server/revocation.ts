@@ -1,3 +1,4 @@
+import type {ChallengeRecord} from '../src/challenge/challenge.js';
 import type {HandlerContext} from './handler-context.js';
 import {revokedUserKey} from './keys.js';
 
@@ -13,4 +14,26 @@ export async function revokedAt(
 ): Promise<number | undefined> {
   const at = await ctx.peek<unknown>(revokedUserKey(user));
   return typeof at === 'number' ? at : undefined;
+}
+
+/**
+ * The record as a revocation at `revoked` leaves it: a code still pending then
+ * (issued at or before it, not yet expired, confirmed nor locked) reads as
+ * canceled from the revocation on. Nothing is written: the user's codes cannot
+ * be listed, so each is judged against the one key when it is next read.
+ */
+export function withRevocation<T extends ChallengeRecord>(
+  record: T,
+  revoked: number | undefined,
+): T {
+  if (
+    revoked === undefined ||
+    record.canceledAt !== undefined ||
+    record.consumed ||
+    record.issuedAt > revoked ||
+    record.expiresAt <= revoked ||
+    record.failures >= record.maxAttempts
+  )
+    return record;
+  return {...record, canceledAt: revoked};
 }

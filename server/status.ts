@@ -7,9 +7,10 @@ import {takeWindow} from './issue/limits.js';
 import {Undo} from './issue/undo.js';
 import {requestKey} from './keys.js';
 import {json, problem} from './problem.js';
+import {revokedAt, withRevocation} from './revocation.js';
 
 /** Status reads per address per minute: a dialog reads a few times a minute at most. */
-const READS_PER_ADDRESS = 120;
+export const READS_PER_ADDRESS = 120;
 /**
  * How long a challenge that sends nothing (a decoy, a test user) shows
  * `queued` before `sent`: about what a real provider takes, so the status
@@ -46,10 +47,16 @@ export async function codeStatus(
   if (typeof challengeKey !== 'string') return unknown();
   const record = await ctx.peek<ServerRecord | undefined>(challengeKey);
   if (!record || record.requestId !== requestId) return unknown();
-  const session = await ctx.refuseSession(request, record.user);
+  // A code still pending may have been voided by a revocation (revokeUser): read beside the session check.
+  const [session, revoked] = await Promise.all([
+    ctx.refuseSession(request, record.user),
+    challengeStatus(record, ctx.now()) === 'pending'
+      ? revokedAt(ctx, record.user)
+      : undefined,
+  ]);
   if (session) return session;
   const at = ctx.now();
-  return json(200, statusOf(ctx, record, at));
+  return json(200, statusOf(ctx, withRevocation(record, revoked), at));
 }
 
 export function statusOf(

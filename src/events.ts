@@ -41,7 +41,7 @@ export interface OtpConfirmedDetail extends StepIdentity {
 export interface OtpRejectedDetail extends StepIdentity {
   /** The challenge's id, the same from `otp-issued` to its end. */
   requestId: string;
-  /** `invalid` (a wrong code), `expired`, `locked` (too many wrong codes) or `used` (already confirmed). */
+  /** `invalid` (a wrong code), `expired`, `locked` (too many wrong codes), `used` (already confirmed) or `canceled` (ended by the app or another tab). */
   reason: RejectReason;
   /** Wrong codes still allowed; 0 once locked. */
   attemptsLeft: number;

@@ -16,6 +16,7 @@ import {
   type ServerRecord,
 } from '../handler-context.js';
 import {challengeStoreKey, requestKey} from '../keys.js';
+import {withRevocation} from '../revocation.js';
 import {problem} from '../problem.js';
 import {pooledRandomBytes} from '../random-bytes.js';
 import type {DeliveryPlan} from './delivery.js';
@@ -33,7 +34,8 @@ export interface Issued {
  * Stage 5, the challenge: a new code, or a resend in place of the pending one
  * (which keeps its failures and waits for its cooldown), written with the
  * HMAC of the code, never the code, and its request id. Undoing puts back the
- * code this one replaced, with the time it had left. A challenge that may not
+ * code this one replaced, with the time it had left. A canceled code (or one a
+ * revocation voided) is replaced at once, as an expired one is. A challenge that may not
  * be issued (locked, cooling down, out of resends) is refused before anything
  * was sent, so the windows go back.
  */
@@ -43,6 +45,8 @@ export async function writeChallenge(
   known: boolean,
   undo: Undo,
   plan?: DeliveryPlan,
+  /** When the user was last revoked (revocation.ts): a code pending then is replaced as canceled. */
+  revoked?: number,
 ): Promise<Issued | Refusal> {
   const {store, now} = ctx;
   // A test user's fixed code (options.testUsers), else a fresh one.
@@ -60,7 +64,7 @@ export async function writeChallenge(
     | Extract<IssuePlan, {ok: false}>
   >(key, (value) => {
     const previous = value as ServerRecord | undefined;
-    const issuePlan = planIssue(previous, at);
+    const issuePlan = planIssue(previous && withRevocation(previous, revoked), at);
     if (!issuePlan.ok) return [value, issuePlan];
     const {stepName, user, client} = config;
     // Filled in one by one rather than spread: one is made per code issued.

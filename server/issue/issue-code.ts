@@ -11,6 +11,7 @@ import {lookUpUser} from './user.js';
 import {checkIssueRequest} from './request.js';
 import {checkSession} from './session.js';
 import {Undo} from './undo.js';
+import {revokedAt} from '../revocation.js';
 import {humanCheck} from './human-check.js';
 import {takeSpend} from './spend.js';
 import type {IssueConfig} from './request.js';
@@ -42,7 +43,11 @@ export async function issueCode(
   const session = await checkSession(ctx, request, checked.config);
   if (session instanceof OtpAnswer) return session;
   const config = session;
-  const backoff = await checkBackoff(ctx, config);
+  // A pending code voided by revokeUser is replaced as a canceled one is: read beside the back-off.
+  const [backoff, revoked] = await Promise.all([
+    checkBackoff(ctx, config),
+    revokedAt(ctx, config.user),
+  ]);
   if (backoff) return backoff;
 
   const undo = new Undo();
@@ -75,7 +80,7 @@ export async function issueCode(
     );
     if (isRefusal(spent)) return await refuse(spent);
     const plan = spent;
-    const issued = await writeChallenge(ctx, config, user.known, undo, plan);
+    const issued = await writeChallenge(ctx, config, user.known, undo, plan, revoked);
     if (isRefusal(issued)) return await refuse(issued);
     if (ctx.events.watched) tellIssued(ctx, request, config, issued.record, user.known);
     await sendNotification(ctx, config, issued, user, {

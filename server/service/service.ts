@@ -20,6 +20,7 @@ import type {OtpStore} from '../store.js';
 import type {ServiceConfig} from './config.js';
 import type {JsonLogger} from './json-logger.js';
 import {verifyConfirmation} from './verify-route.js';
+import {adminRoute} from './admin-routes.js';
 import {CONFIRMED_RETRIES, NOTIFY_RETRIES, webhookSender} from './webhooks.js';
 import {hcaptcha, recaptcha, turnstile} from '../human/index.js';
 
@@ -47,7 +48,8 @@ const delay = (ms: number) =>
  * (`POST /codes`, `POST /codes/{requestId}/confirm`), `GET /healthz`, the
  * notification and confirmation sent to the app as signed webhooks, and, with
  * `OTP_API_KEY`, `POST /confirmations/verify` for the app's server to check a
- * confirmation token.
+ * confirmation token and the admin routes to cancel a code and revoke a user
+ * (admin-routes.ts).
  */
 export function createService(
   config: ServiceConfig,
@@ -149,6 +151,8 @@ export function createService(
       return health(res);
     if (path === '/confirmations/verify' && config.apiKey)
       return writeAnswer(res, await verifyConfirmation(handler, config.apiKey, req));
+    if (path.startsWith('/admin/') && config.apiKey)
+      return writeAnswer(res, await adminRoute(handler, config.apiKey, req, path));
     await otp(req, res);
   });
 

@@ -1,13 +1,10 @@
-import {createHash, timingSafeEqual} from 'node:crypto';
 import type {IncomingMessage} from 'node:http';
 import {OtpAnswer} from '../exchange.js';
 import {fromNodeRequest} from '../node-adapter.js';
 import type {OtpHandler} from '../otp-handler.js';
-import {json, methodNotAllowed, problem} from '../problem.js';
+import {json, methodNotAllowed} from '../problem.js';
 import {readJson} from '../read-json.js';
-
-/** The same length whatever was sent, so comparing leaks nothing of the key. */
-const digest = (text: string) => createHash('sha256').update(text).digest();
+import {refuseWithoutApiKey} from './api-key.js';
 
 /**
  * `POST /confirmations/verify`: `verifyConfirmation` for an app that is not in
@@ -23,9 +20,8 @@ export async function verifyConfirmation(
   req: IncomingMessage,
 ): Promise<OtpAnswer> {
   if (req.method !== 'POST') return methodNotAllowed();
-  const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-  if (!timingSafeEqual(digest(given), digest(apiKey)))
-    return problem(401, 'unauthenticated', 'Send Authorization: Bearer <OTP_API_KEY>.');
+  const refused = refuseWithoutApiKey(apiKey, req);
+  if (refused) return refused;
   // The body is read as the handler's own routes read theirs, within its limits.
   const request = fromNodeRequest(req);
   if (request instanceof OtpAnswer) return request;

@@ -32,6 +32,8 @@ export interface ChallengeRecord extends DeliveryInfo {
   maxResends: number;
   /** Set once the code is confirmed; the secret is dropped then. */
   consumed: boolean;
+  /** When the code was canceled (epoch ms), if it was: it can be neither confirmed nor resent. */
+  canceledAt?: number;
   /**
    * Backend only: when the server issued the code (epoch ms, the server's clock),
    * to tell which of two answers that crossed between tabs is the newer.
@@ -42,9 +44,9 @@ export interface ChallengeRecord extends DeliveryInfo {
   digest?: Uint8Array;
 }
 
-export type ChallengeStatus = 'pending' | 'expired' | 'locked' | 'confirmed';
+export type ChallengeStatus = 'pending' | 'expired' | 'locked' | 'confirmed' | 'canceled';
 
-export type RejectReason = 'invalid' | 'expired' | 'locked' | 'used';
+export type RejectReason = 'invalid' | 'expired' | 'locked' | 'used' | 'canceled';
 
 export type ConfirmOutcome =
   | {
@@ -67,6 +69,8 @@ export interface ChallengeView extends DeliveryInfo {
 
 export function challengeStatus(record: ChallengeRecord, now: number): ChallengeStatus {
   if (record.consumed) return 'confirmed';
+  // Canceled is what ended it, even once its lifetime is over.
+  if (record.canceledAt !== undefined) return 'canceled';
   if (now >= record.expiresAt) return 'expired';
   if (record.failures >= record.maxAttempts) return 'locked';
   return 'pending';
@@ -148,13 +152,14 @@ export type IssuePlan =
  * Whether a new code may be issued where `previous` stands, and what it inherits.
  * A code sent again in place of a live one keeps its failure count (NIST SP
  * 800-63B-4: a resend must not reset the attempt limit) and waits for the
- * cooldown. Once the previous challenge has expired or been confirmed, a new
- * challenge starts afresh.
+ * cooldown. Once the previous challenge has expired, been confirmed or been
+ * canceled, a new challenge starts afresh.
  */
 export function planIssue(previous: ChallengeRecord | undefined, now: number): IssuePlan {
   if (!previous) return {ok: true, failures: 0, resends: 0};
   const status = challengeStatus(previous, now);
-  if (status === 'expired' || status === 'confirmed')
+  // A canceled code is replaced at once: canceling was the point (its cooldown goes with it).
+  if (status !== 'pending' && status !== 'locked')
     return {ok: true, failures: 0, resends: 0};
   if (status === 'locked') return {ok: false, code: 'locked'};
   if (now < previous.resendAt) {

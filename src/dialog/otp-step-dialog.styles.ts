@@ -127,7 +127,8 @@ export const dialogStyles = [
     [data-notice='error'],
     [data-notice='expired'],
     [data-notice='locked'],
-    [data-notice='used'] {
+    [data-notice='used'],
+    [data-notice='canceled'] {
       color: var(--_error);
     }
     [data-notice='confirmed'],

@@ -9,7 +9,7 @@ import type {StepConfig} from '../step/step-config.js';
 
 /** What happened last, as the dialog's message line says it. */
 export type Notice =
-  | {key: 'issued' | 'confirmed' | 'copied' | 'expired' | 'used' | 'notSent'}
+  | {key: 'issued' | 'confirmed' | 'copied' | 'expired' | 'used' | 'canceled' | 'notSent'}
   | {key: 'invalid'; attemptsLeft: number}
   /** Too many wrong codes: a new code may be asked for from `until` (epoch ms). */
   | {key: 'locked'; until: number}

@@ -71,6 +71,7 @@ export const ar: OtpStepMessages = {
     `أُدخلت رموز خاطئة كثيرة. يمكنك طلب رمز جديد عند الساعة ${isolate(time)}.`,
   triggerConfirmed: 'تم تأكيد الرمز',
   used: 'سبق استخدام هذا الرمز.',
+  canceled: 'أُلغي هذا الرمز — اطلب رمزًا جديدًا.',
   retry: 'إعادة المحاولة',
   retryIn: (seconds) => `إعادة المحاولة بعد ${isolate(seconds)} ث`,
   required: 'أكّد رمز التحقق للمتابعة.',

@@ -38,6 +38,7 @@ export const de: OtpStepMessages = {
     `Zu viele falsche Codes. Ab ${isolate(time)} Uhr können Sie einen neuen Code anfordern.`,
   triggerConfirmed: 'Code bestätigt',
   used: 'Dieser Code wurde bereits verwendet.',
+  canceled: 'Dieser Code wurde widerrufen – fordern Sie einen neuen Code an.',
   retry: 'Erneut versuchen',
   retryIn: (seconds) => `Erneut versuchen in ${isolate(seconds)} s`,
   required: 'Bestätigen Sie einen Einmalcode, um fortzufahren.',

@@ -51,6 +51,8 @@ export interface OtpStepMessages {
   /** The trigger once the code is confirmed: the step is done. */
   triggerConfirmed: string;
   used: string;
+  /** The code was canceled (by the app, or from another tab): a new one may be asked for. */
+  canceled: string;
   retry: string;
   retryIn(seconds: string): string;
   /** Why a `required` element keeps its form from submitting. */
@@ -102,6 +104,7 @@ export const en: OtpStepMessages = {
   lockedUntil: (time) =>
     `Too many wrong codes. You can ask for a new code at ${isolate(time)}.`,
   used: 'This code has already been used.',
+  canceled: 'This code was canceled — send a new code.',
   errors: {
     ...enTrigger.errors,
     'malformed-code':

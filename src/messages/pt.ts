@@ -43,6 +43,7 @@ export const pt: OtpStepMessages = {
     `Muitos códigos incorretos. Você pode pedir um novo código às ${isolate(time)}.`,
   triggerConfirmed: 'Código confirmado',
   used: 'Este código já foi usado.',
+  canceled: 'Este código foi cancelado — peça um novo código.',
   retry: 'Tentar novamente',
   retryIn: (seconds) => `Tentar novamente em ${isolate(seconds)} s`,
   required: 'Confirme um código de uso único para continuar.',

@@ -62,7 +62,7 @@ export interface IssueResponseBody {
 /** `GET {endpoint}/codes/{requestId}`: the challenge's status, never the code. */
 export interface StatusResponseBody {
   requestId: string;
-  status: 'pending' | 'confirmed' | 'expired' | 'locked';
+  status: 'pending' | 'confirmed' | 'expired' | 'locked' | 'canceled';
   expiresAt: string;
   expiresIn: number;
   attemptsLeft: number;
@@ -72,6 +72,11 @@ export interface StatusResponseBody {
   destinationHint?: string;
   delivery?: DeliveryState;
 }
+
+/**
+ * `POST {endpoint}/codes/{requestId}/cancel` takes no body and answers 200
+ * with a `StatusResponseBody` whose status is `canceled`.
+ */
 
 /** `POST {endpoint}/codes/{requestId}/confirm`. */
 export interface ConfirmRequestBody {
@@ -96,6 +101,7 @@ export type ProblemCode =
   | 'expired'
   | 'locked'
   | 'used'
+  | 'canceled'
   | 'unknown-request'
   | 'unknown-user'
   | 'rate-limited'

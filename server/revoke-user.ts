@@ -1,0 +1,39 @@
+import {EXPIRED_GRACE_MS, type HandlerContext} from './handler-context.js';
+import {revokedUserKey} from './keys.js';
+import {logSafe} from './log-safe.js';
+
+/**
+ * `handler.revokeUser(user)`: voids every pending code and confirmation token
+ * of `user` issued until now, on every instance sharing the store. The key
+ * lasts as long as the longest-lived of them could (a code of the longest
+ * lifetime through its grace, a token), with a minute for clocks that differ.
+ */
+export async function revokeUser(ctx: HandlerContext, user: unknown): Promise<void> {
+  if (typeof user !== 'string' || user === '' || user.length > 256)
+    throw new TypeError(
+      'otp-step: revokeUser(user) needs the user as the app names it: a non-empty string of at most 256 characters',
+    );
+  const at = ctx.now();
+  const keepFor =
+    Math.max(
+      ctx.limits.maxLifetimeSeconds * 1000 + EXPIRED_GRACE_MS,
+      ctx.limits.confirmationLifetimeSeconds * 1000,
+    ) + 60_000;
+  // A later revocation wins; one from a clock behind never moves it back.
+  await ctx.store.update(revokedUserKey(user), (value) => [
+    typeof value === 'number' && value > at ? value : at,
+    undefined,
+    keepFor,
+  ]);
+  ctx.events.emit({
+    type: 'revoked',
+    at,
+    // A revocation names no one code: every code and token of the user until `at`.
+    requestId: '',
+    user,
+    account: ctx.normalize(user),
+    client: '',
+    stepName: '',
+  });
+  ctx.logger.warn(`otp-step: every code and confirmation of ${logSafe(user)} revoked`);
+}
