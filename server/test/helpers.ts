@@ -154,10 +154,16 @@ ajv.addSchema(openapi, 'openapi');
 
 /** Throws unless `answer` is what docs/openapi.json says `path` answers with that status. */
 export function assertConforms(
-  path: '/codes' | '/codes/{requestId}/confirm',
+  path:
+    | '/codes'
+    | '/codes/{requestId}/confirm'
+    | '/codes/{requestId}/cancel'
+    | '/codes/{requestId}',
   answer: {status: number; headers: Headers; json: unknown},
 ) {
-  const responses = openapi.paths[path].post.responses;
+  // The status read is the one GET.
+  const operation = openapi.paths[path].post ?? openapi.paths[path].get;
+  const responses = operation.responses;
   let spec = responses[String(answer.status)];
   if (!spec) throw new Error(`${path} does not document status ${answer.status}`);
   if (spec.$ref) spec = openapi.components.responses[spec.$ref.split('/').pop()];
