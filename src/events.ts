@@ -65,6 +65,12 @@ export interface OtpErrorDetail {
   retryAfterSeconds?: number;
 }
 
+/** Fired when `cancel()` ended the pending code: it can no longer be confirmed. */
+export interface OtpCanceledDetail extends StepIdentity {
+  /** The challenge's id, the same from `otp-issued` to its end. */
+  requestId: string;
+}
+
 /** Fired when a step has done its work, so the next step can start (`source-step`). */
 export interface StepCompleteDetail extends StepIdentity {
   /** The challenge's id, the same from `otp-issued` to its end. */
@@ -80,6 +86,7 @@ export interface OtpStepEventMap {
   'otp-confirmed': CustomEvent<OtpConfirmedDetail>;
   'otp-rejected': CustomEvent<OtpRejectedDetail>;
   'otp-expired': CustomEvent<OtpExpiredDetail>;
+  'otp-canceled': CustomEvent<OtpCanceledDetail>;
   'otp-error': CustomEvent<OtpErrorDetail>;
   'step-complete': CustomEvent<StepCompleteDetail>;
 }

@@ -97,8 +97,9 @@ export {isolate} from './messages/isolate.js';
  * @fires {CustomEvent<OtpRequestDetail>} otp-request - Before a code is requested (first or resent); cancelable: `preventDefault()` stops it.
  * @fires {CustomEvent<OtpIssuedDetail>} otp-issued - A code was issued and the dialog shows it; `forTestCode` holds it where the source gives it out.
  * @fires {CustomEvent<OtpConfirmedDetail>} otp-confirmed - The code was confirmed; `detail.confirmation` carries the server's token in backend mode.
- * @fires {CustomEvent<OtpRejectedDetail>} otp-rejected - A code was not accepted; `detail.reason` is `invalid`, `expired`, `locked` or `used`, with `attemptsLeft`.
+ * @fires {CustomEvent<OtpRejectedDetail>} otp-rejected - A code was not accepted; `detail.reason` is `invalid`, `expired`, `locked`, `used` or `canceled`, with `attemptsLeft`.
  * @fires {CustomEvent<OtpExpiredDetail>} otp-expired - The pending code's lifetime ran out.
+ * @fires {CustomEvent<OtpCanceledDetail>} otp-canceled - `cancel()` ended the pending code and closed the dialog.
  * @fires {CustomEvent<OtpErrorDetail>} otp-error - Something stopped the step; `detail.code` is stable, `detail.message` readable.
  * @fires {CustomEvent<StepCompleteDetail>} step-complete - The step is done (after `otp-confirmed`), so a step chained to it can start.
  */
@@ -228,8 +229,9 @@ export class OtpStep extends StepAttributes {
   #phase(): 'idle' | 'pending' | 'expired' | 'locked' | 'confirmed' {
     if (this.value) return 'confirmed';
     const status = this.#step.state.challenge?.status;
-    // A challenge confirmed before a form reset no longer makes the element confirmed.
-    return !status || status === 'confirmed' ? 'idle' : status;
+    // A challenge confirmed before a form reset no longer makes the element
+    // confirmed; a canceled one leaves it as if none had been asked for.
+    return !status || status === 'confirmed' || status === 'canceled' ? 'idle' : status;
   }
 
   /** After a reload, picks up the challenge left open for this step, user and client. */
@@ -368,6 +370,16 @@ export class OtpStep extends StepAttributes {
   /** Closes the dialog; the pending challenge stays and the trigger reopens it. */
   close(): void {
     this.#step.close();
+  }
+
+  /**
+   * Ends the pending code (`POST {endpoint}/codes/{requestId}/cancel` in backend
+   * mode), forgets it and closes the dialog, firing `otp-canceled`; a new code
+   * may be asked for at once. Closing the dialog does not cancel. Resolves to
+   * false when no code was pending, or the cancel failed (reported as `otp-error`).
+   */
+  cancel(): Promise<boolean> {
+    return this.#step.cancel();
   }
 
   override render() {

@@ -112,6 +112,14 @@ export class StepController implements ReactiveController {
     );
   }
 
+  /** Ends the pending code and closes the dialog; resolves to whether a code was ended. */
+  async cancel(): Promise<boolean> {
+    return !!(await this.#run(
+      (flow, run) => flow.cancel(run),
+      () => this.cancel(),
+    ));
+  }
+
   /** Picks up the challenge left open for these parameters; resolves to them when there was one. */
   restore(options: StepOptions): Promise<StepConfig | undefined> {
     return this.#run(

@@ -175,6 +175,30 @@ export async function confirm(
 }
 
 /**
+ * Ends the pending code (on the server, for a backend) and closes the dialog;
+ * `otp-canceled` says so. Resolves to false when nothing was pending: the
+ * dialog closes all the same.
+ */
+export async function cancel(run: Run): Promise<boolean> {
+  const {config, challenge} = run.state;
+  if (!config || challenge?.status !== 'pending') {
+    run.set({open: false});
+    return false;
+  }
+  run.begin();
+  await (await run.source()).cancel?.(config, run.signal);
+  run.set({
+    ...FRESH,
+    busy: false,
+    challenge: {...challenge, status: 'canceled'},
+    forTestCode: '',
+    open: false,
+  });
+  run.emit('otp-canceled', {...identityOf(config), requestId: challenge.requestId});
+  return true;
+}
+
+/**
  * After a reload, picks up the challenge left open for these parameters and
  * shows it. Resolves to the parameters it was found under, or undefined when
  * there was none (or the parameters are not complete, so nothing can be).

@@ -90,10 +90,12 @@ export const otpStepEvents = {
   onOtpIssued: 'otp-issued',
   /** The code was confirmed; `detail.confirmation` carries the server's token in backend mode. */
   onOtpConfirmed: 'otp-confirmed',
-  /** A code was not accepted; `detail.reason` is `invalid`, `expired`, `locked` or `used`, with `attemptsLeft`. */
+  /** A code was not accepted; `detail.reason` is `invalid`, `expired`, `locked`, `used` or `canceled`, with `attemptsLeft`. */
   onOtpRejected: 'otp-rejected',
   /** The pending code's lifetime ran out. */
   onOtpExpired: 'otp-expired',
+  /** `cancel()` ended the pending code and closed the dialog. */
+  onOtpCanceled: 'otp-canceled',
   /** Something stopped the step; `detail.code` is stable, `detail.message` readable. */
   onOtpError: 'otp-error',
   /** The step is done (after `otp-confirmed`), so a step chained to it can start. */

@@ -24,6 +24,12 @@ export interface CodeSource {
   /** The challenge left open for the step, e.g. before a reload; undefined when there is none. */
   pending(config: StepConfig, signal?: AbortSignal): Promise<ChallengeView | undefined>;
   /**
+   * Ends the pending challenge, on the server for a backend, and forgets it:
+   * it can no longer be confirmed, and a new code may be asked for at once.
+   * Sources without it are only forgotten by the element.
+   */
+  cancel?(config: StepConfig, signal?: AbortSignal): Promise<void>;
+  /**
    * Reads how far sending the pending code has got (backends that send it), and
    * keeps what it learnt; `unsupported` when the server has no status route.
    */

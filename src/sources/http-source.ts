@@ -285,6 +285,14 @@ export function httpCodeSource(
           attemptsLeft: record.maxAttempts - record.failures,
         };
         change = (r) => ({...r, expiresAt: Math.min(r.expiresAt, at)});
+      } else if (problem.code === 'canceled') {
+        // Canceled elsewhere (the app's server, another tab): nothing to confirm any more.
+        outcome = {
+          status: 'rejected',
+          reason: 'canceled',
+          attemptsLeft: record.maxAttempts - record.failures,
+        };
+        change = (r) => ({...r, canceledAt: at});
       } else if (problem.code === 'used') {
         outcome = {
           status: 'rejected',
@@ -301,6 +309,23 @@ export function httpCodeSource(
     },
 
     pending: (config) => pendingChallenge(store, challengeKey(config), now()),
+
+    async cancel(config, signal) {
+      const key = challengeKey(config);
+      const record = await store.get(key);
+      if (!record) return;
+      const answer = await send(
+        `/codes/${encodeURIComponent(record.requestId)}/cancel`,
+        {},
+        signal,
+      );
+      // Canceled, or already over (unknown, used, expired, locked): either way nothing is left to confirm.
+      if (answer.status !== 200 && ![404, 409, 410, 423].includes(answer.status))
+        throw refusal(answer);
+      await store.update(key, (r) =>
+        r?.requestId === record.requestId ? [undefined, undefined] : [r, undefined],
+      );
+    },
 
     async status(config, signal) {
       const record = await store.get(challengeKey(config));

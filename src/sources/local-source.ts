@@ -86,5 +86,8 @@ export function localCodeSource(
     },
 
     pending: (config) => pendingChallenge(store, challengeKey(config), now()),
+
+    // Nothing left on record, nothing to confirm: the demo cancels by forgetting.
+    cancel: (config) => store.update(challengeKey(config), () => [undefined, undefined]),
   };
 }
