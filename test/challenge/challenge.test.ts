@@ -98,6 +98,23 @@ describe('challenge rules', () => {
     });
   });
 
+  it('reads canceled once canceled, even past its lifetime, and judges nothing then', () => {
+    const canceled = fresh({canceledAt: T0 + 1000, failures: 1});
+    expect(challengeStatus(canceled, T0 + 1000)).to.equal('canceled');
+    expect(challengeStatus(canceled, T0 + 400_000)).to.equal('canceled');
+    // Confirmed comes first: a code used before the cancel stays used.
+    expect(challengeStatus({...canceled, consumed: true}, T0 + 2000)).to.equal(
+      'confirmed',
+    );
+    const judged = judgeAttempt(canceled, true, T0 + 2000);
+    expect(judged.record).to.equal(canceled);
+    expect(judged.outcome).to.deep.equal({
+      status: 'rejected',
+      reason: 'canceled',
+      attemptsLeft: 2,
+    });
+  });
+
   describe('planIssue', () => {
     it('starts afresh with nothing before', () => {
       expect(planIssue(undefined, T0)).to.deep.equal({ok: true, failures: 0, resends: 0});
@@ -140,6 +157,15 @@ describe('challenge rules', () => {
         resends: 0,
       });
       expect(planIssue(fresh({consumed: true}), T0 + 1000)).to.deep.equal({
+        ok: true,
+        failures: 0,
+        resends: 0,
+      });
+    });
+
+    it('replaces a canceled challenge at once, inside its cooldown, with its failures and resends gone', () => {
+      const canceled = fresh({canceledAt: T0 + 1000, failures: 2, resends: 2});
+      expect(planIssue(canceled, T0 + 1000)).to.deep.equal({
         ok: true,
         failures: 0,
         resends: 0,
