@@ -17,10 +17,12 @@ export async function revokedAt(
 }
 
 /**
- * The record as a revocation at `revoked` leaves it: a code still pending then
- * (issued at or before it, not yet expired, confirmed nor locked) reads as
- * canceled from the revocation on. Nothing is written: the user's codes cannot
- * be listed, so each is judged against the one key when it is next read.
+ * The record as a revocation at `revoked` leaves it: a code still alive then
+ * (issued at or before it, not yet expired nor confirmed) reads as canceled
+ * from the revocation on. A locked one too, so that the user is not kept
+ * waiting for it to expire: the account's back-off (throttle.ts) still holds.
+ * Nothing is written: the user's codes cannot be listed, so each is judged
+ * against the one key when it is next read.
  */
 export function withRevocation<T extends ChallengeRecord>(
   record: T,
@@ -31,8 +33,7 @@ export function withRevocation<T extends ChallengeRecord>(
     record.canceledAt !== undefined ||
     record.consumed ||
     record.issuedAt > revoked ||
-    record.expiresAt <= revoked ||
-    record.failures >= record.maxAttempts
+    record.expiresAt <= revoked
   )
     return record;
   return {...record, canceledAt: revoked};

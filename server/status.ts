@@ -47,12 +47,12 @@ export async function codeStatus(
   if (typeof challengeKey !== 'string') return unknown();
   const record = await ctx.peek<ServerRecord | undefined>(challengeKey);
   if (!record || record.requestId !== requestId) return unknown();
-  // A code still pending may have been voided by a revocation (revokeUser): read beside the session check.
+  // A code still alive (pending or locked) may have been voided by a revocation
+  // (revokeUser): read beside the session check.
+  const alive = ['pending', 'locked'].includes(challengeStatus(record, ctx.now()));
   const [session, revoked] = await Promise.all([
     ctx.refuseSession(request, record.user),
-    challengeStatus(record, ctx.now()) === 'pending'
-      ? revokedAt(ctx, record.user)
-      : undefined,
+    alive ? revokedAt(ctx, record.user) : undefined,
   ]);
   if (session) return session;
   const at = ctx.now();

@@ -273,6 +273,34 @@ describe('handler.revokeUser(user)', () => {
     assert.equal((await confirm(ctx, fresh.requestId, fresh.code)).status, 200);
   });
 
+  it('does not keep the user waiting on a code locked before it: a new code comes at once', async () => {
+    const ctx = setup();
+    const locked = await issued(ctx, 'alice');
+    for (let i = 0; i < 5; i++)
+      await confirm(ctx, locked.requestId, wrongCode(locked.code));
+    ctx.clock.now += 30_000;
+    const refused = await issue(ctx);
+    assert.equal(refused.status, 423, 'locked until it expires, without a revocation');
+    await ctx.handler.revokeUser('alice');
+    assert.equal((await status(ctx, locked.requestId)).json.status, 'canceled');
+    ctx.clock.now += 1;
+    const fresh = await issue(ctx);
+    assert.equal(fresh.status, 201, fresh.text);
+    // Fresh attempts on the new code, but the account's back-off after its wrong codes still holds.
+    const wrong = await confirm(
+      ctx,
+      fresh.json.requestId,
+      wrongCode(String(fresh.json.code)),
+    );
+    assert.equal(wrong.status, 422, wrong.text);
+    assert.equal(wrong.json.attemptsLeft, 4);
+    const early = await confirm(ctx, fresh.json.requestId, String(fresh.json.code));
+    assert.equal(early.status, 429, early.text);
+    ctx.clock.now += 2000;
+    const late = await confirm(ctx, fresh.json.requestId, String(fresh.json.code));
+    assert.equal(late.status, 200, late.text);
+  });
+
   it('names the user exactly as the app does: revoking Alice leaves alice alone', async () => {
     const ctx = setup();
     const token = await tokenFor(ctx, 'alice');
