@@ -45,7 +45,7 @@ export async function writeChallenge(
   known: boolean,
   undo: Undo,
   plan?: DeliveryPlan,
-  /** When the user was last revoked (revocation.ts): a code pending then is replaced as canceled. */
+  /** When the user was last revoked (revocation.ts): a code alive then is replaced as a canceled one. */
   revoked?: number,
 ): Promise<Issued | Refusal> {
   const {store, now} = ctx;
