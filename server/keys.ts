@@ -59,5 +59,13 @@ export const unconfirmedByCountryKey = (country: string) =>
  */
 export const revokedUserKey = (user: string) => `revoked-user:${JSON.stringify(user)}`;
 
+/**
+ * The codes that expire within one time bucket, one shard of them: a list of
+ * [challenge key, request id] appended at issue and claimed, once, by the
+ * instance that reads it first after the bucket ends (server/events/expiry.ts).
+ */
+export const expiringKey = (bucket: number, shard: number) =>
+  `expiring:${bucket}:${shard}`;
+
 /** What the side service's health check reads. */
 export const HEALTH_KEY = 'healthz';
