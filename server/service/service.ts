@@ -22,6 +22,8 @@ import type {JsonLogger} from './json-logger.js';
 import {verifyConfirmation} from './verify-route.js';
 import {CONFIRMED_RETRIES, NOTIFY_RETRIES, webhookSender} from './webhooks.js';
 import {hcaptcha, recaptcha, turnstile} from '../human/index.js';
+import {auditSink} from './audit-sink.js';
+import {eventWebhooks} from './event-webhooks.js';
 
 const HUMAN_CHECKS = {turnstile, hcaptcha, recaptcha};
 
@@ -75,6 +77,12 @@ export function createService(
       'otp-step: no OTP_NOTIFY_URL, so codes are sent nowhere (development only)',
     );
 
+  // Opened before anything listens: an audit log that cannot be written stops the start.
+  const audit = auditSink(config.auditLogPath, logger);
+  const onEvent =
+    config.eventsUrl &&
+    eventWebhooks(config.eventsUrl, config.webhookSecret!, config.events, logger);
+
   const handler = createOtpHandler({
     secret: config.secret,
     store,
@@ -114,6 +122,8 @@ export function createService(
           await Promise.race([delivery, delay(CONFIRMED_HOLD_MS)]);
         }
       : undefined,
+    onEvent: onEvent || undefined,
+    auditLog: audit.write,
   });
   const otp = toNodeListener(handler);
   const proxies = trustedProxyList(config.trustedProxies);
@@ -191,8 +201,8 @@ export function createService(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const finished = await Promise.race([
-        // The codes being sent behind their answers too (the handler's idle()).
-        Promise.all([closed, handler.idle(), ...deliveries]).then(() => true),
+        // The codes being sent behind their answers too, and the events (the handler's close()).
+        Promise.all([closed, handler.close(), ...deliveries]).then(() => true),
         delay(graceMs).then(() => false),
       ]);
       if (!finished) {
@@ -201,6 +211,7 @@ export function createService(
         );
         server.closeAllConnections();
       }
+      await audit.close();
       await store.close?.();
     },
   };
