@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {OTP_EVENT_TYPES, type OtpEvent} from '../index.js';
+import {createNotifier} from '../notify/index.js';
 import {confirm, issue, setup, wrongCode, type Ctx} from './helpers.js';
 
 /** A handler whose events are kept, in the order they were told. */
@@ -63,6 +64,30 @@ describe('onEvent', () => {
       assert.ok(!JSON.stringify(event).includes(code), 'an event holds the code');
     }
     assert.equal(new Set(ctx.events.map((e) => e.id)).size, ctx.events.length);
+    await ctx.handler.close();
+  });
+
+  it('tells the channel and the masked destination where a notifier sends, never the destination', async () => {
+    const ctx = watched({
+      notify: createNotifier({
+        channels: [{channel: 'email', provider: 'test', send: async () => undefined}],
+        appName: 'Shop',
+        now: () => ctx.clock.now,
+      }),
+      lookupUser: () => ({email: 'maria@shop.example'}),
+    });
+    const {requestId} = await issued(ctx, 'maria');
+    await ctx.handler.idle();
+    const told = ctx.events.filter((e) => e.requestId === requestId);
+    assert.deepEqual(
+      told.map((e) => e.event),
+      ['otp.issued', 'otp.delivered'],
+    );
+    for (const event of told) {
+      assert.equal(event.channel, 'email');
+      assert.equal(event.destinationHint, 'm•••@shop.example');
+      assert.ok(!JSON.stringify(event).includes('maria@'));
+    }
     await ctx.handler.close();
   });
 

@@ -125,6 +125,69 @@ describe(`otp.expired across two instances (${redisUrl ? 'Redis' : 'memory'})`, 
     await Promise.all(handlers.map((h) => h.close()));
   });
 
+  it('tells every event type of a flow split over the two instances', async () => {
+    const clock = {now: 1_700_000_000_000};
+    const {handlers, events} = twoInstances('every-type', () => clock.now, {
+      maxAttempts: 2,
+    });
+    const [a, b] = handlers;
+    const confirmed = await issueOn(a, 'confirmed', 60);
+    assert.equal(
+      (await confirmOn(b, confirmed.requestId, wrongCode(confirmed.code))).status,
+      422,
+    );
+    assert.equal((await confirmOn(a, confirmed.requestId, confirmed.code)).status, 200);
+    const locked = await issueOn(b, 'locked', 60);
+    for (let i = 0; i < 2; i++)
+      await confirmOn(i ? a : b, locked.requestId, wrongCode(locked.code));
+    const expiring = await issueOn(a, 'expiring', 60);
+    await Promise.all(handlers.map((h) => h.idle()));
+    clock.now += 65_000;
+    await waitFor(() => events.some((e) => e.event === 'otp.expired'), 5000);
+    const of = (requestId: string) =>
+      events.filter((e) => e.requestId === requestId).map((e) => e.event);
+    assert.deepEqual(of(confirmed.requestId), [
+      'otp.issued',
+      'otp.delivered',
+      'otp.rejected',
+      'otp.confirmed',
+    ]);
+    assert.deepEqual(of(locked.requestId), [
+      'otp.issued',
+      'otp.delivered',
+      'otp.rejected',
+      'otp.locked',
+    ]);
+    assert.deepEqual(of(expiring.requestId), [
+      'otp.issued',
+      'otp.delivered',
+      'otp.expired',
+    ]);
+    await Promise.all(handlers.map((h) => h.close()));
+  });
+
+  it('tells delivery_failed from the instance whose send failed', async () => {
+    const clock = {now: 1_700_000_000_000};
+    const stores = sharedStores(() => clock.now, 'delivery-failed');
+    const events: OtpEvent[] = [];
+    const failing = createOtpHandler({
+      secret: SECRET,
+      store: stores[1],
+      testMode: true,
+      now: () => clock.now,
+      notify: () => Promise.reject(new Error('provider down')),
+      logger: {info() {}, warn() {}, error() {}},
+      onEvent: (event) => void events.push(event),
+    });
+    const {requestId} = await issueOn(failing, 'alice', 60);
+    await failing.idle();
+    assert.deepEqual(
+      events.filter((e) => e.requestId === requestId).map((e) => e.event),
+      ['otp.issued', 'otp.delivery_failed'],
+    );
+    await failing.close();
+  });
+
   it('is told within 5 s of the expiry by the real clock', async () => {
     const {handlers, events} = twoInstances('real-clock', Date.now);
     const issuedAt = Date.now();
