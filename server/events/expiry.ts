@@ -142,12 +142,16 @@ export function expiryWatcher(
       const bucket = Math.max(bucketOf(fact.expiresAt), bucketOf(now()));
       const shard = (parseInt(requestId.slice(0, 2), 16) || 0) % DUE_SHARDS;
       const keepMs = (bucket + 1) * DUE_BUCKET_MS + EXPIRED_GRACE_MS - now();
-      const write: Promise<void> = store
-        .update(expiringKey(bucket, shard), (value) => [
-          [...(Array.isArray(value) ? value : []), entry],
-          undefined,
-          keepMs,
-        ])
+      // On a later turn: the memory store would copy the list within the request, and
+      // only for known users (a decoy is never due), which timing could tell apart.
+      const write: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() =>
+          store.update(expiringKey(bucket, shard), (value) => [
+            [...(Array.isArray(value) ? value : []), entry],
+            undefined,
+            keepMs,
+          ]),
+        )
         .catch((error: unknown) => logFailure('adding a code to the expiry list', error))
         .finally(() => appending.delete(write));
       appending.add(write);

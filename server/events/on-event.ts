@@ -1,5 +1,5 @@
 import type {LifecycleObserver, OtpEvent} from './lifecycle.js';
-import {otpEvent} from './otp-event.js';
+import {otpEvent, publicType} from './otp-event.js';
 
 /**
  * The app's `onEvent` as an observer. Each call is made on a later turn of
@@ -14,11 +14,12 @@ export function onEventObserver(
   const running = new Set<Promise<void>>();
   return {
     fact(fact) {
-      const event = otpEvent(fact);
-      if (!event) return;
+      const type = publicType(fact);
+      if (!type) return;
+      // Even the event is made later: a request makes no more work for a known user than for a decoy.
       const call: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => onEvent(event))
-        .catch((error: unknown) => logFailure(`onEvent for ${event.event}`, error))
+        .then(() => onEvent(otpEvent(fact)!))
+        .catch((error: unknown) => logFailure(`onEvent for ${type}`, error))
         .finally(() => running.delete(call));
       running.add(call);
     },
