@@ -152,6 +152,31 @@ describe('onEvent', () => {
     await ctx.handler.close();
   });
 
+  it('tells no known user from an unknown one by the answer’s time, with an onEvent that takes 200–800 ms', async () => {
+    const known = new Set(Array.from({length: 100}, (_, i) => `known-${i}`));
+    const ctx = setup({
+      clientAddress: () => '198.51.100.7',
+      limits: {issuesPerAddress: 10_000},
+      lookupUser: (user: string) => known.has(user),
+      onEvent: () =>
+        new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 600)),
+    });
+    const times: Record<'known' | 'unknown', number[]> = {known: [], unknown: []};
+    for (let i = 0; i < 100; i++)
+      for (const kind of ['known', 'unknown'] as const) {
+        const started = performance.now();
+        assert.equal((await issue(ctx, `${kind}-${i}`)).status, 201);
+        times[kind].push(performance.now() - started);
+      }
+    const median = (values: number[]) =>
+      [...values].sort((a, b) => a - b)[values.length >> 1];
+    const gap = Math.abs(median(times.known) - median(times.unknown));
+    assert.ok(gap < 20, `medians ${median(times.known)} and ${median(times.unknown)} ms`);
+    // The answers did not wait: 200 of them in far less than one onEvent each.
+    assert.ok(median(times.known) < 100, `known users' median ${median(times.known)} ms`);
+    await ctx.handler.close();
+  });
+
   it('logs an onEvent that throws or rejects, and answers as ever', async () => {
     let calls = 0;
     const ctx = setup({
