@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {OTP_EVENT_TYPES, type OtpEvent} from '../index.js';
+import {OTP_EVENT_TYPES, OtpStoreUnavailableError, type OtpEvent} from '../index.js';
 import {createNotifier} from '../notify/index.js';
 import {confirm, issue, setup, wrongCode, type Ctx} from './helpers.js';
 
@@ -295,6 +295,36 @@ describe('otp.expired', () => {
       () => lines.some((l) => l.includes('"otp.expired"')),
       3000,
       'the audit line',
+    );
+    await ctx.handler.close();
+  });
+
+  it('rides out a store outage: logged once, and the code told once the store is back', async () => {
+    let down = false;
+    const plain = setup();
+    const ctx = watched({
+      // The suite's store, failing on the due lists while `down` (Redis gone, as the watcher sees it).
+      store: {
+        update: (key, change) =>
+          down && key.startsWith('expiring:')
+            ? Promise.reject(new OtpStoreUnavailableError())
+            : plain.store.update(key, change),
+      },
+    });
+    const {requestId} = await issued(ctx, 'alice', {lifetime: 10});
+    await ctx.handler.idle();
+    down = true;
+    ctx.clock.now += 13_000;
+    // Four ticks or more while it is down.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    assert.ok(!typesOf(ctx.events, requestId).includes('otp.expired'));
+    const failures = ctx.logged.filter((l) => /the expiry watcher failed/.test(l));
+    assert.equal(failures.length, 1, failures.join('\n'));
+    down = false;
+    await waitFor(
+      () => typesOf(ctx.events, requestId).includes('otp.expired'),
+      3000,
+      'otp.expired after the outage',
     );
     await ctx.handler.close();
   });
