@@ -170,6 +170,9 @@ function tellJudged(
   outcome: ConfirmOutcome,
   judged: boolean,
 ): void {
+  // A decoy's code is judged as a real one is, but told of to no one: decoys
+  // count only as `unknown_user` (at issue), and apps never hear of them.
+  if (record.decoy) return;
   const type =
     outcome.status === 'confirmed'
       ? 'confirmed'

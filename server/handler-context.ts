@@ -23,6 +23,9 @@ import type {OtpChannelName, OtpNotifier} from './notify/types.js';
 import type {FailurePolicy} from './throttle.js';
 import type {SpendCut, SpendMark} from './issue/spend.js';
 import {lifecycle, type LifecycleObserver} from './events/lifecycle.js';
+import {onEventObserver} from './events/on-event.js';
+import {AUDIT_USER_LABEL, auditObserver} from './events/audit-log.js';
+import {expiryWatcher} from './events/expiry.js';
 
 /**
  * A challenge as the server keeps it: `digest` holds an HMAC-SHA256 of the
@@ -113,6 +116,8 @@ export function handlerContext(options: OtpHandlerOptions) {
     logger.info(
       `otp-step: ${testUsers.size} test user${testUsers.size === 1 ? '' : 's'} configured: they always get their fixed code and are sent nothing`,
     );
+  /** A store update that only reads. */
+  const peek = <T>(key: string) => store.update(key, (value) => [value, value as T]);
   /** Deliveries running behind their answers, so `idle()` can wait for them. */
   const deliveries = new Set<Promise<void>>();
   /**
@@ -120,6 +125,31 @@ export function handlerContext(options: OtpHandlerOptions) {
    * added here from its option (server/metrics, server/events).
    */
   const observers: LifecycleObserver[] = [];
+  const logObserverFailure = (what: string, error: unknown) =>
+    logger.error(
+      `otp-step: ${what} failed: ${logSafe(error instanceof Error ? error.message : error)}`,
+    );
+  if (options.onEvent !== undefined)
+    observers.push(
+      onEventObserver(checkedFunction(options.onEvent, 'onEvent'), logObserverFailure),
+    );
+  if (options.auditLog !== undefined)
+    observers.push(
+      auditObserver(
+        checkedFunction(options.auditLog, 'auditLog'),
+        derive(AUDIT_USER_LABEL),
+      ),
+    );
+  // Last, and only when someone watches: it adds a store write to each issue and a timer.
+  const expiry = observers.some((o) => o.fact)
+    ? expiryWatcher(
+        {store, now, peek, normalize},
+        (fact) => events.emit(fact),
+        logObserverFailure,
+      )
+    : undefined;
+  if (expiry) observers.push(expiry);
+  const events = lifecycle(observers, logObserverFailure);
   /** The client and step name a request named, once known: the refusal's labels. */
   const requestLabels = new WeakMap<OtpRequest, {client: string; stepName: string}>();
 
@@ -139,11 +169,9 @@ export function handlerContext(options: OtpHandlerOptions) {
     resendStrategy,
     testUsers,
     deliveries,
-    events: lifecycle(observers, (what, error) =>
-      logger.error(
-        `otp-step: ${what} failed: ${logSafe(error instanceof Error ? error.message : error)}`,
-      ),
-    ),
+    events,
+    /** The `otp.expired` watcher's timer, stopped by `handler.close()`; none when nobody watches. */
+    expiry,
     requestLabels,
     sealer: codeSealer(derive('otp-step sealed code')),
     hintKey: derive('otp-step destination hint'),
@@ -189,8 +217,7 @@ export function handlerContext(options: OtpHandlerOptions) {
     /** The JSON body within the size and time limits, or the problem that refuses it. */
     readBody: (request: OtpRequest) => readJson(request, bodyLimits),
 
-    /** A store update that only reads. */
-    peek: <T>(key: string) => store.update(key, (value) => [value, value as T]),
+    peek,
 
     /**
      * The signed-in user as `authenticate` names it; the 401 that refuses a
@@ -234,6 +261,13 @@ function notifierOf(notify: OtpHandlerOptions['notify']): OtpNotifier | undefine
       'otp-step: notify must be a function or a notifier from createNotifier (otp-step/server/notify)',
     );
   return candidate as OtpNotifier;
+}
+
+/** A function option as given; anything else stops the start-up, naming the option. */
+function checkedFunction<F>(value: F, name: string): F {
+  if (typeof value !== 'function')
+    throw new Error(`otp-step: ${name} must be a function, not ${typeof value}`);
+  return value;
 }
 
 /** `smsCountries` as a set of ISO 3166-1 alpha-2 codes; anything else stops the start-up, naming it. */

@@ -29,3 +29,4 @@ export {
   verifyWebhook,
   type VerifyWebhookOptions,
 } from './webhook-signature.js';
+export {OTP_EVENT_TYPES, type OtpEvent, type OtpEventType} from './events/lifecycle.js';

@@ -61,6 +61,13 @@ export const revokedUserKey = (user: string) => `revoked-user:${JSON.stringify(u
 
 /** An address's window of cancel requests; `bucket` from client-address.ts addressBucket. */
 export const cancelsByAddressKey = (bucket: string) => `cancels-by-address:${bucket}`;
+/**
+ * The codes that expire within one time bucket, one shard of them: a list of
+ * [challenge key, request id] appended at issue and claimed, once, by the
+ * instance that reads it first after the bucket ends (server/events/expiry.ts).
+ */
+export const expiringKey = (bucket: number, shard: number) =>
+  `expiring:${bucket}:${shard}`;
 
 /** What the side service's health check reads. */
 export const HEALTH_KEY = 'healthz';

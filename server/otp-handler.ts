@@ -46,6 +46,13 @@ export interface OtpHandler extends OtpEndpoint {
    * given up on: for a graceful shutdown, and for tests.
    */
   idle(): Promise<void>;
+  /**
+   * Stops the handler's own timer (the `otp.expired` watcher, which runs only
+   * with `onEvent`, `auditLog` or `metrics`) and waits as `idle()` does. The
+   * timer keeps no process alive; close a handler that is dropped while its
+   * process goes on (tests, a reconfigured app).
+   */
+  close(): Promise<void>;
 }
 
 /**
@@ -71,6 +78,10 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
     while (ctx.deliveries.size) await Promise.allSettled([...ctx.deliveries]);
     // What the observers still deliver (event webhooks, onEvent calls) too.
     await ctx.events.idle();
+  };
+  handler.close = async () => {
+    ctx.expiry?.close();
+    await handler.idle();
   };
   return handler;
 }

@@ -83,6 +83,8 @@ export interface LifecycleFact {
   address?: string;
   /** `delivered` / `delivery_failed`: how long the provider (or `notify`) took, in seconds. */
   sendSeconds?: number;
+  /** `issued`: when the code expires (ms), for the expiry watcher (server/events/expiry.ts). */
+  expiresAt?: number;
   /** `refused`: which operation was refused. */
   operation?: OtpOperation;
 }

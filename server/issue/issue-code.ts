@@ -129,6 +129,7 @@ function tellIssued(
     destinationHint: record.destinationHint,
     country: record.country,
     address: ctx.clientAddress(request),
+    expiresAt: record.expiresAt,
   };
   if (!known) return ctx.events.emit({...fact, type: 'unknown_user'});
   ctx.events.emit({...fact, type: 'issued'});

@@ -3,9 +3,10 @@ import {LIMIT_BOUNDS, rangeText, withinBound, type LimitBound} from '../limit-bo
 import {checkedSecret, type OtpLimits} from '../options.js';
 import {ConfigError} from './config-error.js';
 import {deliveryConfig, type DeliveryConfig} from './delivery-config.js';
+import {eventsConfig, type EventsConfig} from './events-config.js';
 
 /** What the side service is told by its environment, checked. */
-export interface ServiceConfig {
+export interface ServiceConfig extends EventsConfig {
   secret: string;
   host: string;
   port: number;
@@ -234,6 +235,8 @@ export function serviceConfig(
     testUsers = parsed as Record<string, string>;
   }
 
+  const events = eventsConfig(get, urlOf);
+
   return {
     secret: secretOf('OTP_SECRET', true)!,
     host: get('HOST') ?? '127.0.0.1',
@@ -251,7 +254,7 @@ export function serviceConfig(
     confirmedUrl,
     webhookSecret: secretOf(
       'OTP_WEBHOOK_SECRET',
-      Boolean(notifyUrl || confirmedUrl || lookupUrl),
+      Boolean(notifyUrl || confirmedUrl || lookupUrl || events.eventsUrl),
     ),
     apiKey: secretOf('OTP_API_KEY', false),
     delivery,
@@ -265,5 +268,6 @@ export function serviceConfig(
         : undefined,
     lookupUrl,
     testUsers,
+    ...events,
   };
 }

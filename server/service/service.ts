@@ -23,6 +23,8 @@ import {verifyConfirmation} from './verify-route.js';
 import {adminRoute} from './admin-routes.js';
 import {CONFIRMED_RETRIES, NOTIFY_RETRIES, webhookSender} from './webhooks.js';
 import {hcaptcha, recaptcha, turnstile} from '../human/index.js';
+import {auditSink} from './audit-sink.js';
+import {eventWebhooks} from './event-webhooks.js';
 
 const HUMAN_CHECKS = {turnstile, hcaptcha, recaptcha};
 
@@ -77,6 +79,12 @@ export function createService(
       'otp-step: no OTP_NOTIFY_URL, so codes are sent nowhere (development only)',
     );
 
+  // Opened before anything listens: an audit log that cannot be written stops the start.
+  const audit = auditSink(config.auditLogPath, logger);
+  const onEvent =
+    config.eventsUrl &&
+    eventWebhooks(config.eventsUrl, config.webhookSecret!, config.events, logger);
+
   const handler = createOtpHandler({
     secret: config.secret,
     store,
@@ -116,6 +124,8 @@ export function createService(
           await Promise.race([delivery, delay(CONFIRMED_HOLD_MS)]);
         }
       : undefined,
+    onEvent: onEvent || undefined,
+    auditLog: audit.write,
   });
   const otp = toNodeListener(handler);
   const proxies = trustedProxyList(config.trustedProxies);
@@ -195,8 +205,8 @@ export function createService(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const finished = await Promise.race([
-        // The codes being sent behind their answers too (the handler's idle()).
-        Promise.all([closed, handler.idle(), ...deliveries]).then(() => true),
+        // The codes being sent behind their answers too, and the events (the handler's close()).
+        Promise.all([closed, handler.close(), ...deliveries]).then(() => true),
         delay(graceMs).then(() => false),
       ]);
       if (!finished) {
@@ -205,6 +215,7 @@ export function createService(
         );
         server.closeAllConnections();
       }
+      await audit.close();
       await store.close?.();
     },
   };

@@ -1,5 +1,6 @@
 import {SIGNATURE_HEADER, signWebhook} from '../webhook-signature.js';
 import type {JsonLogger} from './json-logger.js';
+import type {OtpEventType} from '../events/lifecycle.js';
 
 /** How one webhook is retried. */
 export interface RetryPolicy {
@@ -23,7 +24,8 @@ export const CONFIRMED_RETRIES: RetryPolicy = {
   timeoutMs: 5000,
 };
 
-export type WebhookEvent = 'notify' | 'confirmed';
+/** What a webhook's signed body names in `event`: a notification, a confirmation, or a lifecycle event. */
+export type WebhookEvent = 'notify' | 'confirmed' | OtpEventType;
 
 export interface WebhookTarget {
   url: string;

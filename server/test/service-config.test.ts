@@ -55,6 +55,9 @@ describe('the service’s configuration', () => {
         humanCheck: undefined,
         lookupUrl: undefined,
         testUsers: undefined,
+        eventsUrl: undefined,
+        events: [],
+        auditLogPath: undefined,
       },
     );
     assert.equal(config.secret, SECRET);
