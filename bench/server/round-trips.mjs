@@ -17,7 +17,7 @@ import {startDelayProxy} from './delay-proxy.mjs';
 import {benchHandler, issueBody} from './options.mjs';
 
 const file = fileURLToPath(import.meta.url);
-const REQUESTS = Number(process.env.BENCH_TRIPS_REQUESTS ?? 200);
+const REQUESTS = Number(process.env.BENCH_SERVER_TRIPS_REQUESTS ?? 200);
 const WARMUP = 30;
 const DELAYS_MS = [0, 1];
 export const P50_TARGET_MS = 8;
