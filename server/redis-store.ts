@@ -71,7 +71,7 @@ const MAX_TRIES = 200;
 /**
  * Keys whose last value this process saw (wrote, or read from Redis) are kept
  * as the first guess of their next update, up to this many, the oldest
- * forgotten first: about 1 MB of challenges and counters at most.
+ * forgotten first (a challenge is under 1 KB: a couple of MB at most).
  */
 const GUESSES_KEPT = 2000;
 
