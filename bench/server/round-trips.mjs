@@ -4,8 +4,9 @@
 // delay-proxy.mjs) and the latency at the handler, one request at a time, with
 // no delay and with 1 ms each way. What is measured runs in a child process
 // (test mode, for the codes in the answers), the proxy in this one, so that
-// neither's work delays the other's; `roundTrips(redis)` runs both and prints
-// the table. Target: issue and confirm p50 ≤ 8 ms with the delay.
+// neither's work delays the other's: `measureRoundTrips(redis)` runs both,
+// `reportRoundTrips(rows)` prints the table. Target: issue and confirm p50
+// ≤ 8 ms with the delay.
 import {fork} from 'node:child_process';
 import {once} from 'node:events';
 import {Agent, createServer, request} from 'node:http';
@@ -22,8 +23,8 @@ const WARMUP = 30;
 const DELAYS_MS = [0, 1];
 export const P50_TARGET_MS = 8;
 
-/** Measures in a child process and prints what it found; resolves to the targets missed. */
-export async function roundTrips(redis) {
+/** Measures in a child process; resolves to a row per operation and delay. */
+export async function measureRoundTrips(redis) {
   const proxy = await startDelayProxy(Number(new URL(redis.url).port));
   const measurer = fork(file, [redis.url, proxy.url], {
     env: {...process.env, NODE_ENV: 'test'},
@@ -42,6 +43,11 @@ export async function roundTrips(redis) {
   const [code] = await once(measurer, 'exit');
   await proxy.close();
   if (!rows) throw new Error(`round-trips.mjs exited (${code})`);
+  return rows;
+}
+
+/** Prints the rows as a table; returns the targets missed. */
+export function reportRoundTrips(rows) {
   console.log(
     `\n## Redis round trips (${REQUESTS} requests one at a time, through a proxy delaying each direction)\n`,
   );
