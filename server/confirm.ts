@@ -11,6 +11,7 @@ import {
   type HandlerContext,
   type ServerRecord,
 } from './handler-context.js';
+import {atOnce} from './at-once.js';
 import {OtpAnswer, type OtpRequest} from './exchange.js';
 import {failuresKey as accountFailuresKey, requestKey} from './keys.js';
 import {logSafe} from './log-safe.js';
@@ -82,82 +83,89 @@ export async function confirmCode(
   }
   if (reserved.retryAfter)
     return rateLimited(reserved.retryAfter, 'after too many wrong codes for this user');
-  // Until the judgement is known to have (not) happened, the attempt stays counted:
-  // a store that failed mid-way may have judged it, and no fault may grant an attempt.
-  let settled: 'failed' | 'confirmed' | 'not-judged' = 'failed';
-  let judged: ConfirmOutcome | undefined;
-  try {
-    // A code of the wrong shape cannot match, and counts as a wrong code like any other.
-    const code = cleanCode(typed, seen.alphabet);
-    const candidate = ctx.mac(
-      requestId,
-      isWellFormedCode(code, seen.length, seen.alphabet) ? code : '',
-    );
-    const result = await store.update<
-      {outcome: ConfirmOutcome; counted: boolean} | undefined
-    >(challengeKey, (value) => {
-      const record = value as ServerRecord | undefined;
-      if (!record || record.requestId !== requestId) return [value, undefined];
-      const matches =
-        !record.decoy && !!record.digest && timingSafeEqual(candidate, record.digest);
-      const {record: next, outcome} = judgeAttempt(record, matches, at);
-      const counted = next !== record;
-      if (!counted) return [value, {outcome, counted}];
-      return [next, {outcome, counted}, record.expiresAt + EXPIRED_GRACE_MS - at];
-    });
-    settled = !result?.counted
-      ? 'not-judged'
-      : result.outcome.status === 'confirmed'
-        ? 'confirmed'
-        : 'failed';
-    judged = result?.outcome;
-    // Security events go to the log (OWASP ASVS 5 §16.3): confirmations and locks, never a code.
-    const who = `${logSafe(seen.user)} (${logSafe(seen.client)}, ${logSafe(seen.stepName)})`;
-    if (settled === 'confirmed') logger.info(`otp-step: code confirmed for ${who}`);
-    else if (
-      settled === 'failed' &&
-      judged?.status === 'rejected' &&
-      judged.reason === 'locked'
-    )
-      logger.warn(`otp-step: code locked after too many wrong codes for ${who}`);
-  } finally {
-    await store.update(failuresKey, (v) =>
-      settleFailure(v, settled, ctx.failurePolicy, now()),
-    );
+  // A code of the wrong shape cannot match, and counts as a wrong code like any other.
+  const code = cleanCode(typed, seen.alphabet);
+  const candidate = ctx.mac(
+    requestId,
+    isWellFormedCode(code, seen.length, seen.alphabet) ? code : '',
+  );
+  // Until the judgement is known to have (not) happened, the attempt stays
+  // counted: a store that fails here may have judged it, and no fault may grant
+  // an attempt, so a fault leaves the reservation as it is.
+  const result = await store.update<
+    {outcome: ConfirmOutcome; counted: boolean} | undefined
+  >(challengeKey, (value) => {
+    const record = value as ServerRecord | undefined;
+    if (!record || record.requestId !== requestId) return [value, undefined];
+    const matches =
+      !record.decoy && !!record.digest && timingSafeEqual(candidate, record.digest);
+    const {record: next, outcome} = judgeAttempt(record, matches, at);
+    const counted = next !== record;
+    if (!counted) return [value, {outcome, counted}];
+    return [next, {outcome, counted}, record.expiresAt + EXPIRED_GRACE_MS - at];
+  });
+  const settled = !result?.counted
+    ? 'not-judged'
+    : result.outcome.status === 'confirmed'
+      ? 'confirmed'
+      : 'failed';
+  const judged = result?.outcome;
+  // Security events go to the log (OWASP ASVS 5 §16.3): confirmations and locks, never a code.
+  const who = `${logSafe(seen.user)} (${logSafe(seen.client)}, ${logSafe(seen.stepName)})`;
+  if (settled === 'confirmed') logger.info(`otp-step: code confirmed for ${who}`);
+  else if (
+    settled === 'failed' &&
+    judged?.status === 'rejected' &&
+    judged.reason === 'locked'
+  )
+    logger.warn(`otp-step: code locked after too many wrong codes for ${who}`);
+  /** Settles the reservation; a wrong code stays counted as it was, which asks nothing of the store. */
+  const settle = () =>
+    settled === 'failed'
+      ? undefined
+      : store.update(failuresKey, (v) =>
+          settleFailure(v, settled, ctx.failurePolicy, now()),
+        );
+  if (judged?.status !== 'confirmed') {
+    await settle();
+    if (!judged) return unknown();
+    if (ctx.events.watched && settled !== 'not-judged')
+      tellJudged(ctx, request, seen, judged, true);
+    return rejection(judged as Rejected);
   }
-  if (!judged) return unknown();
-  if (ctx.events.watched && settled !== 'not-judged')
-    tellJudged(ctx, request, seen, judged, true);
-  if (judged.status === 'confirmed') {
-    // Settling the budgets is bookkeeping: a store fault there must not take the
-    // confirmed user's token away (the code is spent already).
-    await settleSpend(ctx, seen).catch((error: unknown) =>
+  // Once confirmed, the account's reservation is cleared, the sending budgets
+  // settled and the token recorded: three keys at once (one round trip on
+  // Redis). Settling the budgets is bookkeeping: a store fault there must not
+  // take the confirmed user's token away (the code is spent already).
+  const [, , {token, claims}] = await atOnce([
+    settle(),
+    settleSpend(ctx, seen).catch((error: unknown) =>
       logger.error(
         `otp-step: could not settle the sending budgets for ${logSafe(seen.user)}: ${logSafe(error instanceof Error ? error.message : error)}`,
       ),
-    );
-    const {token, claims} = await ctx.tokens.issue({
+    ),
+    ctx.tokens.issue({
       user: seen.user,
       account,
       client: seen.client,
       stepName: seen.stepName,
       requestId,
-    });
-    try {
-      if (options.onConfirmed) await options.onConfirmed(claims, request.web());
-    } catch (error) {
-      logger.error(
-        `otp-step: onConfirmed failed for ${logSafe(seen.user)}: ${logSafe(error instanceof Error ? error.message : error)}`,
-      );
-    }
-    const body: ConfirmResponseBody = {
-      status: 'confirmed',
-      requestId,
-      confirmation: token,
-    };
-    return json(200, body);
+    }),
+  ]);
+  if (ctx.events.watched) tellJudged(ctx, request, seen, judged, true);
+  try {
+    if (options.onConfirmed) await options.onConfirmed(claims, request.web());
+  } catch (error) {
+    logger.error(
+      `otp-step: onConfirmed failed for ${logSafe(seen.user)}: ${logSafe(error instanceof Error ? error.message : error)}`,
+    );
   }
-  return rejection(judged);
+  const body: ConfirmResponseBody = {
+    status: 'confirmed',
+    requestId,
+    confirmation: token,
+  };
+  return json(200, body);
 }
 
 type Rejected = Extract<ConfirmOutcome, {status: 'rejected'}>;

@@ -31,17 +31,21 @@ export interface RedisOtpStore extends OtpStore {
 }
 
 /**
- * Compare-and-set: writes (or deletes) the key only if it still holds what was
- * read. A script, not WATCH/MULTI, because WATCH belongs to a connection and a
- * shared connection carries many requests at once.
- * ARGV: what was read, whether anything was ('1'/'0'), the new value ('' deletes), TTL ms ('0': none).
+ * Compare-and-set: writes (or deletes) the key only if it still holds what the
+ * update started from, and otherwise answers what it holds instead, so the
+ * next try starts from that with no GET. A script, not WATCH/MULTI, because
+ * WATCH belongs to a connection and a shared connection carries many requests
+ * at once.
+ * ARGV: the value started from, whether there was one ('1'/'0'), the new value
+ * ('' deletes), TTL ms ('0': none).
+ * Answers 1 when done; else what the key holds, or 0 for nothing.
  */
 const COMPARE_AND_SET = `
 local current = redis.call('GET', KEYS[1])
 if ARGV[2] == '1' then
-  if current ~= ARGV[1] then return 0 end
+  if current ~= ARGV[1] then return current or 0 end
 elseif current then
-  return 0
+  return current
 end
 if ARGV[3] == '' then
   redis.call('DEL', KEYS[1])
@@ -64,14 +68,21 @@ const CLEAR_AFTER_MS = 60_000;
 /** Lost races before an update gives up; each loss means another update of the key won. */
 const MAX_TRIES = 200;
 
+/**
+ * Keys whose last value this process saw (wrote, or read from Redis) are kept
+ * as the first guess of their next update, up to this many, the oldest
+ * forgotten first (a challenge is under 1 KB: a couple of MB at most).
+ */
+const GUESSES_KEPT = 2000;
+
 type Casting = Redis & {
   otpCompareAndSet(
     key: string,
-    read: string,
+    expected: string,
     hadValue: '0' | '1',
     value: string,
     ttlMs: string,
-  ): Promise<number>;
+  ): Promise<number | string>;
 };
 
 /** A value as stored: JSON with its expiry by the store's clock; bytes as base64. */
@@ -95,9 +106,11 @@ const decode = (raw: string): Envelope =>
   );
 
 /**
- * Keeps challenges and counters in Redis. Each `update` reads the key, runs the
- * change, and writes back with a compare-and-set script, going again if another
- * instance wrote first, so updates are atomic across instances. Keys expire with
+ * Keeps challenges and counters in Redis. Each `update` runs the change on
+ * what the key is thought to hold and writes back with a compare-and-set
+ * script, going again from what the key holds if another instance wrote first,
+ * so updates are atomic across instances; mostly one round trip each, and
+ * updates made at once share one (auto-pipelining). Keys expire with
  * Redis TTLs. When Redis is down or slow, operations fail within `timeoutMs` with
  * `OtpStoreUnavailableError` (the handler answers 503), and the store carries on
  * by itself once Redis is back.
@@ -114,6 +127,8 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
       maxRetriesPerRequest: 0,
       commandTimeout: timeoutMs,
       connectTimeout: timeoutMs,
+      // Commands sent in one tick (updates a request makes at once) go in one write: one round trip.
+      enableAutoPipelining: true,
       retryStrategy: (times) => Math.min(100 * times, 1000),
     })) as Casting;
   // An error event without a listener would crash the process; failures reach callers instead.
@@ -148,13 +163,11 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
 
   /**
    * Updates of one key from this process run one after the other: a key every
-   * request touches (the server-wide notification window) would otherwise have
-   * its compare-and-set lost over and over by this process's own requests.
-   * Races remain only between instances.
+   * request touches (an address's window) would otherwise have its
+   * compare-and-set lost over and over by this process's own requests. Races
+   * remain only between instances.
    */
   const queues = new Map<string, Promise<unknown>>();
-  /** What this process last wrote to a key while more of its updates of that key were waiting. */
-  const lastWritten = new Map<string, string | null>();
   function inTurn<T>(key: string, run: () => Promise<T>): Promise<T> {
     const before = queues.get(key);
     const queuedAt = Date.now();
@@ -168,11 +181,23 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
     const tail = mine.catch(() => undefined);
     queues.set(key, tail);
     void tail.then(() => {
-      if (queues.get(key) !== tail) return;
-      queues.delete(key);
-      lastWritten.delete(prefix + key);
+      if (queues.get(key) === tail) queues.delete(key);
     });
     return mine;
+  }
+
+  /**
+   * What this process last saw at a key (null: nothing), a guess only: an
+   * update starts from it and its compare-and-set tells whether it was still
+   * current. Most updates are then one round trip: of a key this process wrote
+   * last, and of a new key (a challenge, a request id), guessed empty.
+   */
+  const guesses = new Map<string, string | null>();
+  function guessed(stored: string, raw: string | null): void {
+    guesses.delete(stored);
+    if (raw === null) return;
+    guesses.set(stored, raw);
+    if (guesses.size > GUESSES_KEPT) guesses.delete(guesses.keys().next().value!);
   }
 
   /** Runs a Redis call, turning any failure of Redis into OtpStoreUnavailableError. */
@@ -185,46 +210,57 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
     }
   }
 
-  /** One update: read, change, compare-and-set; again if another instance wrote first. */
+  /**
+   * One update: the change runs on a value, and the compare-and-set writes what
+   * it returns only if the key still holds that value; else the script answers
+   * what the key holds and the change runs again on that. A result is returned
+   * only once Redis said the value it came from was current: a written
+   * compare-and-set, or a value Redis just answered (a GET, or the script's
+   * answer to a compare-and-set that did not match).
+   */
   async function compareAndSet<T>(
-    key: string,
     stored: string,
     change: (value: unknown) => [value: unknown, result: T, ttlMs?: number],
   ): Promise<T> {
+    let raw = guesses.get(stored) ?? null;
+    /** Whether `raw` is what Redis just answered, rather than a guess. */
+    let fresh = false;
     for (let tries = 0; tries < MAX_TRIES; tries++) {
-      // The turn before ours in this process left what it wrote: start from that, and
-      // let the compare-and-set tell whether another instance wrote since.
-      const guessed = tries === 0 && lastWritten.has(stored);
-      const raw = guessed
-        ? lastWritten.get(stored)!
-        : await call(() => redis.get(stored));
-      lastWritten.delete(stored);
       const envelope = raw === null ? undefined : decode(raw);
       const current =
         envelope && (envelope.e === null || envelope.e > now()) ? envelope.v : undefined;
       const [value, result, ttlMs] = change(current);
       if (value === current) {
-        // A decision to write nothing is only as good as the read: read for real.
-        if (guessed) continue;
-        return result;
+        // A decision to write nothing on what Redis just answered is as good as a read;
+        // on a guess, a GET (cheaper than the script) says whether it stands.
+        if (fresh) return result;
+        raw = await call(() => redis.get(stored));
+        guessed(stored, raw);
+        fresh = true;
+        continue;
       }
       const ttl = ttlMs === undefined ? 0 : Math.max(1, Math.ceil(ttlMs));
       const written = value === undefined ? '' : encode(value, ttl ? now() + ttl : null);
-      const set = await call(() =>
+      const expected = raw;
+      const answer = await call(() =>
         redis.otpCompareAndSet(
           stored,
-          raw ?? '',
-          raw === null ? '0' : '1',
+          expected ?? '',
+          expected === null ? '0' : '1',
           written,
           String(ttl && ttl + CLEAR_AFTER_MS),
         ),
       );
-      if (set === 1) {
-        if (queues.has(key)) lastWritten.set(stored, written || null);
+      if (answer === 1) {
+        guessed(stored, written || null);
         return result;
       }
-      // Another instance wrote the key between the read and the write: read again,
-      // at once the first times (the winner is done), then after a growing jitter.
+      // The key held something else (another instance wrote it, or the guess was
+      // old): go again from what it holds, at once the first times, then after a
+      // growing jitter.
+      raw = answer === 0 ? null : String(answer);
+      guessed(stored, raw);
+      fresh = true;
       if (tries >= 2)
         await new Promise((resolve) =>
           setTimeout(resolve, Math.random() * Math.min(tries, 10)),
@@ -238,7 +274,7 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
 
   return {
     update(key, change) {
-      return inTurn(key, () => compareAndSet(key, prefix + key, change));
+      return inTurn(key, () => compareAndSet(prefix + key, change));
     },
 
     async entries() {

@@ -59,7 +59,9 @@ export async function writeChallenge(
   const at = now();
   const key = challengeStoreKey(config);
   const keepFor = config.lifetimeSeconds * 1000 + EXPIRED_GRACE_MS;
-  const written = await store.update<
+  // The request id's key is written beside the challenge, in the same round
+  // trip: it names a fresh id, which no one can confirm before the answer.
+  const writing = store.update<
     | {record: ServerRecord; previous: ServerRecord | undefined}
     | Extract<IssuePlan, {ok: false}>
   >(key, (value) => {
@@ -98,18 +100,27 @@ export async function writeChallenge(
     }
     return [record, {record, previous}, keepFor];
   });
-  if ('ok' in written) return {refused: planRefusal(written), windows: 'give back'};
-  const {previous} = written;
-  undo.write(() =>
-    store.update(key, (value) => {
-      if ((value as ServerRecord | undefined)?.requestId !== requestId)
-        return [value, undefined];
-      const left = previous ? previous.expiresAt + EXPIRED_GRACE_MS - now() : 0;
-      return left > 0 ? [previous, undefined, left] : [undefined, undefined];
-    }),
-  );
-  await store.update(requestKey(requestId), () => [key, undefined, keepFor]);
+  const indexing = store.update(requestKey(requestId), () => [key, undefined, keepFor]);
+  const [challenge, index] = await Promise.allSettled([writing, indexing]);
+  // What was written goes on the undo list before anything is judged: the
+  // challenge (putting back the one it replaced), then the request id's key
+  // (dropped first; whether or not its write went through, it names only this id).
+  if (challenge.status === 'fulfilled' && !('ok' in challenge.value)) {
+    const {previous} = challenge.value;
+    undo.write(() =>
+      store.update(key, (value) => {
+        if ((value as ServerRecord | undefined)?.requestId !== requestId)
+          return [value, undefined];
+        const left = previous ? previous.expiresAt + EXPIRED_GRACE_MS - now() : 0;
+        return left > 0 ? [previous, undefined, left] : [undefined, undefined];
+      }),
+    );
+  }
   undo.write(() => store.update(requestKey(requestId), () => [undefined, undefined]));
+  if (challenge.status === 'rejected') throw challenge.reason;
+  if (index.status === 'rejected') throw index.reason;
+  const written = challenge.value;
+  if ('ok' in written) return {refused: planRefusal(written), windows: 'give back'};
   return {record: written.record, code};
 }
 

@@ -1,9 +1,10 @@
+import {atOnce} from '../at-once.js';
 import {OtpAnswer, type OtpRequest} from '../exchange.js';
 import type {HandlerContext} from '../handler-context.js';
 import {json, problem} from '../problem.js';
 import {planDelivery} from './delivery.js';
 import {issueAnswer, writeChallenge} from './challenge.js';
-import {checkBackoff, takeIssueWindows} from './limits.js';
+import {checkBackoff, takeAddressWindow, takeIssueWindows} from './limits.js';
 import {sendNotification} from './notification.js';
 import {isRefusal, type Refusal} from './refusal.js';
 import {claimIdempotencyKey} from './replay.js';
@@ -43,12 +44,6 @@ export async function issueCode(
   const session = await checkSession(ctx, request, checked.config);
   if (session instanceof OtpAnswer) return session;
   const config = session;
-  // A pending code voided by revokeUser is replaced as a canceled one is: read beside the back-off.
-  const [backoff, revoked] = await Promise.all([
-    checkBackoff(ctx, config),
-    revokedAt(ctx, config.user),
-  ]);
-  if (backoff) return backoff;
 
   const undo = new Undo();
   const refuse = async ({refused, windows}: Refusal) => {
@@ -58,12 +53,28 @@ export async function issueCode(
   /** Whether the user was looked up: from then on, a failure keeps the windows taken. */
   let lookedUp = false;
   try {
-    const claim = await claimIdempotencyKey(ctx, {...checked, config}, undo);
-    if (claim instanceof OtpAnswer) return claim;
+    // The back-off's read, the Idempotency-Key's claim and the address's place
+    // touch three keys and stand on nothing before them: made at once (one
+    // round trip on Redis), then judged in this order, each refusal handing
+    // back what the others took. The account's window waits for the address's
+    // verdict (limits.ts).
+    // The user's revocation (revokeUser) is read beside them: a pending code it
+    // voided is replaced as a canceled one is.
+    const [backoff, claim, place, revoked] = await atOnce([
+      checkBackoff(ctx, config),
+      claimIdempotencyKey(ctx, {...checked, config}, undo),
+      takeAddressWindow(ctx, request, undo),
+      revokedAt(ctx, config.user),
+    ]);
+    if (backoff) return await refuse({refused: backoff, windows: 'give back'});
+    // A replay, or a key still in use or reused, takes no place.
+    if (claim instanceof OtpAnswer)
+      return await refuse({refused: claim, windows: 'give back'});
     const human = humanCheck(ctx);
     const windows = await takeIssueWindows(ctx, request, config, undo, {
       human,
       humanToken: checked.humanToken,
+      address: {place},
     });
     if (isRefusal(windows)) return await refuse(windows);
 

@@ -33,10 +33,34 @@ export async function checkBackoff(
   return undefined;
 }
 
+/** A place taken in an address's window, with the window's count once taken; undefined for a request with no address. */
+export type AddressPlace = {retryAfter: number; count: number} | undefined;
+
 /**
- * Stage 3c, the limits that take a place: the address's window (when the
- * request has an address) and the account's, whose count it answers. Each
- * place taken is put on `undo`.
+ * Stage 3c, first half: a place in the address's window (when the request
+ * has an address), put on `undo`. Apart from the rest so that it can be taken
+ * while the back-off is read (issue-code.ts): both are the request's own.
+ */
+export async function takeAddressWindow(
+  ctx: HandlerContext,
+  request: OtpRequest,
+  undo: Undo,
+): Promise<AddressPlace> {
+  const address = ctx.clientAddress(request);
+  if (!address) {
+    ctx.warnOnce('no-address');
+    return undefined;
+  }
+  const key = issuesByAddressKey(addressBucket(address));
+  return takePlace(ctx, key, ctx.limits.issuesPerAddress, ctx.windowMs, undo);
+}
+
+/**
+ * Stage 3c, the limits that take a place: the address's window (taken here,
+ * or already by `takeAddressWindow`, given as `address.place`) and then the
+ * account's, whose count it answers: an address refused never reaches the
+ * account's window, so no one whose address is full can hold a victim's
+ * places, even for a moment. Each place taken is put on `undo`.
  * An address past half its window is under suspicion: with `verifyHuman`, it
  * goes on only with a bot check passed (human-check.ts). The address's refusal
  * carries no Retry-After: many may share one address, and the wait would tell
@@ -47,20 +71,22 @@ export async function takeIssueWindows(
   request: OtpRequest,
   config: IssueConfig,
   undo: Undo,
-  {human, humanToken}: {human?: HumanCheck; humanToken?: string} = {},
+  {
+    human,
+    humanToken,
+    address,
+  }: {human?: HumanCheck; humanToken?: string; address?: {place: AddressPlace}} = {},
 ): Promise<Refusal | {accountIssues: number}> {
   const {limits, windowMs} = ctx;
-  const address = ctx.clientAddress(request);
-  if (address) {
-    const key = issuesByAddressKey(addressBucket(address));
-    const taken = await takePlace(ctx, key, limits.issuesPerAddress, windowMs, undo);
-    if (taken.retryAfter)
+  const place = address ? address.place : await takeAddressWindow(ctx, request, undo);
+  if (place) {
+    if (place.retryAfter)
       return {refused: sharedLimit('from this address'), windows: 'give back'};
-    if (taken.count > limits.issuesPerAddress / 2) {
+    if (place.count > limits.issuesPerAddress / 2) {
       const unproven = await (human ?? humanCheck(ctx)).require(request, humanToken);
       if (unproven) return {refused: unproven, windows: 'give back'};
     }
-  } else ctx.warnOnce('no-address');
+  }
   const key = issuesByAccountKey(config.account);
   const taken = await takePlace(ctx, key, limits.issuesPerWindow, windowMs, undo);
   if (taken.retryAfter)

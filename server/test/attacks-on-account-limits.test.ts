@@ -166,6 +166,39 @@ describe('attack: codes that could never be judged', () => {
   });
 });
 
+describe('attack: refused issues filling an address’s window', () => {
+  // An issue takes its address's place while it reads the back-off and claims
+  // its Idempotency-Key (one round trip on Redis): a refusal by either, or a
+  // replay, must hand the place back, or anyone could fill an address shared
+  // by many (a NAT, an office) with requests that are refused anyway.
+  it('takes no place for an issue the back-off refuses, nor for a replay of an answered one', async () => {
+    const ctx = setup({
+      ...byTestAddress,
+      limits: {
+        backoffBaseSeconds: 1000,
+        backoffMaxSeconds: 2000,
+        issuesPerWindow: 100,
+        issuesPerAddress: 4,
+      },
+    });
+    const {json} = await issue(ctx, 'victim');
+    for (let i = 0; i < 5; i++)
+      await confirm(ctx, json.requestId, wrongCode(String(json.code)));
+    for (let i = 0; i < 10; i++)
+      assert.equal((await issue(ctx, 'victim', {client: 'other'})).status, 429);
+    const first = await issue(ctx, 'alice', {}, {'idempotency-key': 'k1'});
+    assert.equal(first.status, 201);
+    for (let i = 0; i < 10; i++) {
+      const replayed = await issue(ctx, 'alice', {}, {'idempotency-key': 'k1'});
+      assert.equal(replayed.json.requestId, first.json.requestId);
+    }
+    // Two places taken (victim, alice) of four: two more codes, then the window is full.
+    assert.equal((await issue(ctx, 'bob')).status, 201);
+    assert.equal((await issue(ctx, 'carol')).status, 201);
+    assert.equal((await issue(ctx, 'dave')).status, 429);
+  });
+});
+
 describe('attack: flooding one account with codes', () => {
   it('sends at most issuesPerWindow codes for 1,000 requests rotating client, step name and spelling', async () => {
     const ctx = setup(byTestAddress);

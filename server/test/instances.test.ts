@@ -33,7 +33,10 @@ const INSTANCE = `
     // default 1 s wait ran out meanwhile.
     limits: {issuesPerAddress: 1e6, backoffBaseSeconds: 60},
   });
-  const server = createServer(toNodeListener(handler));
+  // Idle keep-alive sockets stay open longer than any test runs: at Node's 5 s, a socket
+  // left idle by one test is closed by the server just as fetch reuses it in the next
+  // ("other side closed"), which would fail a request the handler never saw.
+  const server = createServer({keepAliveTimeout: 60_000}, toNodeListener(handler));
   server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
 
 interface Instance {

@@ -44,6 +44,64 @@ describe('redisOtpStore', () => {
     assert.equal(await clients[0].update('counter', (v) => [v, v]), 400);
   });
 
+  /** Script calls and GETs Redis has run (a script's own GET included), by INFO commandstats. */
+  async function commandCounts(raw: Redis): Promise<{scripts: number; gets: number}> {
+    const stats = await raw.info('commandstats');
+    const calls = (name: string) =>
+      Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0);
+    return {scripts: calls('eval') + calls('evalsha'), gets: calls('get')};
+  }
+
+  it('writes a new key, and a key it wrote last, with one script call each and no read before', async () => {
+    const store = open('trips:');
+    const raw = new Redis(redis.url);
+    try {
+      const before = await commandCounts(raw);
+      await store.update('fresh', () => [1, undefined, 60_000]);
+      const second = await store.update('fresh', (v) => {
+        const next = (v as number) + 1;
+        return [next, next, 60_000];
+      });
+      const after = await commandCounts(raw);
+      assert.equal(second, 2);
+      assert.equal(after.scripts - before.scripts, 2);
+      // The scripts' own GETs only: no GET before either write.
+      assert.equal(after.gets - before.gets, 2);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
+  it('never decides on what it last saw once another client wrote the key, and retries with no read', async () => {
+    const a = open('stale:');
+    const b = open('stale:');
+    const raw = new Redis(redis.url);
+    const read = (store: RedisOtpStore) => store.update('k', (v) => [v, v]);
+    try {
+      await a.update('k', () => [1, undefined]);
+      await b.update('k', () => [5, undefined]);
+      // A decision to write nothing is made on what Redis holds, not on what `a` wrote.
+      assert.equal(await read(a), 5);
+      await b.update('k', () => [7, undefined]);
+      const before = await commandCounts(raw);
+      const seen = await a.update('k', (v) => {
+        const next = (v as number) + 1;
+        return [next, v, 60_000];
+      });
+      const after = await commandCounts(raw);
+      // Started from the 5 it read, the write was refused and went again from 7.
+      assert.equal(seen, 7);
+      assert.equal(await read(b), 8);
+      // Two script calls (the refused one answered the 7), and no GET of their own.
+      assert.equal(after.scripts - before.scripts, 2);
+      assert.equal(after.gets - before.gets, 2);
+      await b.update('k', () => [undefined, undefined]);
+      assert.equal(await read(a), undefined);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('keeps keys under its prefix with a TTL, bytes intact, and deletes on undefined', async () => {
     const store = open('shape:');
     const digest = Buffer.from('0123456789abcdef0123456789abcdef');
