@@ -49,6 +49,20 @@ export type ServerRecord = ChallengeRecord & {
   canceledAt?: number;
 };
 
+/**
+ * The start-up advice each logger has been given. Advice is about the app,
+ * not one handler: an app (or the demo) that builds several handlers on one
+ * logger hears it once. Faults (store-unavailable) stay per handler.
+ */
+const advisedOn = new WeakMap<OtpLogger, Set<string>>();
+const firstAdvice = (logger: OtpLogger, what: keyof typeof WARNINGS) => {
+  const advised = advisedOn.get(logger) ?? new Set<string>();
+  advisedOn.set(logger, advised);
+  if (advised.has(what)) return false;
+  advised.add(what);
+  return true;
+};
+
 /** How long an expired challenge is kept, so that a late confirmation hears "expired" rather than "unknown". */
 export const EXPIRED_GRACE_MS = 10 * 60 * 1000;
 
@@ -95,7 +109,8 @@ export function handlerContext(options: OtpHandlerOptions) {
     if (!warned.has(what)) logger.warn(WARNINGS[what]);
     warned.add(what);
   };
-  if (!options.authenticate) warnOnce('no-authenticate');
+  if (!options.authenticate && firstAdvice(logger, 'no-authenticate'))
+    warnOnce('no-authenticate');
   const notifier = notifierOf(options.notify);
   const deliveryRetrySeconds = options.deliveryRetrySeconds ?? 10;
   if (
@@ -276,7 +291,8 @@ function checkedTestUsers(
   return checked;
 }
 
-const WARNINGS = {
+/** The start-up and first-fault warnings, exported so a wrapper (the side service) can word one for its own users. */
+export const WARNINGS = {
   'store-unavailable':
     'otp-step: the store cannot be reached; requests are answered 503 store-unavailable until it is back',
   'no-authenticate':

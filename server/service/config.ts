@@ -1,6 +1,7 @@
 import {trustedProxyList} from '../client-address.js';
 import {LIMIT_BOUNDS, rangeText, withinBound, type LimitBound} from '../limit-bounds.js';
 import {checkedSecret, type OtpLimits} from '../options.js';
+import type {OtpMetricsLabels} from '../metrics/types.js';
 import {ConfigError} from './config-error.js';
 import {deliveryConfig, type DeliveryConfig} from './delivery-config.js';
 
@@ -39,6 +40,14 @@ export interface ServiceConfig {
   smsCountries?: string[];
   /** The bot check under suspicion: its provider and secret (OTP_HUMAN_CHECK, OTP_HUMAN_CHECK_SECRET). */
   humanCheck?: {provider: 'turnstile' | 'hcaptcha' | 'recaptcha'; secret: string};
+  /** OTP_METRICS_PORT: `GET /metrics` on a listener of its own, never on `port`. */
+  metricsPort?: number;
+  /** OTP_METRICS_HOST: where that listener binds (HOST by default). */
+  metricsHost: string;
+  /** OTP_METRICS_CLIENTS and OTP_METRICS_STEPS: the only `client` and `step` label values. */
+  metricsLabels?: OtpMetricsLabels;
+  /** OTP_SHUTDOWN_DELAY_SECONDS: how long /readyz says 503 before the service stops listening. */
+  shutdownDelayMs: number;
 }
 
 export {ConfigError};
@@ -53,6 +62,8 @@ export const limitVariable = (name: string) =>
 export const DEFAULT_MAX_CONNECTIONS = 1000;
 const MAX_CONNECTIONS_BOUND: LimitBound = {min: 1, max: 100_000, integer: true};
 const PORT_BOUND: LimitBound = {min: 0, max: 65_535, integer: true};
+/** Longer than a minute, and an orchestrator's own grace period (30 s in Kubernetes) would kill the process first. */
+const SHUTDOWN_DELAY_BOUND: LimitBound = {min: 0, max: 60, integer: true};
 /** A client that has not sent its headers in 10 s is a slow-loris, not a slow phone. */
 export const HEADERS_TIMEOUT_MS = 10_000;
 /** Headers, then a body within its own limit (bodyTimeoutSeconds, at most 20 s). */
@@ -144,10 +155,12 @@ export function serviceConfig(
   const maxConnections =
     wholeOf('OTP_MAX_CONNECTIONS', MAX_CONNECTIONS_BOUND) ?? DEFAULT_MAX_CONNECTIONS;
 
-  const trustedProxies = (get('OTP_TRUSTED_PROXIES') ?? '')
-    .split(',')
-    .map((address) => address.trim())
-    .filter(Boolean);
+  const listOf = (name: string) =>
+    (get(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  const trustedProxies = listOf('OTP_TRUSTED_PROXIES');
   try {
     trustedProxyList(trustedProxies);
   } catch (error) {
@@ -194,6 +207,37 @@ export function serviceConfig(
       'give OTP_HUMAN_CHECK (turnstile, hcaptcha or recaptcha) and OTP_HUMAN_CHECK_SECRET (its secret key) together',
     );
 
+  const host = get('HOST') ?? '127.0.0.1';
+  const metricsPort = wholeOf('OTP_METRICS_PORT', PORT_BOUND, 'a port number, ');
+  const metricsHost = get('OTP_METRICS_HOST') ?? host;
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port)
+    throw new ConfigError(
+      `OTP_METRICS_PORT is PORT (${port}): the metrics need a port of their own, so that the public one never serves them`,
+    );
+  const metricsLabels: OtpMetricsLabels = {};
+  for (const [name, key] of [
+    ['OTP_METRICS_CLIENTS', 'clients'],
+    ['OTP_METRICS_STEPS', 'steps'],
+  ] as const) {
+    const values = listOf(name);
+    if (!values.length) continue;
+    if (metricsPort === undefined)
+      throw new ConfigError(`${name} labels the metrics: set OTP_METRICS_PORT too`);
+    // `other` is what every unlisted value becomes; listing it would merge a real one into the rest.
+    const wrong = values.find((v) => v === 'other' || !/^[\w.:-]{1,64}$/.test(v));
+    if (wrong !== undefined)
+      throw new ConfigError(
+        `${name} holds ${JSON.stringify(wrong)}: list names of 1 to 64 letters, digits, '.', ':', '_' or '-', separated by commas, other than "other"`,
+      );
+    metricsLabels[key] = values;
+  }
+  const shutdownDelaySeconds =
+    wholeOf(
+      'OTP_SHUTDOWN_DELAY_SECONDS',
+      SHUTDOWN_DELAY_BOUND,
+      'a number of seconds, ',
+    ) ?? 0;
+
   const testMode = get('OTP_TEST_MODE') ?? '0';
   if (!['0', '1'].includes(testMode))
     throw new ConfigError(
@@ -236,7 +280,7 @@ export function serviceConfig(
 
   return {
     secret: secretOf('OTP_SECRET', true)!,
-    host: get('HOST') ?? '127.0.0.1',
+    host,
     port,
     redisUrl: urlOf('OTP_REDIS_URL', ['redis:', 'rediss:']),
     limits,
@@ -265,5 +309,10 @@ export function serviceConfig(
         : undefined,
     lookupUrl,
     testUsers,
+    metricsPort,
+    metricsHost,
+    metricsLabels:
+      metricsLabels.clients || metricsLabels.steps ? metricsLabels : undefined,
+    shutdownDelayMs: shutdownDelaySeconds * 1000,
   };
 }

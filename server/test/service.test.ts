@@ -381,15 +381,23 @@ describe('otp-step-server at start', () => {
     assert.match(stderr, /^otp-step-server: testMode [^\n]*NODE_ENV=production\)\n$/);
   });
 
-  it('answers /healthz 503 while its Redis cannot be reached', async () => {
+  it('answers /readyz 503 while its Redis cannot be reached, and /healthz 200 (alive: a restart would not help)', async () => {
     const service = await startService({
       OTP_SECRET: SECRET,
       OTP_REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
     });
     try {
-      const response = await fetch(`${service.url}/healthz`);
-      assert.equal(response.status, 503);
-      assert.deepEqual(await response.json(), {status: 'unavailable'});
+      // Not ready from the start: first 'starting', then 'store' once the first check has failed.
+      let ready = await fetch(`${service.url}/readyz`);
+      for (let i = 0; i < 50 && !(await ready.clone().text()).includes('"store"'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ready = await fetch(`${service.url}/readyz`);
+      }
+      assert.equal(ready.status, 503);
+      assert.deepEqual(await ready.json(), {status: 'unavailable', reasons: ['store']});
+      const alive = await fetch(`${service.url}/healthz`);
+      assert.equal(alive.status, 200);
+      assert.deepEqual(await alive.json(), {status: 'ok'});
     } finally {
       service.child.kill('SIGTERM');
       assert.equal(await service.exited, 0);
