@@ -210,8 +210,13 @@ export function createService(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const finished = await Promise.race([
-        // The codes being sent behind their answers too (the handler's idle()).
-        Promise.all([closed, handler.idle(), ...deliveries]).then(() => true),
+        // Then the codes being sent behind their answers (the handler's idle()) and the
+        // confirmed webhooks, once no request is left to start one: asked any sooner,
+        // they would not include what the requests still in flight go on to send.
+        closed
+          .then(() => handler.idle())
+          .then(() => Promise.all([...deliveries]))
+          .then(() => true),
         delay(graceMs).then(() => false),
       ]);
       if (!finished) {

@@ -6,9 +6,9 @@ import {after, before, describe, it} from 'node:test';
 import {verifyWebhook} from '../index.js';
 import {assertConforms, issueBody, SECRET, STORE_KIND} from './helpers.js';
 import {freePort} from './redis-server.js';
+import {SERVICE_MAIN as MAIN, startService} from './service-process.js';
 
 const HOOK_SECRET = 'the webhook secret shared with the app, 32+ bytes';
-const MAIN = 'dist/node/server/service/main.js';
 
 interface Delivery {
   event: string;
@@ -72,40 +72,6 @@ async function webhookReceiver() {
         });
       }
     },
-  };
-}
-
-/** The service as its own process on a free port, with what it printed. */
-async function startService(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN], {
-    env: {PATH: process.env.PATH, NODE_ENV: 'test', PORT: '0', ...env},
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start: ${stderr}`)), 10_000);
-    const look = () => {
-      const line = stdout.split('\n').find((l) => l.includes('"msg":"listening"'));
-      if (line) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line).port);
-      }
-    };
-    child.stdout!.on('data', look);
-    void exited.then(() => reject(new Error(`exited: ${stderr}`)));
-  });
-  return {
-    child,
-    url: `http://127.0.0.1:${port}`,
-    exited,
-    stdout: () => stdout,
-    stderr: () => stderr,
   };
 }
 
