@@ -134,6 +134,9 @@ describe('otp-step-server health: /healthz is liveness, /readyz readiness', () =
         body: {status: 'unavailable', reasons: ['channels']},
       });
       assert.match(service.stdout(), /email channel smtp failed its check/);
+      // Its users cannot give the handler an authenticate option: the advice names their variable.
+      assert.match(service.stdout(), /no OTP_USER_HEADER, so any caller can ask/);
+      assert.doesNotMatch(service.stdout(), /authenticate/);
       assert.equal((await fetch(`${service.url}/healthz`)).status, 200);
     } finally {
       service.child.kill('SIGTERM');
