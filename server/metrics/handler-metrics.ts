@@ -33,17 +33,19 @@ export function handlerMetrics(
   const bounds = labelBounds(labels);
   if (target === undefined) return undefined;
   const backend = backendOf(target);
-  const failed = (error: unknown) =>
+  // Told once: a broken metrics target would otherwise write a line per request.
+  const failed = onceOnly((error: unknown) =>
     logger.error(
       `otp-step: the metrics could not be recorded (later failures are not logged): ${logSafe(error instanceof Error ? error.message : error)}`,
-    );
+    ),
+  );
   const observer = metricsObserver(backend, bounds, failed);
   const health = {up: true};
   const timed = timedStore(
     store,
     backend.histogram(HISTOGRAMS.store)([]),
     health,
-    onceOnly(failed),
+    failed,
   );
   backend.gauge(GAUGES.storeUp, () => (health.up ? 1 : 0), 'min');
   const memory = store as Partial<{values(): unknown[]; size: number}>;

@@ -23,7 +23,7 @@ import type {Increment, MetricsBackend, Observe} from './types.js';
 export function metricsObserver(
   backend: MetricsBackend,
   bounds: LabelBounds,
-  /** Told once when the backend throws, so a broken metrics target cannot flood the log. */
+  /** Told when the backend throws; a throw never reaches the answer. */
   failed: (error: unknown) => void,
 ): LifecycleObserver {
   const counters = {} as Record<CountedFact, (values: readonly string[]) => Increment>;
@@ -63,15 +63,13 @@ export function metricsObserver(
     }
   }
 
-  let warned = false;
   const guarded =
     <A extends unknown[]>(run: (...args: A) => void) =>
     (...args: A) => {
       try {
         run(...args);
       } catch (error) {
-        if (!warned) failed(error);
-        warned = true;
+        failed(error);
       }
     };
 
