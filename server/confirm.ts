@@ -175,6 +175,7 @@ function tellJudged(
     country: record.country,
     reason: outcome.status === 'rejected' ? outcome.reason : undefined,
     address: ctx.clientAddress(request),
+    decoy: record.decoy || undefined,
   });
 }
 

@@ -23,6 +23,7 @@ import type {OtpChannelName, OtpNotifier} from './notify/types.js';
 import type {FailurePolicy} from './throttle.js';
 import type {SpendCut, SpendMark} from './issue/spend.js';
 import {lifecycle, type LifecycleObserver} from './events/lifecycle.js';
+import {handlerMetrics} from './metrics/handler-metrics.js';
 
 /**
  * A challenge as the server keeps it: `digest` holds an HMAC-SHA256 of the
@@ -87,8 +88,17 @@ export function handlerContext(options: OtpHandlerOptions) {
     return addresses.get(request);
   };
   const now = options.now ?? Date.now;
-  const store: OtpStore = options.store ?? memoryOtpStore({now});
   const logger: OtpLogger = options.logger ?? console;
+  const given: OtpStore = options.store ?? memoryOtpStore({now});
+  const metrics = handlerMetrics(
+    options.metrics,
+    options.metricsLabels,
+    given,
+    now,
+    logger,
+  );
+  // With metrics on, every update is timed (otp_store_duration_seconds).
+  const store = metrics?.store ?? given;
   const normalize = options.normalizeUser ?? normalizeUser;
   // One key per use, derived from the secret, so a code's HMAC can never pass for a token's.
   const derive = (label: string) => createHmac('sha256', secret).update(label).digest();
@@ -135,6 +145,7 @@ export function handlerContext(options: OtpHandlerOptions) {
    * added here from its option (server/metrics, server/events).
    */
   const observers: LifecycleObserver[] = [];
+  if (metrics) observers.push(metrics.observer);
   /** The client and step name a request named, once known: the refusal's labels. */
   const requestLabels = new WeakMap<OtpRequest, {client: string; stepName: string}>();
 
