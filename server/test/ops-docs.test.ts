@@ -28,6 +28,9 @@ const KEYWORDS = new Set([
   'offset',
   'bool',
   'on',
+  'ignoring',
+  'group_left',
+  'group_right',
 ]);
 
 /**
@@ -46,12 +49,12 @@ export function metricNamesIn(expr: string): string[] {
   return [...new Set(names)];
 }
 
-/** Every `expr` (and templating `query`) string anywhere in a Grafana dashboard. */
+/** Every `expr` (and templating variable's `definition`) string anywhere in a Grafana dashboard. */
 function dashboardExprs(node: unknown, found: string[] = []): string[] {
   if (Array.isArray(node)) node.forEach((item) => dashboardExprs(item, found));
   else if (node && typeof node === 'object')
     for (const [key, value] of Object.entries(node)) {
-      if ((key === 'expr' || key === 'query') && typeof value === 'string')
+      if ((key === 'expr' || key === 'definition') && typeof value === 'string')
         found.push(value.replace(/^label_values\((\w+),.*\)$/, '$1'));
       else dashboardExprs(value, found);
     }
