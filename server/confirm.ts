@@ -170,7 +170,7 @@ function tellJudged(
     account: ctx.normalize(record.user),
     client: record.client,
     stepName: record.stepName,
-    channel: record.channel,
+    channel: record.channel ?? record.notifiedOn,
     destinationHint: record.destinationHint,
     country: record.country,
     reason: outcome.status === 'rejected' ? outcome.reason : undefined,

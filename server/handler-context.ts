@@ -36,6 +36,12 @@ export type ServerRecord = ChallengeRecord & {
   decoy?: boolean;
   /** Where the code went and how far sending got (issue answer and status). */
   channel?: OtpChannelName;
+  /**
+   * The channel a plain `notify` was told to send on, which `channel` does not
+   * keep (its answers never say, see delivery.ts): the lifecycle facts' channel,
+   * so a code's issued, delivered and confirmed carry the same one.
+   */
+  notifiedOn?: OtpChannelName;
   destinationHint?: string;
   delivery?: 'queued' | 'sent' | 'failed';
   /** Only under `resendStrategy: 'reuse'`: the code, sealed (sealed-code.ts). */
