@@ -56,7 +56,8 @@ export async function confirmCode(
   if (status !== 'pending') {
     const outcome = judgeAttempt(seen, false, at).outcome as Rejected;
     // Already locked (or spent, or expired): a rejection, not a second lock.
-    if (ctx.events.watched) tellJudged(ctx, request, seen, outcome, false);
+    if (ctx.events.watched)
+      tellJudged(ctx, request, seen, ctx.normalize(seen.user), outcome, false);
     return rejection(outcome);
   }
 
@@ -113,7 +114,7 @@ export async function confirmCode(
   }
   if (!judged) return unknown();
   if (ctx.events.watched && settled !== 'not-judged')
-    tellJudged(ctx, request, seen, judged, true);
+    tellJudged(ctx, request, seen, account, judged, true);
   if (judged.status === 'confirmed') {
     // Settling the budgets is bookkeeping: a store fault there must not take the
     // confirmed user's token away (the code is spent already).
@@ -153,6 +154,7 @@ function tellJudged(
   ctx: HandlerContext,
   request: OtpRequest,
   record: ServerRecord,
+  account: string,
   outcome: ConfirmOutcome,
   judged: boolean,
 ): void {
@@ -167,7 +169,7 @@ function tellJudged(
     at: ctx.now(),
     requestId: record.requestId,
     user: record.user,
-    account: ctx.normalize(record.user),
+    account,
     client: record.client,
     stepName: record.stepName,
     channel: record.channel ?? record.notifiedOn,

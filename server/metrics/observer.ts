@@ -26,9 +26,12 @@ export function metricsObserver(
   /** Told when the backend throws; a throw never reaches the answer. */
   failed: (error: unknown) => void,
 ): LifecycleObserver {
-  const counters = {} as Record<CountedFact, (values: readonly string[]) => Increment>;
+  const counters = new Map<
+    LifecycleFact['type'],
+    (values: readonly string[]) => Increment
+  >();
   for (const type of Object.keys(COUNTERS) as CountedFact[])
-    counters[type] = seriesTree(backend.counter(COUNTERS[type]));
+    counters.set(type, seriesTree(backend.counter(COUNTERS[type])));
   const reasons = {
     delivery_failed: reasonVocabulary(),
     rejected: reasonVocabulary(),
@@ -77,9 +80,9 @@ export function metricsObserver(
     fact: guarded((fact: LifecycleFact) => {
       // A decoy's wrong codes are an unknown user's: counted as that alone, never as a rejection.
       if (fact.decoy) return;
-      if (!Object.hasOwn(COUNTERS, fact.type)) return;
-      const counted = fact as LifecycleFact & {type: CountedFact};
-      counters[counted.type](labelsOf(counted))();
+      const counter = counters.get(fact.type);
+      if (!counter) return;
+      counter(labelsOf(fact as LifecycleFact & {type: CountedFact}))();
       if (fact.sendSeconds !== undefined)
         sends([channelLabel(fact.channel)])(fact.sendSeconds);
     }),

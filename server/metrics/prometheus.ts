@@ -4,7 +4,9 @@
  * packages resolve (the app's own copy, the one its Registry came from).
  */
 import {createRequire} from 'node:module';
-import type {MetricsBackend, PromRegistryLike} from './types.js';
+import {BoundCounter} from './bound-counter.js';
+import {BucketHistogram} from './bucket-histogram.js';
+import type {MetricSpec, MetricsBackend, PromRegistryLike} from './types.js';
 
 type PromClient = typeof import('prom-client');
 
@@ -57,25 +59,35 @@ export function prometheusBackend(registry: PromRegistryLike): MetricsBackend {
       );
     return found as T;
   }
+  /**
+   * Counters and histograms are otp-step's own, bound per label set
+   * (bound-counter.ts, bucket-histogram.ts): they are on every request.
+   */
+  function ours<M extends BoundCounter | BucketHistogram>(
+    {name, labels}: MetricSpec,
+    type: M['type'],
+    make: () => M,
+  ): M {
+    const found = existing<object>(name, type, labels);
+    if (!found) {
+      const metric = make();
+      registry.registerMetric(metric);
+      return metric;
+    }
+    if (found instanceof BoundCounter || found instanceof BucketHistogram)
+      return found as M;
+    throw new Error(
+      `otp-step: the metrics registry already holds ${name}, from another copy of otp-step: give each a Registry of its own`,
+    );
+  }
   return {
-    counter({name, help, labels}) {
-      const counter =
-        existing<InstanceType<PromClient['Counter']>>(name, 'counter', labels) ??
-        new prom.Counter({name, help, labelNames: labels, registers});
-      return (values) => counter.labels(...values).inc;
+    counter(spec) {
+      const counter = ours(spec, 'counter', () => new BoundCounter(spec));
+      return (values) => counter.bind(values);
     },
-    histogram({name, help, labels, buckets}) {
-      const histogram =
-        existing<InstanceType<PromClient['Histogram']>>(name, 'histogram', labels) ??
-        new prom.Histogram({
-          name,
-          help,
-          labelNames: labels,
-          buckets: [...buckets],
-          registers,
-        });
-      if (!labels.length) return () => (value) => histogram.observe(value);
-      return (values) => histogram.labels(...values).observe;
+    histogram(spec) {
+      const histogram = ours(spec, 'histogram', () => new BucketHistogram(spec));
+      return (values) => histogram.bind(values);
     },
     gauge({name, help, labels}, read, combine) {
       const found = existing<object>(name, 'gauge', labels);

@@ -18,28 +18,32 @@ export function timedStore(
   /** Told when `observe` throws: a broken metrics target never fails an update. */
   failed: (error: unknown) => void,
 ): OtpStore {
-  const timed = (started: number) => {
+  // Everything else the store has (`full`, a Redis store's `close`, …) is the
+  // store's own, reached through the prototype: only `update` is wrapped.
+  const wrapped = Object.create(store) as OtpStore;
+  wrapped.update = (key, change) => {
+    const started = performance.now();
+    const updating = store.update(key, change);
+    // Timed beside the caller's await, not in its way: the caller gets the
+    // store's own promise, with no extra step before it settles.
+    updating.then(
+      () => {
+        health.up = true;
+        timed(started);
+      },
+      (error: unknown) => {
+        if (error instanceof OtpStoreUnavailableError) health.up = false;
+        timed(started);
+      },
+    );
+    return updating;
+  };
+  function timed(started: number) {
     try {
       observe((performance.now() - started) / 1000);
     } catch (error) {
       failed(error);
     }
-  };
-  // Everything else the store has (`full`, a Redis store's `close`, …) is the
-  // store's own, reached through the prototype: only `update` is wrapped.
-  const wrapped = Object.create(store) as OtpStore;
-  wrapped.update = async (key, change) => {
-    const started = performance.now();
-    try {
-      const result = await store.update(key, change);
-      health.up = true;
-      return result;
-    } catch (error) {
-      if (error instanceof OtpStoreUnavailableError) health.up = false;
-      throw error;
-    } finally {
-      timed(started);
-    }
-  };
+  }
   return wrapped;
 }

@@ -294,7 +294,12 @@ describe(`metrics on a prom-client Registry (${STORE_KIND} store)`, () => {
     await first.handler.idle();
     await second.handler.idle();
     const all = await scrape(registry);
-    assert.equal(total(all, 'otp_issued_total', {client: 'web', country: 'BR'}), 2);
+    // One series, counted twice: not one line per handler.
+    assert.deepEqual(
+      samples(all, 'otp_issued_total').map((s) => [s.labels, s.value]),
+      [[{client: 'web', step: 'login', channel: 'sms', country: 'BR'}, 2]],
+    );
+    assert.equal(samples(all, 'otp_issue_duration_seconds_count').length, 1);
     assert.equal(samples(all, 'otp_store_up').length, 1);
     if (STORE_KIND === 'memory') assert.equal(total(all, 'otp_pending_challenges'), 2);
 
