@@ -220,6 +220,11 @@ describe(
     it('sees the counts of a flow, and the conversion (confirmed ÷ delivered) by client and channel', async () => {
       // The public port never serves the metrics.
       assert.equal((await fetch(`${service.url}/metrics`)).status, 404);
+      // And the operator's port serves nothing but the metrics and the probes.
+      assert.equal(
+        (await fetch(`${service.metricsUrl}/codes`, {method: 'POST'})).status,
+        404,
+      );
 
       // web by e-mail: 5 delivered, 3 confirmed, 1 locked by two wrong codes, 1 never sent (the app's webhook is down).
       const webEmail = await Promise.all(

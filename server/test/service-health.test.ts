@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import {createServer, type IncomingMessage} from 'node:http';
-import {connect, type AddressInfo} from 'node:net';
+import {
+  connect,
+  createServer as createNetServer,
+  type AddressInfo,
+  type Socket,
+} from 'node:net';
 import {after, before, describe, it} from 'node:test';
 import {Redis} from 'ioredis';
 import {issueBody, SECRET} from './helpers.js';
@@ -116,6 +121,39 @@ describe('otp-step-server health: /healthz is liveness, /readyz readiness', () =
       commands.disconnect();
       service.child.kill('SIGTERM');
       assert.equal(await service.exited, 0);
+    }
+  });
+
+  it('is not ready while its Redis accepts connections and never answers (hung), and stays alive', async () => {
+    // A socket that reads and never writes: what a Redis stuck in a long command looks like.
+    const sockets = new Set<Socket>();
+    const hung = createNetServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', () => {});
+    });
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const service = await startService({
+      OTP_SECRET: SECRET,
+      OTP_REDIS_URL: `redis://127.0.0.1:${(hung.address() as AddressInfo).port}`,
+    });
+    try {
+      const answer = await probeUntil(`${service.url}/readyz`, (_, body) =>
+        String(body.reasons).includes('store'),
+      );
+      assert.deepEqual(answer, {
+        status: 503,
+        body: {status: 'unavailable', reasons: ['store']},
+      });
+      // The probe itself answers at once: it reads the last check, it does not wait on the store.
+      const started = performance.now();
+      assert.equal((await fetch(`${service.url}/readyz`)).status, 503);
+      assert.equal((await fetch(`${service.url}/healthz`)).status, 200);
+      assert.ok(performance.now() - started < 500);
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+      sockets.forEach((socket) => socket.destroy());
+      hung.close();
     }
   });
 
