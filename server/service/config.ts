@@ -4,6 +4,7 @@ import {checkedSecret, type OtpLimits} from '../options.js';
 import type {OtpMetricsLabels} from '../metrics/types.js';
 import {ConfigError} from './config-error.js';
 import {deliveryConfig, type DeliveryConfig} from './delivery-config.js';
+import {metricsLabelsOf} from './metrics-config.js';
 
 /** What the side service is told by its environment, checked. */
 export interface ServiceConfig {
@@ -214,23 +215,7 @@ export function serviceConfig(
     throw new ConfigError(
       `OTP_METRICS_PORT is PORT (${port}): the metrics need a port of their own, so that the public one never serves them`,
     );
-  const metricsLabels: OtpMetricsLabels = {};
-  for (const [name, key] of [
-    ['OTP_METRICS_CLIENTS', 'clients'],
-    ['OTP_METRICS_STEPS', 'steps'],
-  ] as const) {
-    const values = listOf(name);
-    if (!values.length) continue;
-    if (metricsPort === undefined)
-      throw new ConfigError(`${name} labels the metrics: set OTP_METRICS_PORT too`);
-    // `other` is what every unlisted value becomes; listing it would merge a real one into the rest.
-    const wrong = values.find((v) => v === 'other' || !/^[\w.:-]{1,64}$/.test(v));
-    if (wrong !== undefined)
-      throw new ConfigError(
-        `${name} holds ${JSON.stringify(wrong)}: list names of 1 to 64 letters, digits, '.', ':', '_' or '-', separated by commas, other than "other"`,
-      );
-    metricsLabels[key] = values;
-  }
+  const metricsLabels = metricsLabelsOf(listOf, metricsPort !== undefined);
   const shutdownDelaySeconds =
     wholeOf(
       'OTP_SHUTDOWN_DELAY_SECONDS',
@@ -311,8 +296,7 @@ export function serviceConfig(
     testUsers,
     metricsPort,
     metricsHost,
-    metricsLabels:
-      metricsLabels.clients || metricsLabels.steps ? metricsLabels : undefined,
+    metricsLabels,
     shutdownDelayMs: shutdownDelaySeconds * 1000,
   };
 }
