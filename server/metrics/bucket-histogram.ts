@@ -62,28 +62,30 @@ export class BucketHistogram {
     return observe;
   }
 
-  /** What prom-client's Registry reads at scrape: cumulative buckets, then `+Inf`, sum and count per series. */
-  get() {
+  /**
+   * What prom-client's Registry writes at scrape: cumulative buckets, then
+   * `+Inf`, sum and count per series, `le` first and the series' labels after
+   * it, as prom-client's own Histogram gives them.
+   */
+  getForPromString() {
     const values = [];
-    for (const {labels, counts, sum, count} of this.series) {
+    const name = `${this.name}_bucket`;
+    for (const {labels: sharedLabels, counts, sum, count} of this.series) {
       if (!count) continue;
       let below = 0;
       for (let i = 0; i < this.bounds.length; i++) {
         below += counts[i];
         values.push({
-          labels: {...labels, le: this.bounds[i]},
+          labels: {le: this.bounds[i]},
+          sharedLabels,
           value: below,
-          metricName: `${this.name}_bucket`,
+          metricName: name,
         });
       }
       values.push(
-        {
-          labels: {...labels, le: '+Inf'},
-          value: count,
-          metricName: `${this.name}_bucket`,
-        },
-        {labels, value: sum, metricName: `${this.name}_sum`},
-        {labels, value: count, metricName: `${this.name}_count`},
+        {labels: {le: '+Inf'}, sharedLabels, value: count, metricName: name},
+        {labels: {}, sharedLabels, value: sum, metricName: `${this.name}_sum`},
+        {labels: {}, sharedLabels, value: count, metricName: `${this.name}_count`},
       );
     }
     return {
@@ -92,6 +94,19 @@ export class BucketHistogram {
       type: this.type,
       values,
       aggregator: this.aggregator,
+    };
+  }
+
+  /** `getMetricsAsJSON` and cluster aggregation: the same values, each with all its labels. */
+  get() {
+    const data = this.getForPromString();
+    return {
+      ...data,
+      values: data.values.map(({labels, sharedLabels, value, metricName}) => ({
+        labels: {...sharedLabels, ...labels},
+        value,
+        metricName,
+      })),
     };
   }
 
