@@ -1,5 +1,5 @@
-// Finds the three browser engines the tests run in, and the redis-server the
-// server's tests start, installing Debian's packages when they are missing and
+// Finds the three browser engines the tests run in, and the redis-server and
+// prometheus (with its promtool) the server's tests start, installing Debian's packages when they are missing and
 // we may (root, apt-get), and otherwise saying in one line what to install.
 import {execFileSync, spawnSync} from 'node:child_process';
 import {accessSync, constants} from 'node:fs';
@@ -24,6 +24,7 @@ const DEBIAN_PACKAGES = [
   'xvfb',
   'xauth',
   'redis-server',
+  'prometheus',
 ];
 
 const MINIBROWSER_PATHS = [
@@ -79,6 +80,12 @@ export function locateBrowsers() {
       () => executable(process.env.REDIS_SERVER),
       () => which('redis-server'),
     ]),
+    // Debian's prometheus package ships both: the server the metrics test scrapes with, and promtool for the alert rules.
+    prometheus: first([
+      () => executable(process.env.PROMETHEUS),
+      () => which('prometheus'),
+    ]),
+    promtool: first([() => executable(process.env.PROMTOOL), () => which('promtool')]),
   };
 }
 
@@ -90,9 +97,11 @@ const missingOf = (found, wanted) =>
         ? ['xvfb-run']
         : [],
       found.redisServer ? [] : ['redis-server'],
+      found.prometheus ? [] : ['prometheus'],
+      found.promtool ? [] : ['promtool'],
     );
 
-/** Finds the wanted engines and redis-server, installing them with apt-get where that is allowed. Exits when it cannot. */
+/** Finds the wanted engines, redis-server and prometheus, installing them with apt-get where that is allowed. Exits when it cannot. */
 export function ensureTestTools(wanted) {
   let found = locateBrowsers();
   let missing = missingOf(found, wanted);
@@ -118,7 +127,7 @@ export function ensureTestTools(wanted) {
     if (missing.length === 0) return found;
   }
   console.error(
-    `otp-step: no ${missing.join(', ')} found: install them (Debian: sudo apt-get install ${DEBIAN_PACKAGES.join(' ')}), or set CHROME_PATH / FIREFOX_PATH / REDIS_SERVER, or choose engines with OTP_STEP_BROWSERS=chromium`,
+    `otp-step: no ${missing.join(', ')} found: install them (Debian: sudo apt-get install ${DEBIAN_PACKAGES.join(' ')}), or set CHROME_PATH / FIREFOX_PATH / REDIS_SERVER / PROMETHEUS / PROMTOOL, or choose engines with OTP_STEP_BROWSERS=chromium`,
   );
   process.exit(1);
 }

@@ -1,7 +1,7 @@
 // `npm test`: the whole suite. The step flow's and the reference server's tests in Node
 // (node --test), on the memory store (through the Fetch and the Node adapter) and on a real redis-server
 // started for them, then the browser tests in Chromium, Firefox and WebKit:
-// finds (or installs) the browsers and redis-server, starts WebKitWebDriver, and
+// finds (or installs) the browsers, redis-server and prometheus, starts WebKitWebDriver, and
 // runs @web/test-runner, under a virtual display where WebKit needs one; last, the
 // integration suite (the packed package in fresh apps), unless OTP_STEP_INTEGRATION=0.
 import {spawn, spawnSync} from 'node:child_process';
@@ -91,7 +91,17 @@ function runNodeSuite(name, env, dirs) {
       ...dirs,
     ],
     // The reference server shows codes (test mode) only under NODE_ENV=development or test.
-    {stdio: 'inherit', env: {...process.env, NODE_ENV: 'test', ...env}},
+    {
+      stdio: 'inherit',
+      // The metrics tests run the prometheus and promtool found above.
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        PROMETHEUS: found.prometheus,
+        PROMTOOL: found.promtool,
+        ...env,
+      },
+    },
   );
   const summary = readFileSync(tap, 'utf8');
   const count = (name) =>

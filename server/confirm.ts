@@ -58,7 +58,8 @@ export async function confirmCode(
   if (status !== 'pending') {
     const outcome = judgeAttempt(seen, false, at).outcome as Rejected;
     // Already locked (or spent, or expired): a rejection, not a second lock.
-    if (ctx.events.watched) tellJudged(ctx, request, seen, outcome, false);
+    if (ctx.events.watched)
+      tellJudged(ctx, request, seen, ctx.normalize(seen.user), outcome, false);
     return rejection(outcome);
   }
 
@@ -78,7 +79,7 @@ export async function confirmCode(
         settleFailure(v, 'not-judged', ctx.failurePolicy, now()),
       );
     const outcome = judgeAttempt(voided, false, at).outcome as Rejected;
-    if (ctx.events.watched) tellJudged(ctx, request, seen, outcome, false);
+    if (ctx.events.watched) tellJudged(ctx, request, seen, account, outcome, false);
     return rejection(outcome);
   }
   if (reserved.retryAfter)
@@ -130,7 +131,7 @@ export async function confirmCode(
     await settle();
     if (!judged) return unknown();
     if (ctx.events.watched && settled !== 'not-judged')
-      tellJudged(ctx, request, seen, judged, true);
+      tellJudged(ctx, request, seen, account, judged, true);
     return rejection(judged as Rejected);
   }
   // Once confirmed, the account's reservation is cleared, the sending budgets
@@ -152,7 +153,7 @@ export async function confirmCode(
       requestId,
     }),
   ]);
-  if (ctx.events.watched) tellJudged(ctx, request, seen, judged, true);
+  if (ctx.events.watched) tellJudged(ctx, request, seen, account, judged, true);
   try {
     if (options.onConfirmed) await options.onConfirmed(claims, request.web());
   } catch (error) {
@@ -175,6 +176,7 @@ function tellJudged(
   ctx: HandlerContext,
   request: OtpRequest,
   record: ServerRecord,
+  account: string,
   outcome: ConfirmOutcome,
   judged: boolean,
 ): void {
@@ -192,14 +194,15 @@ function tellJudged(
     at: ctx.now(),
     requestId: record.requestId,
     user: record.user,
-    account: ctx.normalize(record.user),
+    account,
     client: record.client,
     stepName: record.stepName,
-    channel: record.channel,
+    channel: record.channel ?? record.notifiedOn,
     destinationHint: record.destinationHint,
     country: record.country,
     reason: outcome.status === 'rejected' ? outcome.reason : undefined,
     address: ctx.clientAddress(request),
+    decoy: record.decoy || undefined,
   });
 }
 

@@ -26,6 +26,7 @@ import {lifecycle, type LifecycleObserver} from './events/lifecycle.js';
 import {onEventObserver} from './events/on-event.js';
 import {AUDIT_USER_LABEL, auditObserver} from './events/audit-log.js';
 import {expiryWatcher} from './events/expiry.js';
+import {handlerMetrics} from './metrics/handler-metrics.js';
 
 /**
  * A challenge as the server keeps it: `digest` holds an HMAC-SHA256 of the
@@ -38,6 +39,12 @@ export type ServerRecord = ChallengeRecord & {
   decoy?: boolean;
   /** Where the code went and how far sending got (issue answer and status). */
   channel?: OtpChannelName;
+  /**
+   * The channel a plain `notify` was told to send on, which `channel` does not
+   * keep (its answers never say, see delivery.ts): the lifecycle facts' channel,
+   * so a code's issued, delivered and confirmed carry the same one.
+   */
+  notifiedOn?: OtpChannelName;
   destinationHint?: string;
   delivery?: 'queued' | 'sent' | 'failed';
   /** Only under `resendStrategy: 'reuse'`: the code, sealed (sealed-code.ts). */
@@ -50,6 +57,20 @@ export type ServerRecord = ChallengeRecord & {
   country?: string;
   /** When the code was canceled (`cancel`), if it was: its status is then `canceled`. */
   canceledAt?: number;
+};
+
+/**
+ * The start-up advice each logger has been given. Advice is about the app,
+ * not one handler: an app (or the demo) that builds several handlers on one
+ * logger hears it once. Faults (store-unavailable) stay per handler.
+ */
+const advisedOn = new WeakMap<OtpLogger, Set<string>>();
+const firstAdvice = (logger: OtpLogger, what: keyof typeof WARNINGS) => {
+  const advised = advisedOn.get(logger) ?? new Set<string>();
+  advisedOn.set(logger, advised);
+  if (advised.has(what)) return false;
+  advised.add(what);
+  return true;
 };
 
 /** How long an expired challenge is kept, so that a late confirmation hears "expired" rather than "unknown". */
@@ -76,8 +97,17 @@ export function handlerContext(options: OtpHandlerOptions) {
     return addresses.get(request);
   };
   const now = options.now ?? Date.now;
-  const store: OtpStore = options.store ?? memoryOtpStore({now});
   const logger: OtpLogger = options.logger ?? console;
+  const given: OtpStore = options.store ?? memoryOtpStore({now});
+  const metrics = handlerMetrics(
+    options.metrics,
+    options.metricsLabels,
+    given,
+    now,
+    logger,
+  );
+  // With metrics on, every update is timed (otp_store_duration_seconds).
+  const store = metrics?.store ?? given;
   const normalize = options.normalizeUser ?? normalizeUser;
   // One key per use, derived from the secret, so a code's HMAC can never pass for a token's.
   const derive = (label: string) => createHmac('sha256', secret).update(label).digest();
@@ -98,7 +128,8 @@ export function handlerContext(options: OtpHandlerOptions) {
     if (!warned.has(what)) logger.warn(WARNINGS[what]);
     warned.add(what);
   };
-  if (!options.authenticate) warnOnce('no-authenticate');
+  if (!options.authenticate && firstAdvice(logger, 'no-authenticate'))
+    warnOnce('no-authenticate');
   const notifier = notifierOf(options.notify);
   const deliveryRetrySeconds = options.deliveryRetrySeconds ?? 10;
   if (
@@ -125,6 +156,7 @@ export function handlerContext(options: OtpHandlerOptions) {
    * added here from its option (server/metrics, server/events).
    */
   const observers: LifecycleObserver[] = [];
+  if (metrics) observers.push(metrics.observer);
   const logObserverFailure = (what: string, error: unknown) =>
     logger.error(
       `otp-step: ${what} failed: ${logSafe(error instanceof Error ? error.message : error)}`,
@@ -310,7 +342,8 @@ function checkedTestUsers(
   return checked;
 }
 
-const WARNINGS = {
+/** The start-up and first-fault warnings, exported so a wrapper (the side service) can word one for its own users. */
+export const WARNINGS = {
   'store-unavailable':
     'otp-step: the store cannot be reached; requests are answered 503 store-unavailable until it is back',
   'no-authenticate':

@@ -11,6 +11,12 @@ export {
 } from './options.js';
 export type {ExpectedConfirmation, OtpConfirmationClaims} from './confirmation.js';
 export type {OtpLogger} from './log-safe.js';
+export type {
+  OtelMeterLike,
+  OtpMetricsLabels,
+  OtpMetricsTarget,
+  PromRegistryLike,
+} from './metrics/types.js';
 export {normalizeUser} from './normalize-user.js';
 export {toNodeListener} from './node-adapter.js';
 export {

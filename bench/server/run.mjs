@@ -38,6 +38,11 @@ if (!existsSync(here('../../dist/node/server/index.js'))) {
   console.error('Build the server first: npm run build:server');
   process.exit(1);
 }
+// `-- --metrics`: metrics on beside metrics off, on its own (metrics-overhead.mjs).
+if (process.argv.includes('--metrics')) {
+  const {benchMetricsOverhead} = await import('./metrics-overhead.mjs');
+  process.exit(await benchMetricsOverhead(process.env.BENCH_SERVER_TARGETS?.split(',')));
+}
 
 /** Runs `file` in a child process with NODE_ENV=test and resolves to its first message. */
 function child(file, args, execArgv = []) {

@@ -87,6 +87,11 @@ export interface LifecycleFact {
   expiresAt?: number;
   /** `refused`: which operation was refused. */
   operation?: OtpOperation;
+  /**
+   * A decoy's code judged (`rejected`, `locked`): an unknown user's, which the
+   * metrics count only as `unknown_user`, so decoys skew no conversion rate.
+   */
+  decoy?: true;
 }
 
 /** The handler's operations, as the latency histograms name them. */

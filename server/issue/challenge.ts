@@ -89,7 +89,7 @@ export async function writeChallenge(
     if (ctx.notifier && plan?.channel) {
       record.channel = plan.channel;
       record.destinationHint = plan.destinationHint;
-    }
+    } else if (plan?.channel) record.notifiedOn = plan.channel;
     // Every code is sent behind its answer (delivery.ts), decoys' "sending" too.
     record.delivery = 'queued';
     if (plan?.spend) record.spend = plan.spend;

@@ -136,7 +136,7 @@ function tellIssued(
     account: config.account,
     client: config.client,
     stepName: config.stepName,
-    channel: record.channel,
+    channel: record.channel ?? record.notifiedOn,
     destinationHint: record.destinationHint,
     country: record.country,
     address: ctx.clientAddress(request),

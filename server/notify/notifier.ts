@@ -197,19 +197,22 @@ export function createNotifier(options: OtpNotifierOptions): OtpNotifier {
       );
     },
     async verify() {
-      await Promise.all(
+      const failed = await Promise.all(
         channels.map(async (c) => {
-          if (!c.verify) return;
+          if (!c.verify) return undefined;
           try {
             await c.verify();
             logger.info(`otp-step: ${c.channel} channel ${c.provider} is ready`);
+            return undefined;
           } catch (error) {
             logger.error(
               `otp-step: ${c.channel} channel ${c.provider} failed its check: ${describe(error)}`,
             );
+            return `${c.channel} ${c.provider}`;
           }
         }),
       );
+      return failed.filter((name) => name !== undefined);
     },
     async close() {
       await Promise.allSettled(channels.map((c) => c.close?.()));

@@ -84,7 +84,10 @@ export interface OtpNotifier {
     notification: OtpMessageInput,
     options: {deadline: number; signal: AbortSignal},
   ): Promise<{provider: string}>;
-  /** Runs each channel's verify() and logs the result. */
-  verify(): Promise<void>;
+  /**
+   * Runs each channel's verify() and logs the result; resolves with the
+   * channels that failed (`"email smtp"`), so a service can report itself unready.
+   */
+  verify(): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -1,9 +1,11 @@
 import {trustedProxyList} from '../client-address.js';
 import {LIMIT_BOUNDS, rangeText, withinBound, type LimitBound} from '../limit-bounds.js';
 import {checkedSecret, type OtpLimits} from '../options.js';
+import type {OtpMetricsLabels} from '../metrics/types.js';
 import {ConfigError} from './config-error.js';
 import {deliveryConfig, type DeliveryConfig} from './delivery-config.js';
 import {eventsConfig, type EventsConfig} from './events-config.js';
+import {metricsLabelsOf} from './metrics-config.js';
 
 /** What the side service is told by its environment, checked. */
 export interface ServiceConfig extends EventsConfig {
@@ -40,6 +42,14 @@ export interface ServiceConfig extends EventsConfig {
   smsCountries?: string[];
   /** The bot check under suspicion: its provider and secret (OTP_HUMAN_CHECK, OTP_HUMAN_CHECK_SECRET). */
   humanCheck?: {provider: 'turnstile' | 'hcaptcha' | 'recaptcha'; secret: string};
+  /** OTP_METRICS_PORT: `GET /metrics` on a listener of its own, never on `port`. */
+  metricsPort?: number;
+  /** OTP_METRICS_HOST: where that listener binds (HOST by default). */
+  metricsHost: string;
+  /** OTP_METRICS_CLIENTS and OTP_METRICS_STEPS: the only `client` and `step` label values. */
+  metricsLabels?: OtpMetricsLabels;
+  /** OTP_SHUTDOWN_DELAY_SECONDS: how long /readyz says 503 before the service stops listening. */
+  shutdownDelayMs: number;
 }
 
 export {ConfigError};
@@ -54,6 +64,8 @@ export const limitVariable = (name: string) =>
 export const DEFAULT_MAX_CONNECTIONS = 1000;
 const MAX_CONNECTIONS_BOUND: LimitBound = {min: 1, max: 100_000, integer: true};
 const PORT_BOUND: LimitBound = {min: 0, max: 65_535, integer: true};
+/** Longer than a minute, and an orchestrator's own grace period (30 s in Kubernetes) would kill the process first. */
+const SHUTDOWN_DELAY_BOUND: LimitBound = {min: 0, max: 60, integer: true};
 /** A client that has not sent its headers in 10 s is a slow-loris, not a slow phone. */
 export const HEADERS_TIMEOUT_MS = 10_000;
 /** Headers, then a body within its own limit (bodyTimeoutSeconds, at most 20 s). */
@@ -145,10 +157,12 @@ export function serviceConfig(
   const maxConnections =
     wholeOf('OTP_MAX_CONNECTIONS', MAX_CONNECTIONS_BOUND) ?? DEFAULT_MAX_CONNECTIONS;
 
-  const trustedProxies = (get('OTP_TRUSTED_PROXIES') ?? '')
-    .split(',')
-    .map((address) => address.trim())
-    .filter(Boolean);
+  const listOf = (name: string) =>
+    (get(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  const trustedProxies = listOf('OTP_TRUSTED_PROXIES');
   try {
     trustedProxyList(trustedProxies);
   } catch (error) {
@@ -195,6 +209,21 @@ export function serviceConfig(
       'give OTP_HUMAN_CHECK (turnstile, hcaptcha or recaptcha) and OTP_HUMAN_CHECK_SECRET (its secret key) together',
     );
 
+  const host = get('HOST') ?? '127.0.0.1';
+  const metricsPort = wholeOf('OTP_METRICS_PORT', PORT_BOUND, 'a port number, ');
+  const metricsHost = get('OTP_METRICS_HOST') ?? host;
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port)
+    throw new ConfigError(
+      `OTP_METRICS_PORT is PORT (${port}): the metrics need a port of their own, so that the public one never serves them`,
+    );
+  const metricsLabels = metricsLabelsOf(listOf, metricsPort !== undefined);
+  const shutdownDelaySeconds =
+    wholeOf(
+      'OTP_SHUTDOWN_DELAY_SECONDS',
+      SHUTDOWN_DELAY_BOUND,
+      'a number of seconds, ',
+    ) ?? 0;
+
   const testMode = get('OTP_TEST_MODE') ?? '0';
   if (!['0', '1'].includes(testMode))
     throw new ConfigError(
@@ -239,7 +268,7 @@ export function serviceConfig(
 
   return {
     secret: secretOf('OTP_SECRET', true)!,
-    host: get('HOST') ?? '127.0.0.1',
+    host,
     port,
     redisUrl: urlOf('OTP_REDIS_URL', ['redis:', 'rediss:']),
     limits,
@@ -269,5 +298,9 @@ export function serviceConfig(
     lookupUrl,
     testUsers,
     ...events,
+    metricsPort,
+    metricsHost,
+    metricsLabels,
+    shutdownDelayMs: shutdownDelaySeconds * 1000,
   };
 }

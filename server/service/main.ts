@@ -8,6 +8,8 @@ import {loadTemplates} from '../notify/load-templates.js';
 import {memoryOtpStore} from '../store.js';
 import {serviceConfig} from './config.js';
 import {jsonLogger} from './json-logger.js';
+import {metricsListener, prometheusRegistry} from './metrics-listener.js';
+import {loadOptionalPackage} from './optional-package.js';
 import {createService, type ServiceStore} from './service.js';
 
 const logger = jsonLogger();
@@ -16,16 +18,31 @@ async function main() {
   const config = serviceConfig(process.env, (path) => readFileSync(path, 'utf8'));
   // Only a service given Redis loads the Redis client (an optional peer dependency).
   const store: ServiceStore = config.redisUrl
-    ? (await import('../redis-store.js')).redisOtpStore({url: config.redisUrl})
+    ? (
+        await loadOptionalPackage(
+          'ioredis',
+          'OTP_REDIS_URL',
+          () => import('../redis-store.js'),
+        )
+      ).redisOtpStore({url: config.redisUrl})
     : memoryOtpStore();
   let service: ReturnType<typeof createService>;
+  let metrics: ReturnType<typeof metricsListener> | undefined;
   try {
     // Template overrides are read once, before anything listens: a bad one stops the start-up.
     const templates = config.delivery?.templatesDir
       ? await loadTemplates(config.delivery.templatesDir)
       : undefined;
-    service = createService(config, store, logger, templates);
+    const registry =
+      config.metricsPort === undefined ? undefined : await prometheusRegistry();
+    service = createService(config, store, logger, {templates, metrics: registry});
+    if (registry) {
+      metrics = metricsListener(registry, service.readiness);
+      const at = await metrics.listen(config.metricsPort!, config.metricsHost);
+      logger.log('info', 'metrics listening', {host: at.address, port: at.port});
+    }
   } catch (error) {
+    await metrics?.close();
     await store.close?.();
     throw error;
   }
@@ -41,6 +58,8 @@ async function main() {
     stopping = true;
     logger.log('info', 'shutting down', {signal});
     await service.close();
+    // Last, so a scrape during the drain still sees it (and the final counts).
+    await metrics?.close();
     logger.log('info', 'stopped');
     process.exit(0);
   };

@@ -8,19 +8,22 @@ import {
 import type {OtpChannel} from '../notify/types.js';
 import type {DeliveryConfig} from './delivery-config.js';
 import {lookupWebhook} from './lookup.js';
-import {createServer, type ServerResponse} from 'node:http';
+import {createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {trustedProxyList} from '../client-address.js';
-import {HEALTH_KEY} from '../keys.js';
 import {logSafe} from '../log-safe.js';
 import {toNodeListener, writeAnswer} from '../node-adapter.js';
 import {createOtpHandler} from '../otp-handler.js';
+import {WARNINGS} from '../handler-context.js';
+import type {OtpMetricsTarget} from '../metrics/types.js';
 import type {OtpNotification} from '../options.js';
 import type {OtpStore} from '../store.js';
 import type {ServiceConfig} from './config.js';
 import type {JsonLogger} from './json-logger.js';
 import {verifyConfirmation} from './verify-route.js';
 import {adminRoute} from './admin-routes.js';
+import {answerProbe, PROBE_PATHS} from './health-routes.js';
+import {readiness as readinessOf} from './readiness.js';
 import {CONFIRMED_RETRIES, NOTIFY_RETRIES, webhookSender} from './webhooks.js';
 import {hcaptcha, recaptcha, turnstile} from '../human/index.js';
 import {auditSink} from './audit-sink.js';
@@ -45,9 +48,24 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 const delay = (ms: number) =>
   new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
+/** What the service is given besides its settings: template overrides, and where the metrics go. */
+export interface ServiceExtras {
+  templates?: OtpTemplates;
+  /** A prom-client Registry (main.ts makes one for OTP_METRICS_PORT), given to the handler as `metrics`. */
+  metrics?: OtpMetricsTarget;
+}
+
+/**
+ * For side-service users the handler's advice (give `authenticate`) names an
+ * option they cannot set; theirs is the variable.
+ */
+export const SERVICE_NO_AUTHENTICATE_WARNING =
+  "otp-step: no OTP_USER_HEADER, so any caller can ask for and confirm codes for any user; set OTP_USER_HEADER to the header the app's proxy sets to the signed-in user (with OTP_TRUSTED_PROXIES) to tie codes to the session";
+
 /**
  * The reference server as a process of its own: the protocol at the root
- * (`POST /codes`, `POST /codes/{requestId}/confirm`), `GET /healthz`, the
+ * (`POST /codes`, `POST /codes/{requestId}/confirm`), `GET /healthz` and
+ * `GET /readyz` (health-routes.ts), the
  * notification and confirmation sent to the app as signed webhooks, and, with
  * `OTP_API_KEY`, `POST /confirmations/verify` for the app's server to check a
  * confirmation token and the admin routes to cancel a code and revoke a user
@@ -57,7 +75,7 @@ export function createService(
   config: ServiceConfig,
   store: ServiceStore,
   logger: JsonLogger,
-  templates?: OtpTemplates,
+  {templates, metrics}: ServiceExtras = {},
 ) {
   const deliveries = new Set<Promise<unknown>>();
   const webhook = (url: string, event: 'notify' | 'confirmed') =>
@@ -74,6 +92,7 @@ export function createService(
   const lookup =
     config.lookupUrl && lookupWebhook(config.lookupUrl, config.webhookSecret!);
   const sendConfirmed = config.confirmedUrl && webhook(config.confirmedUrl, 'confirmed');
+  const readiness = readinessOf({store, channelCheck: notifier?.verify()});
   if (!sendNotify && !notifier)
     logger.warn(
       'otp-step: no OTP_NOTIFY_URL, so codes are sent nowhere (development only)',
@@ -88,7 +107,17 @@ export function createService(
   const handler = createOtpHandler({
     secret: config.secret,
     store,
-    logger,
+    logger: {
+      ...logger,
+      warn: (message: string) =>
+        logger.warn(
+          message === WARNINGS['no-authenticate']
+            ? SERVICE_NO_AUTHENTICATE_WARNING
+            : message,
+        ),
+    },
+    metrics,
+    metricsLabels: config.metricsLabels,
     limits: config.limits,
     trustedProxies: config.trustedProxies,
     testMode: config.testMode,
@@ -149,7 +178,7 @@ export function createService(
     res.once('finish', () => {
       // A keep-alive connection left idle by this answer is closed, so shutdown is not held by it.
       if (closing) setImmediate(() => server.closeIdleConnections());
-      if (path === '/healthz') return;
+      if (PROBE_PATHS.has(path)) return;
       logger.log('info', 'request', {
         method: logSafe(req.method, 16),
         path: logSafe(path),
@@ -157,8 +186,7 @@ export function createService(
         ms: Math.round(performance.now() - started),
       });
     });
-    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD'))
-      return health(res);
+    if (answerProbe(req, res, path, readiness)) return;
     if (path === '/confirmations/verify' && config.apiKey)
       return writeAnswer(res, await verifyConfirmation(handler, config.apiKey, req));
     if (path.startsWith('/admin/') && config.apiKey)
@@ -169,24 +197,10 @@ export function createService(
   // Past the cap a new connection is closed at once, so a flood of idle sockets cannot exhaust file descriptors.
   server.maxConnections = config.maxConnections;
 
-  /** 200 while the store answers a cheap read, 503 while it does not (Redis down or slow). */
-  async function health(res: ServerResponse) {
-    let ok = true;
-    try {
-      await store.update(HEALTH_KEY, (value) => [value, true]);
-    } catch {
-      ok = false;
-    }
-    res.writeHead(ok ? 200 : 503, {
-      'content-type': 'application/json',
-      'cache-control': 'no-store',
-    });
-    res.end(JSON.stringify({status: ok ? 'ok' : 'unavailable'}));
-  }
-
   return {
     server,
     handler,
+    readiness,
     listen(port: number, host: string): Promise<AddressInfo> {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -197,16 +211,26 @@ export function createService(
       });
     },
     /**
-     * Stops taking connections, lets requests in flight and webhooks being
-     * delivered finish (for at most `graceMs`), then closes the store.
+     * Says it is not ready at once (`/readyz` 503) and goes on serving for
+     * `config.shutdownDelayMs`, so load balancers stop sending before it stops
+     * listening; then stops taking connections, lets requests in flight and
+     * the codes and webhooks being delivered finish (for at most `graceMs`),
+     * and closes the store.
      */
     async close(graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
+      readiness.drain();
+      if (config.shutdownDelayMs) await delay(config.shutdownDelayMs);
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const finished = await Promise.race([
-        // The codes being sent behind their answers too, and the events (the handler's close()).
-        Promise.all([closed, handler.close(), ...deliveries]).then(() => true),
+        // Then the codes being sent behind their answers and the events (the handler's close(), which waits as idle() does) and the
+        // confirmed webhooks, once no request is left to start one: asked any sooner,
+        // they would not include what the requests still in flight go on to send.
+        closed
+          .then(() => handler.close())
+          .then(() => Promise.all([...deliveries]))
+          .then(() => true),
         delay(graceMs).then(() => false),
       ]);
       if (!finished) {
@@ -215,6 +239,7 @@ export function createService(
         );
         server.closeAllConnections();
       }
+      await readiness.stop();
       await audit.close();
       await store.close?.();
     },
@@ -240,6 +265,6 @@ function notifierFromEnvironment(
     webOtpDomain: delivery.webOtpDomain,
     logger,
   });
-  void notifier.verify();
+  // Its start-up check (notifier.verify()) runs in readiness.ts, which reports a failed one.
   return notifier;
 }

@@ -369,4 +369,22 @@ describe('createOtpHandler start-up', () => {
     const bound = setup({authenticate: () => 'alice'});
     assert.equal(bound.logged.filter((l) => l.includes('no authenticate')).length, 0);
   });
+
+  it('gives that advice once per logger, however many handlers an app builds on it (npm start builds three)', () => {
+    const lines: string[] = [];
+    const logger = {
+      info: () => {},
+      warn: (l: string) => void lines.push(l),
+      error: () => {},
+    };
+    for (let i = 0; i < 3; i++) createOtpHandler({secret: SECRET, logger});
+    assert.equal(lines.filter((l) => l.includes('no authenticate')).length, 1);
+    // Another logger is another audience: it hears it too.
+    const other: string[] = [];
+    createOtpHandler({
+      secret: SECRET,
+      logger: {...logger, warn: (l) => void other.push(l)},
+    });
+    assert.equal(other.filter((l) => l.includes('no authenticate')).length, 1);
+  });
 });

@@ -58,6 +58,10 @@ describe('the service’s configuration', () => {
         eventsUrl: undefined,
         events: [],
         auditLogPath: undefined,
+        metricsPort: undefined,
+        metricsHost: '127.0.0.1',
+        metricsLabels: undefined,
+        shutdownDelayMs: 0,
       },
     );
     assert.equal(config.secret, SECRET);
@@ -302,5 +306,60 @@ describe('the service’s configuration', () => {
       /turnstile, hcaptcha or recaptcha/,
     );
     refuses({...production, OTP_HUMAN_CHECK: 'hcaptcha'}, /together/);
+  });
+
+  it('reads the metrics port, its host and labels, and the shutdown delay', () => {
+    const config = read({
+      ...production,
+      HOST: '0.0.0.0',
+      OTP_METRICS_PORT: '9464',
+      OTP_METRICS_HOST: '10.0.0.5',
+      OTP_METRICS_CLIENTS: 'web, ios,android',
+      OTP_METRICS_STEPS: 'login',
+      OTP_SHUTDOWN_DELAY_SECONDS: '5',
+    });
+    assert.equal(config.metricsPort, 9464);
+    assert.equal(config.metricsHost, '10.0.0.5');
+    assert.deepEqual(config.metricsLabels, {
+      clients: ['web', 'ios', 'android'],
+      steps: ['login'],
+    });
+    assert.equal(config.shutdownDelayMs, 5000);
+    assert.equal(
+      read({...production, HOST: '::', OTP_METRICS_PORT: '0'}).metricsHost,
+      '::',
+    );
+  });
+
+  it('refuses metrics settings that cannot work, in one line naming the variable', () => {
+    refuses(
+      {...production, OTP_METRICS_PORT: '70000'},
+      /^OTP_METRICS_PORT must be a port number, a whole number from 0 to 65535, not "70000"$/,
+    );
+    refuses(
+      {...production, OTP_METRICS_PORT: 'metrics'},
+      /^OTP_METRICS_PORT must be .* in decimal digits/,
+    );
+    // One port for both would serve the metrics publicly, which is what the port of their own prevents.
+    refuses(
+      {...production, PORT: '9000', OTP_METRICS_PORT: '9000'},
+      /^OTP_METRICS_PORT is PORT \(9000\)/,
+    );
+    refuses(
+      {...production, OTP_METRICS_CLIENTS: 'web'},
+      /^OTP_METRICS_CLIENTS labels the metrics: set OTP_METRICS_PORT too$/,
+    );
+    refuses(
+      {...production, OTP_METRICS_PORT: '9464', OTP_METRICS_CLIENTS: 'web,other'},
+      /^OTP_METRICS_CLIENTS holds "other"/,
+    );
+    refuses(
+      {...production, OTP_METRICS_PORT: '9464', OTP_METRICS_STEPS: 'log in'},
+      /^OTP_METRICS_STEPS holds "log in": list names of 1 to 64 letters/,
+    );
+    refuses(
+      {...production, OTP_SHUTDOWN_DELAY_SECONDS: '61'},
+      /^OTP_SHUTDOWN_DELAY_SECONDS must be a number of seconds, a whole number from 0 to 60, not "61"$/,
+    );
   });
 });

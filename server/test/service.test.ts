@@ -6,9 +6,9 @@ import {after, before, describe, it} from 'node:test';
 import {verifyWebhook} from '../index.js';
 import {assertConforms, issueBody, SECRET, STORE_KIND} from './helpers.js';
 import {freePort} from './redis-server.js';
+import {SERVICE_MAIN as MAIN, startService} from './service-process.js';
 
 const HOOK_SECRET = 'the webhook secret shared with the app, 32+ bytes';
-const MAIN = 'dist/node/server/service/main.js';
 
 interface Delivery {
   event: string;
@@ -72,40 +72,6 @@ async function webhookReceiver() {
         });
       }
     },
-  };
-}
-
-/** The service as its own process on a free port, with what it printed. */
-async function startService(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN], {
-    env: {PATH: process.env.PATH, NODE_ENV: 'test', PORT: '0', ...env},
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start: ${stderr}`)), 10_000);
-    const look = () => {
-      const line = stdout.split('\n').find((l) => l.includes('"msg":"listening"'));
-      if (line) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line).port);
-      }
-    };
-    child.stdout!.on('data', look);
-    void exited.then(() => reject(new Error(`exited: ${stderr}`)));
-  });
-  return {
-    child,
-    url: `http://127.0.0.1:${port}`,
-    exited,
-    stdout: () => stdout,
-    stderr: () => stderr,
   };
 }
 
@@ -381,15 +347,23 @@ describe('otp-step-server at start', () => {
     assert.match(stderr, /^otp-step-server: testMode [^\n]*NODE_ENV=production\)\n$/);
   });
 
-  it('answers /healthz 503 while its Redis cannot be reached', async () => {
+  it('answers /readyz 503 while its Redis cannot be reached, and /healthz 200 (alive: a restart would not help)', async () => {
     const service = await startService({
       OTP_SECRET: SECRET,
       OTP_REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
     });
     try {
-      const response = await fetch(`${service.url}/healthz`);
-      assert.equal(response.status, 503);
-      assert.deepEqual(await response.json(), {status: 'unavailable'});
+      // Not ready from the start: first 'starting', then 'store' once the first check has failed.
+      let ready = await fetch(`${service.url}/readyz`);
+      for (let i = 0; i < 50 && !(await ready.clone().text()).includes('"store"'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ready = await fetch(`${service.url}/readyz`);
+      }
+      assert.equal(ready.status, 503);
+      assert.deepEqual(await ready.json(), {status: 'unavailable', reasons: ['store']});
+      const alive = await fetch(`${service.url}/healthz`);
+      assert.equal(alive.status, 200);
+      assert.deepEqual(await alive.json(), {status: 'ok'});
     } finally {
       service.child.kill('SIGTERM');
       assert.equal(await service.exited, 0);

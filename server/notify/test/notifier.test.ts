@@ -300,7 +300,7 @@ describe('createNotifier', () => {
         Promise.reject(new OtpDeliveryError('smtp ESOCKET', {permanent: false})),
     };
     const n = createNotifier({channels: [ok, bad], logger: h.logger});
-    await n.verify();
+    assert.deepEqual(await n.verify(), ['email bad']);
     assert.ok(h.lines.some((l) => l.startsWith('info') && l.includes('good')));
     assert.ok(
       h.lines.some(

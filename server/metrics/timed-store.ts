@@ -1,0 +1,49 @@
+/**
+ * The store as the handler uses it when metrics are on: each update timed
+ * into otp_store_duration_seconds, and whether the last one reached the store
+ * kept for otp_store_up (read when scraped: no probe of its own).
+ */
+import {OtpStoreUnavailableError, type OtpStore} from '../store.js';
+import type {Observe} from './types.js';
+
+export interface StoreHealth {
+  /** False from an update that failed with store-unavailable until one succeeds. */
+  up: boolean;
+}
+
+export function timedStore(
+  store: OtpStore,
+  observe: Observe,
+  health: StoreHealth,
+  /** Told when `observe` throws: a broken metrics target never fails an update. */
+  failed: (error: unknown) => void,
+): OtpStore {
+  // Everything else the store has (`full`, a Redis store's `close`, …) is the
+  // store's own, reached through the prototype: only `update` is wrapped.
+  const wrapped = Object.create(store) as OtpStore;
+  wrapped.update = (key, change) => {
+    const started = performance.now();
+    const updating = store.update(key, change);
+    // Timed beside the caller's await, not in its way: the caller gets the
+    // store's own promise, with no extra step before it settles.
+    updating.then(
+      () => {
+        health.up = true;
+        timed(started);
+      },
+      (error: unknown) => {
+        if (error instanceof OtpStoreUnavailableError) health.up = false;
+        timed(started);
+      },
+    );
+    return updating;
+  };
+  function timed(started: number) {
+    try {
+      observe((performance.now() - started) / 1000);
+    } catch (error) {
+      failed(error);
+    }
+  }
+  return wrapped;
+}
