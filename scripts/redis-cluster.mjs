@@ -154,12 +154,25 @@ export async function startRedisCluster({
     await Promise.all(
       ports.map((port) =>
         until(
-          `node ${port} reports cluster_state:ok`,
+          `node ${port} reports cluster_state:ok and three replicas`,
           async () => {
             const info = await cli(port, ['CLUSTER', 'INFO']);
+            // And every node sees three primaries and three replicas: until then a
+            // replica may still show as a primary without slots.
+            const listing = await cli(port, ['CLUSTER', 'NODES']);
+            const flags = listing
+              .trim()
+              .split('\n')
+              .map((line) => line.split(' ')[2].split(','));
+            const count = (role) => flags.filter((f) => f.includes(role)).length;
+            // A replica has its primary's data only once its link is up.
+            const replication = await cli(port, ['INFO', 'replication']);
             return (
               info.includes('cluster_state:ok') &&
-              info.includes(`cluster_known_nodes:${NODES}`)
+              count('master') === NODES / 2 &&
+              count('slave') === NODES / 2 &&
+              (replication.includes('role:master') ||
+                replication.includes('master_link_status:up'))
             );
           },
           30_000,
