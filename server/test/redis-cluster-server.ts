@@ -83,11 +83,15 @@ export async function primaryOf(cluster: Cluster, key: string): Promise<number> 
 }
 
 /**
- * Waits until every node agrees on who is primary: each sees itself as the
- * others see it, and each replica's primary is a primary. A failover is over
- * only then (a node that has not heard yet still sends clients to the old one).
+ * Waits until the node at `primaryPort` is a primary and every node agrees on
+ * who is primary, each replica's primary being one. A failover is over only
+ * then (a node that has not heard yet still sends clients to the old one).
  */
-export async function untilSettled(ports: number[], deadlineMs = 15_000): Promise<void> {
+export async function untilPrimary(
+  primaryPort: number,
+  ports: number[],
+  deadlineMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     const views = await Promise.all(ports.map((port) => clusterNodes(port)));
@@ -100,7 +104,8 @@ export async function untilSettled(ports: number[], deadlineMs = 15_000): Promis
     const paired = views[0].every(
       (n) => n.primary || views[0].some((p) => p.primary && p.id === n.primaryId),
     );
-    if (agreed && paired) return;
+    const promoted = views[0].some((n) => n.port === primaryPort && n.primary);
+    if (agreed && paired && promoted) return;
     if (Date.now() > deadline)
       throw new Error(`the cluster did not settle: ${views.map(roles).join(' | ')}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

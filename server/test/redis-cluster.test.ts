@@ -16,7 +16,7 @@ import {
   clusterUnavailable,
   primaryOf,
   testCluster,
-  untilSettled,
+  untilPrimary,
   type TestCluster,
 } from './redis-cluster-server.js';
 
@@ -179,8 +179,19 @@ describe('redisOtpStore on a Redis Cluster', {skip}, () => {
 
     const successes = new Map<string, number>(codes.map((c) => [c.requestId, 0]));
     const outcomes: string[] = [];
-    const attempt = async ({requestId, code}: (typeof codes)[number]) => {
+    /** From CLUSTER FAILOVER sent to every node agreeing on the new primary. */
+    const failover = {from: Infinity, to: Infinity};
+    /** Confirmations of the failing primary's codes that ran while it failed over. */
+    let duringFailover = 0;
+    const attempt = async ({requestId, code, primary}: (typeof codes)[number]) => {
+      const startedAt = Date.now();
       const answer = await confirm(handler, requestId, code);
+      if (
+        primary === primaryPort &&
+        startedAt <= failover.to &&
+        Date.now() >= failover.from
+      )
+        duringFailover++;
       outcomes.push(
         answer.status === 200 ? '200' : `${answer.status} ${answer.json.code}`,
       );
@@ -195,11 +206,13 @@ describe('redisOtpStore on a Redis Cluster', {skip}, () => {
       while (outcomes.length < 10) await sleep(5);
       const onReplica = new Redis({host: '127.0.0.1', port: replica.port});
       try {
+        failover.from = Date.now();
         assert.equal(await onReplica.call('CLUSTER', 'FAILOVER'), 'OK');
       } finally {
         onReplica.disconnect();
       }
-      await untilSettled(ports);
+      await untilPrimary(replica.port, ports);
+      failover.to = Date.now();
     })();
     await Promise.all(
       Array.from({length: 5}, async () => {
@@ -241,14 +254,18 @@ describe('redisOtpStore on a Redis Cluster', {skip}, () => {
       assert.equal(again.status, 409);
       assert.equal(again.json.code, 'used');
     }
+    // The failover did meet confirmations of the codes it moved.
+    assert.ok(duringFailover > 0, 'confirmations ran while the primary failed over');
     const after = await clusterNodes(replica.port);
     assert.ok(after.find((n) => n.port === replica.port)!.primary);
     assert.ok(!after.find((n) => n.port === primaryPort)!.primary);
     console.log(
       `# failover of :${primaryPort} (${held(primaryPort)} of 50 challenges) to :${replica.port}: ` +
+        `${failover.to - failover.from} ms, ${duringFailover} confirmations of its codes meanwhile; ` +
         `${outcomes.length} answers, ${outcomes.filter((o) => o.startsWith('503')).length} of them 503`,
     );
   });
+
   it('never applies a write it answered 503 for, when the failover lets it through later', async () => {
     // A compare-and-set held at a primary (CLIENT PAUSE WRITE: reads pass, writes wait)
     // times out; its replica takes over meanwhile; when the old primary lets the write
@@ -280,7 +297,7 @@ describe('redisOtpStore on a Redis Cluster', {skip}, () => {
       );
       assert.ok(Date.now() - started < 1_500, `${Date.now() - started} ms`);
       assert.equal(await onReplica.call('CLUSTER', 'FAILOVER', 'TAKEOVER'), 'OK');
-      await untilSettled(ports);
+      await untilPrimary(replica.port, ports);
       // The pause ends, the held write is answered MOVED: give a re-send time to land.
       await sleep(Math.max(0, started + 2_000 - Date.now()) + 1_000);
       const raw = await inspect.get(prefix + key);
