@@ -20,7 +20,8 @@ export interface RedisConnection {
 
 /** Exactly one of url, cluster and client, each well-formed; otherwise a start-up error naming the setting. */
 export function checkConnection({url, cluster, client}: RedisConnection): void {
-  const given = [url, cluster, client].filter((v) => v !== undefined).length;
+  // An empty url (an unset variable read as '') is no url, as before clusters.
+  const given = [url || undefined, cluster, client].filter((v) => v != null).length;
   if (given === 0)
     throw new Error('otp-step: redisOtpStore needs a url, a cluster or a client');
   if (given > 1)
@@ -89,7 +90,7 @@ export function makeClient(
   {url, cluster}: Pick<RedisConnection, 'url' | 'cluster'>,
   timeoutMs: number,
 ): RedisClient {
-  if (url !== undefined)
+  if (url)
     return new Redis(url, {
       // Fail at once while disconnected rather than queue requests behind an outage.
       enableOfflineQueue: false,

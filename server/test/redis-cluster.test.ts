@@ -87,6 +87,7 @@ describe('redisOtpStore on a Redis Cluster', {skip}, () => {
     );
     refused({cluster: cluster.nodes, client: inspect}, /not several/);
     refused({}, /needs a url, a cluster or a client/);
+    refused({url: ''}, /needs a url, a cluster or a client/);
     refused({cluster: []}, /cluster must list at least one seed node/);
     refused(
       {cluster: 'redis://127.0.0.1:7000' as unknown as string[]},
@@ -135,6 +136,20 @@ describe('redisOtpStore on a Redis Cluster', {skip}, () => {
     }
     assert.ok(slots.size > 10, `${keys.length} keys on ${slots.size} slots`);
     assert.equal(primaries.size, 3, `keys on primaries ${[...primaries].join(', ')}`);
+  });
+
+  it('lists in entries() only keys under its prefix, spelled as it is (no glob)', async () => {
+    const glob = redisOtpStore({cluster: cluster.nodes, prefix: `glob:${process.pid}:*`});
+    const plain = redisOtpStore({
+      cluster: cluster.nodes,
+      prefix: `glob:${process.pid}:a`,
+    });
+    stores.push(glob, plain);
+    for (let i = 0; i < 20; i++)
+      await plain.update(`key-${i}`, () => [i, undefined, 60_000]);
+    await glob.update('own', () => ['mine', undefined, 60_000]);
+    assert.deepEqual(await glob.entries(), [['own', 'mine']]);
+    assert.equal((await plain.entries()).length, 20);
   });
 
   it('gives exactly one success among 200 parallel confirmations of one code', async () => {
