@@ -166,17 +166,24 @@ describe('redisOtpStore on a Redis Cluster', {skip}, () => {
     );
   });
 
-  it('confirms every pending code exactly once across a primary failed over mid-flow', async () => {
+  /**
+   * Issues 50 codes, confirms them five at a time, and fails over the primary that
+   * holds most of them once ten are answered: `graceful` is CLUSTER FAILOVER on its
+   * replica; `stalled` first holds every client of the primary (CLIENT PAUSE ALL, as
+   * a primary that hangs) and forces the replica to take over (CLUSTER FAILOVER
+   * FORCE), so that requests time out into 503s while it happens.
+   */
+  async function confirmAcrossFailover(how: 'graceful' | 'stalled', name: string) {
     const {store, prefix} = open();
     const handler = handlerOn(store);
     const codes: {requestId: string; code: string; primary: number}[] = [];
     for (let i = 0; i < 50; i++) {
-      const {status, json} = await issue(handler, `failover-${i}`);
+      const {status, json} = await issue(handler, `${name}-${i}`);
       assert.equal(status, 201);
       const requestId = String(json.requestId);
       const key = (await store.entries())
         .map(([key]) => key)
-        .find((key) => key.startsWith('challenge:') && key.includes(`"failover-${i}"`))!;
+        .find((key) => key.startsWith('challenge:') && key.includes(`"${name}-${i}"`))!;
       codes.push({
         requestId,
         code: String(json.code),
@@ -220,11 +227,21 @@ describe('redisOtpStore on a Redis Cluster', {skip}, () => {
     const failedOver = (async () => {
       while (outcomes.length < 10) await sleep(5);
       const onReplica = new Redis({host: '127.0.0.1', port: replica.port});
+      const onPrimary = new Redis({host: '127.0.0.1', port: primaryPort});
       try {
         failover.from = Date.now();
-        assert.equal(await onReplica.call('CLUSTER', 'FAILOVER'), 'OK');
+        if (how === 'stalled') await onPrimary.call('CLIENT', 'PAUSE', '2500', 'ALL');
+        assert.equal(
+          await onReplica.call(
+            'CLUSTER',
+            'FAILOVER',
+            ...(how === 'stalled' ? ['FORCE'] : []),
+          ),
+          'OK',
+        );
       } finally {
         onReplica.disconnect();
+        onPrimary.disconnect();
       }
       await untilPrimary(replica.port, ports);
       failover.to = Date.now();
@@ -275,11 +292,34 @@ describe('redisOtpStore on a Redis Cluster', {skip}, () => {
     assert.ok(after.find((n) => n.port === replica.port)!.primary);
     assert.ok(!after.find((n) => n.port === primaryPort)!.primary);
     console.log(
-      `# failover of :${primaryPort} (${held(primaryPort)} of 50 challenges) to :${replica.port}: ` +
+      `# ${how} failover of :${primaryPort} (${held(primaryPort)} of 50 challenges) to :${replica.port}: ` +
         `${failover.to - failover.from} ms, ${duringFailover} confirmations of its codes meanwhile; ` +
         `${outcomes.length} answers, ${outcomes.filter((o) => o.startsWith('503')).length} of them 503`,
     );
+    return outcomes;
+  }
+
+  it('confirms every pending code exactly once across a primary failed over mid-flow', async () => {
+    await confirmAcrossFailover('graceful', 'failover');
   });
+
+  // Known to fail, and kept in view (todo: reported, not counted as a failure): confirm
+  // spends the code (challenge key) and then records the new token as unspent (its own
+  // key, often on another primary). When that second write times out, the answer is 503
+  // yet the code is spent, and the retry finds it used. A fix belongs to confirm.ts and
+  // confirmation.ts (e.g. record the token before spending the code), not to the store.
+  it(
+    'confirms every pending code exactly once when a stalled primary is taken over, past 503s',
+    {todo: 'confirm answers 503 after spending the code when recording the token fails'},
+    async () => {
+      const outcomes = await confirmAcrossFailover('stalled', 'stalled');
+      // The stall did reach requests: some were answered 503 and went again.
+      assert.ok(
+        outcomes.some((o) => o === '503 store-unavailable'),
+        outcomes.join(', '),
+      );
+    },
+  );
 
   it('never applies a write it answered 503 for, when the failover lets it through later', async () => {
     // A compare-and-set held at a primary (CLIENT PAUSE WRITE: reads pass, writes wait)
