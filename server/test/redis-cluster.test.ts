@@ -4,6 +4,8 @@
  * primaries, one success among parallel confirmations, and a primary failed
  * over mid-flow (CLUSTER FAILOVER on its replica): answers may be 503 while it
  * happens, but every pending code then confirms exactly once, none twice.
+ * `npm test` runs it once, on the cluster it starts (OTP_TEST_REDIS_CLUSTER);
+ * alone, it starts one of its own (redis-cluster-server.ts).
  */
 import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
