@@ -37,6 +37,22 @@ export async function testCluster(): Promise<TestCluster> {
   return startRedisCluster({firstPort});
 }
 
+/**
+ * A connection to one node, for the test to command it: no reconnecting and no
+ * unheard errors, so a node that stops cannot keep the test process alive.
+ */
+export function nodeClient(port: number): Redis {
+  const client = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    retryStrategy: () => null,
+    commandTimeout: 10_000,
+  });
+  client.on('error', () => undefined);
+  return client;
+}
+
 /** A node as CLUSTER NODES lists it. */
 export interface ClusterNodeInfo {
   id: string;
@@ -48,7 +64,7 @@ export interface ClusterNodeInfo {
 
 /** Who is primary and who replicates whom now, as the node at `port` sees it. */
 export async function clusterNodes(port: number): Promise<ClusterNodeInfo[]> {
-  const admin = new Redis({host: '127.0.0.1', port, lazyConnect: true});
+  const admin = nodeClient(port);
   try {
     const listing = String(await admin.call('CLUSTER', 'NODES'));
     return listing
