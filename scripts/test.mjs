@@ -1,12 +1,14 @@
 // `npm test`: the whole suite. The step flow's and the reference server's tests in Node
 // (node --test), on the memory store (through the Fetch and the Node adapter) and on a real redis-server
-// started for them, then the browser tests in Chromium, Firefox and WebKit:
-// finds (or installs) the browsers, redis-server and prometheus, starts WebKitWebDriver, and
+// started for them (the cluster's own file on a six-node Redis Cluster), then the browser
+// tests in Chromium, Firefox and WebKit: finds (or installs) the browsers, redis-server and
+// prometheus, starts WebKitWebDriver, and
 // runs @web/test-runner, under a virtual display where WebKit needs one; last, the
 // integration suite (the packed package in fresh apps), unless OTP_STEP_INTEGRATION=0.
 import {spawn, spawnSync} from 'node:child_process';
 import {freePort} from './free-port.mjs';
-import {mkdirSync, readFileSync, rmSync} from 'node:fs';
+import {mkdirSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import {startRedisCluster} from './redis-cluster.mjs';
 import {ensureTestTools} from './browsers.mjs';
 import {COUNT_FILE} from './count-reporter.mjs';
 
@@ -114,27 +116,43 @@ function runNodeSuite(name, env, dirs) {
   };
 }
 
-/** Both runs of the server's suite: the memory store, then a real Redis. */
+/** The cluster's own test file: it runs once, on the cluster pass, not on every store. */
+const CLUSTER_TESTS = 'build/node/server/test/redis-cluster.test.js';
+
+/** The server's test files, but the cluster's. */
+function serverTestFiles() {
+  return readdirSync('build/node/server/test')
+    .filter((name) => name.endsWith('.test.js'))
+    .map((name) => `build/node/server/test/${name}`)
+    .filter((file) => file !== CLUSTER_TESTS);
+}
+
+/** The runs of the server's suite: the memory store, then a real Redis, then a Redis Cluster. */
 async function runNodeSuites() {
   compileServer();
   // The flow's tests (no store of the server's) run once, with the memory pass.
   const memory = runNodeSuite('memory', {}, [
-    'build/node/server/test/',
+    ...serverTestFiles(),
     'build/node/server/notify/test/',
     'build/node/server/human/test/',
     'build/node/test/',
   ]);
   // The same tests again through the Node adapter (toNodeListener), the handler's other front door.
-  const viaNode = runNodeSuite('memory-node-adapter', {OTP_TEST_ADAPTER: 'node'}, [
-    'build/node/server/test/',
-  ]);
+  const viaNode = runNodeSuite(
+    'memory-node-adapter',
+    {OTP_TEST_ADAPTER: 'node'},
+    serverTestFiles(),
+  );
   const {startRedis} = await import('../build/node/server/test/redis-server.js');
   const redis = await startRedis();
   try {
-    const onRedis = runNodeSuite('redis', {OTP_TEST_REDIS_URL: redis.url}, [
-      'build/node/server/test/',
-    ]);
-    const runs = [memory, viaNode, onRedis];
+    const onRedis = runNodeSuite(
+      'redis',
+      {OTP_TEST_REDIS_URL: redis.url},
+      serverTestFiles(),
+    );
+    const onCluster = await runClusterSuite();
+    const runs = [memory, viaNode, onRedis, onCluster];
     const sum = (key) => runs.reduce((total, run) => total + run[key], 0);
     return {
       ok: runs.every((run) => run.ok),
@@ -144,9 +162,24 @@ async function runNodeSuites() {
       memory,
       viaNode,
       onRedis,
+      onCluster,
     };
   } finally {
     await redis.stop();
+  }
+}
+
+/** The cluster's tests on six redis-server nodes in cluster mode (scripts/redis-cluster.mjs). */
+async function runClusterSuite() {
+  const cluster = await startRedisCluster();
+  try {
+    return runNodeSuite(
+      'redis-cluster',
+      {OTP_TEST_REDIS_CLUSTER: cluster.nodes.join(',')},
+      [CLUSTER_TESTS],
+    );
+  } finally {
+    await cluster.stop();
   }
 }
 
@@ -211,6 +244,7 @@ function printTotals(node) {
     ['memory store', node.memory],
     ['memory store, Node adapter', node.viaNode],
     ['redis store', node.onRedis],
+    ['redis cluster store', node.onCluster],
   ])
     console.log(
       `\nnode (${name}): ${run.passed} passed, ${run.failed} failed, ${run.skipped} skipped`,

@@ -3,15 +3,30 @@
  * as several instances or must keep pending codes across a restart. Only this
  * entry loads the Redis client (`ioredis`, an optional peer dependency).
  */
-import {Redis} from 'ioredis';
+import {
+  checkConnection,
+  keysStartingWith,
+  makeClient,
+  type RedisClient,
+} from './redis-client.js';
 import {DEFAULT_KEY_PREFIX} from './keys.js';
 import {OtpStoreUnavailableError, type OtpStore} from './store.js';
 
 export interface RedisOtpStoreOptions {
-  /** `redis://…` or `rediss://…`; a client is made and owned by the store. */
+  /** `redis://…` or `rediss://…` of one server; a client is made and owned by the store. */
   url?: string;
-  /** A client of the app's own (its options are left as they are; `close` does not quit it). */
-  client?: Redis;
+  /**
+   * Seed nodes of a Redis Cluster or Valkey cluster (`['redis://10.0.0.1:6379', …]`,
+   * one is enough, the others are found from it); a cluster client is made and owned
+   * by the store. Every operation touches one key, so one slot. Not with `url`.
+   */
+  cluster?: string[];
+  /**
+   * A client of the app's own, an ioredis `Redis` or `Cluster` (its options are left
+   * as they are; `close` does not quit it). Give it a `commandTimeout`, or an
+   * operation waits as long as the client lets it.
+   */
+  client?: RedisClient;
   /** Put before every key, so the store can share a database. */
   prefix?: string;
   /**
@@ -75,7 +90,7 @@ const MAX_TRIES = 200;
  */
 const GUESSES_KEPT = 2000;
 
-type Casting = Redis & {
+type Casting = RedisClient & {
   otpCompareAndSet(
     key: string,
     expected: string,
@@ -114,23 +129,18 @@ const decode = (raw: string): Envelope =>
  * Redis TTLs. When Redis is down or slow, operations fail within `timeoutMs` with
  * `OtpStoreUnavailableError` (the handler answers 503), and the store carries on
  * by itself once Redis is back.
+ *
+ * On a cluster (`cluster`: seed nodes) the same holds per key: each operation
+ * reads and writes one key, so one slot, and the keys of a deployment spread
+ * over every primary. While a primary fails over, operations on its slots may
+ * fail with `OtpStoreUnavailableError` within `timeoutMs`; none of them is applied
+ * after it failed (redis-client.ts), and the store follows the new primary by itself.
  */
 export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
   const {prefix = DEFAULT_KEY_PREFIX, timeoutMs = 1000, now = Date.now} = options;
-  if (!options.client && !options.url)
-    throw new Error('otp-step: redisOtpStore needs a url or a client');
+  checkConnection(options);
   const owned = !options.client;
-  const redis = (options.client ??
-    new Redis(options.url!, {
-      // Fail at once while disconnected rather than queue requests behind an outage.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: timeoutMs,
-      connectTimeout: timeoutMs,
-      // Commands sent in one tick (updates a request makes at once) go in one write: one round trip.
-      enableAutoPipelining: true,
-      retryStrategy: (times) => Math.min(100 * times, 1000),
-    })) as Casting;
+  const redis = (options.client ?? makeClient(options, timeoutMs)) as Casting;
   // An error event without a listener would crash the process; failures reach callers instead.
   if (owned) redis.on('error', () => undefined);
   if (!redis.otpCompareAndSet)
@@ -278,7 +288,7 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
     },
 
     async entries() {
-      const keys = await call(() => redis.keys(`${prefix}*`));
+      const keys = await call(() => keysStartingWith(redis, prefix));
       const found: [string, unknown][] = [];
       for (const key of keys) {
         const raw = await call(() => redis.get(key));
