@@ -24,9 +24,11 @@ export function timedStore(
    */
   inProcess: boolean,
 ): OtpStore {
-  // Everything else the store has (`full`, a Redis store's `close`, …) is the
-  // store's own, reached through the prototype: only `update` is wrapped.
+  // Everything else the store has (a Redis store's `close`, …) is the store's
+  // own, reached through the prototype; `full`, which the handler reads, is
+  // read on the store itself, so a class with private fields keeps its `this`.
   const wrapped = Object.create(store) as OtpStore;
+  Object.defineProperty(wrapped, 'full', {get: () => store.full});
   if (inProcess) {
     wrapped.update = (key, change) => {
       const started = performance.now();
