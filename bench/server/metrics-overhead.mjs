@@ -15,8 +15,8 @@ import {startRedis} from './redis.mjs';
 // The handlers run in test mode (issue answers carry the code), as the other targets' do.
 process.env.NODE_ENV = 'test';
 
-const ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS ?? 25);
-const PER_ROUND = Number(process.env.BENCH_METRICS_PER_ROUND ?? 1000);
+const ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS ?? 40);
+const PER_ROUND = Number(process.env.BENCH_METRICS_PER_ROUND ?? 500);
 /** Requests in flight at once, as a busy server has them. */
 const IN_FLIGHT = 32;
 const LIMIT = 1.1;

@@ -41,15 +41,18 @@ export function handlerMetrics(
   );
   const observer = metricsObserver(backend, bounds, failed);
   const health = {up: true};
+  // The memory store (memoryOtpStore) is the one store that lists its values.
+  const memory = store as Partial<{values(): unknown[]}>;
+  const inMemory = typeof memory.values === 'function';
   const timed = timedStore(
     store,
     backend.histogram(HISTOGRAMS.store)([]),
     health,
     failed,
+    inMemory,
   );
   backend.gauge(GAUGES.storeUp, () => (health.up ? 1 : 0), 'min');
-  const memory = store as Partial<{values(): unknown[]; size: number}>;
-  if (typeof memory.values === 'function')
+  if (inMemory)
     backend.gauge(GAUGES.pending, () => pendingIn(memory.values!(), now()), 'sum');
   return {observer, store: timed};
 }

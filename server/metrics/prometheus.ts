@@ -105,7 +105,15 @@ export function prometheusBackend(registry: PromRegistryLike): MetricsBackend {
         help,
         registers,
         collect() {
-          const values = mine.read.map((r) => r());
+          // A reader that fails leaves the scrape standing: the others still answer.
+          const values = mine.read.flatMap((read) => {
+            try {
+              return [read()];
+            } catch {
+              return [];
+            }
+          });
+          if (!values.length) return;
           this.set(
             combine === 'sum' ? values.reduce((a, b) => a + b, 0) : Math.min(...values),
           );

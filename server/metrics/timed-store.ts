@@ -17,10 +17,27 @@ export function timedStore(
   health: StoreHealth,
   /** Told when `observe` throws: a broken metrics target never fails an update. */
   failed: (error: unknown) => void,
+  /**
+   * True for the memory store, which does all of an update within the call
+   * (its promise is settled when it returns) and is never unreachable: timing
+   * the call times the update, with no callback to wait for.
+   */
+  inProcess: boolean,
 ): OtpStore {
-  // Everything else the store has (`full`, a Redis store's `close`, …) is the
-  // store's own, reached through the prototype: only `update` is wrapped.
+  // Everything else the store has (a Redis store's `close`, …) is the store's
+  // own, reached through the prototype; `full`, which the handler reads, is
+  // read on the store itself, so a class with private fields keeps its `this`.
   const wrapped = Object.create(store) as OtpStore;
+  Object.defineProperty(wrapped, 'full', {get: () => store.full});
+  if (inProcess) {
+    wrapped.update = (key, change) => {
+      const started = performance.now();
+      const updating = store.update(key, change);
+      timed(started);
+      return updating;
+    };
+    return wrapped;
+  }
   wrapped.update = (key, change) => {
     const started = performance.now();
     const updating = store.update(key, change);

@@ -9,7 +9,7 @@ import {randomBytes} from 'node:crypto';
 import {after, describe, it} from 'node:test';
 import {Counter, Registry} from 'prom-client';
 import {createNotifier, type OtpChannel} from '../notify/index.js';
-import {createOtpHandler} from '../index.js';
+import {createOtpHandler, type OtpStore} from '../index.js';
 import {redisOtpStore} from '../redis-store.js';
 import {
   byTestAddress,
@@ -314,6 +314,43 @@ describe(`metrics on a prom-client Registry (${STORE_KIND} store)`, () => {
         }),
       /already holds otp_issued_total, but not as otp-step makes it .*Registry of its own/,
     );
+  });
+});
+
+describe('metrics on an app’s own store', () => {
+  it('times a store written as a class with private fields, its `full` read on the store itself', async () => {
+    class AppStore implements OtpStore {
+      #entries = new Map<string, unknown>();
+      #updates = 0;
+      get full() {
+        return this.#entries.size > 1000;
+      }
+      get updates() {
+        return this.#updates;
+      }
+      async update<T>(key: string, change: (value: unknown) => [unknown, T, number?]) {
+        this.#updates++;
+        const [value, result] = change(this.#entries.get(key));
+        if (value === undefined) this.#entries.delete(key);
+        else this.#entries.set(key, value);
+        return result;
+      }
+    }
+    const store = new AppStore();
+    const registry = new Registry();
+    const ctx = metered(registry, {store});
+    const issued = await issue(ctx, 'maria');
+    assert.equal(issued.status, 201);
+    await ctx.handler.idle();
+    assert.equal(
+      (await confirm(ctx, issued.json.requestId, String(issued.json.code))).status,
+      200,
+    );
+    const all = await scrape(registry);
+    assert.equal(total(all, 'otp_store_duration_seconds_count'), store.updates);
+    assert.equal(total(all, 'otp_confirmed_total'), 1);
+    // Not the memory store: no pending gauge, which only it can count.
+    assert.equal(samples(all, 'otp_pending_challenges').length, 0);
   });
 });
 
