@@ -124,7 +124,8 @@ async function endChallenge(
         account: ctx.normalize(record.user),
         client: record.client,
         stepName: record.stepName,
-        channel: record.channel,
+        // Where the app sends the code itself (notify), the plan named the channel: as issue-code.ts tells it.
+        channel: record.channel ?? record.notifiedOn,
         destinationHint: record.destinationHint,
         country: record.country,
         address,

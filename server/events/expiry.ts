@@ -101,7 +101,8 @@ export function expiryWatcher(
       account: ctx.normalize(record.user),
       client: record.client,
       stepName: record.stepName,
-      channel: record.channel,
+      // As issue-code.ts and confirm.ts tell it: where the app sends the code itself, the plan named it.
+      channel: record.channel ?? record.notifiedOn,
       destinationHint: record.destinationHint,
       country: record.country,
     });

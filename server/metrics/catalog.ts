@@ -47,7 +47,7 @@ export const COUNTERS = {
   ),
   revoked: counter(
     'otp_revoked_total',
-    "Pending codes dropped by revokeUser (a user's codes and confirmations voided).",
+    'Calls of revokeUser (every code and confirmation of a user voided): one per call, not per code, under empty labels (a revocation names no client, step or channel).',
   ),
   refused: counter(
     'otp_refused_total',

@@ -9,7 +9,7 @@ import {createHmac} from 'node:crypto';
 import {describe, it} from 'node:test';
 import {addressPrefix} from '../events/address-prefix.js';
 import {createNotifier} from '../notify/index.js';
-import {confirm, issue, SECRET, setup, wrongCode} from './helpers.js';
+import {confirm, issue, post, SECRET, setup, wrongCode} from './helpers.js';
 
 const USER = 'Alice.Liddell@example.com';
 const ADDRESS = '203.0.113.77';
@@ -114,6 +114,50 @@ describe('auditLog', () => {
       assert.ok(!lower.includes(secret.toLowerCase()), `the audit log holds ${secret}`);
     assert.ok(!/•|\*\*/.test(text), 'the audit log holds a destination hint');
     assert.ok(!text.includes('+351'), 'the audit log holds the number');
+    await ctx.handler.close();
+  });
+
+  it('writes a line for each cancel (route and handler.cancel) and each revocation, naming the user by its HMAC', async () => {
+    const ctx = audited();
+    const routed = await issue(ctx, USER);
+    const byApp = await issue(ctx, USER, {stepName: 'pay'});
+    await post(ctx.handler, `/otp/codes/${routed.json.requestId}/cancel`, {});
+    // A repeated cancel ends nothing: no second line.
+    await post(ctx.handler, `/otp/codes/${routed.json.requestId}/cancel`, {});
+    assert.equal(await ctx.handler.cancel(String(byApp.json.requestId)), true);
+    await ctx.handler.revokeUser(USER);
+    await ctx.handler.idle();
+    const key = createHmac('sha256', SECRET).update('otp-step audit user').digest();
+    const hashed = createHmac('sha256', key).update(USER).digest('hex');
+    const ended = ctx
+      .parsed()
+      .filter((l) => l.event !== 'otp.issued' && l.event !== 'otp.delivered');
+    assert.deepEqual(
+      ended.map((l) => [
+        l.event,
+        l.outcome,
+        l.requestId,
+        l.stepName,
+        l.channel,
+        l.addressPrefix,
+      ]),
+      [
+        [
+          'otp.canceled',
+          'success',
+          routed.json.requestId,
+          'login',
+          'sms',
+          '203.0.113.0/24',
+        ],
+        // The app's own cancel comes from no request: no address.
+        ['otp.canceled', 'success', byApp.json.requestId, 'pay', 'sms', undefined],
+        // A revocation names no one code, client or step.
+        ['otp.revoked', 'success', '', undefined, undefined, undefined],
+      ],
+    );
+    for (const line of ended) assert.equal(line.user, hashed);
+    assert.ok(!ctx.lines.join('\n').toLowerCase().includes('alice'));
     await ctx.handler.close();
   });
 

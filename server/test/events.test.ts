@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {OTP_EVENT_TYPES, OtpStoreUnavailableError, type OtpEvent} from '../index.js';
 import {createNotifier} from '../notify/index.js';
-import {confirm, issue, setup, wrongCode, type Ctx} from './helpers.js';
+import {confirm, issue, post, setup, wrongCode, type Ctx} from './helpers.js';
 
 /** A handler whose events are kept, in the order they were told. */
 function watched(options: Parameters<typeof setup>[0] = {}) {
@@ -336,6 +336,129 @@ describe('otp.expired', () => {
     ctx.clock.now += 13_000;
     await new Promise((resolve) => setTimeout(resolve, 600));
     assert.ok(!typesOf(ctx.events, requestId).includes('otp.expired'));
+  });
+});
+
+describe('otp.canceled and otp.revoked', () => {
+  /** Plain notify, with a destination: the channel is the plan's (notifiedOn), as on issued. */
+  const byEmail = {lookupUser: () => ({email: 'maria@shop.example'})};
+
+  it('tells canceled once for the cancel route and once for handler.cancel, with the channel, never the code', async () => {
+    const ctx = watched(byEmail);
+    const routed = await issued(ctx, 'route-user');
+    const byApp = await issued(ctx, 'app-user');
+    const canceled = await post(ctx.handler, `/otp/codes/${routed.requestId}/cancel`, {});
+    assert.equal(canceled.status, 200, canceled.text);
+    // A second cancel (a retry) answers 200 again but tells nothing more.
+    assert.equal(
+      (await post(ctx.handler, `/otp/codes/${routed.requestId}/cancel`, {})).status,
+      200,
+    );
+    assert.equal(await ctx.handler.cancel(byApp.requestId), true);
+    assert.equal(await ctx.handler.cancel(byApp.requestId), false);
+    await ctx.handler.idle();
+    for (const [{requestId, code}, user] of [
+      [routed, 'route-user'],
+      [byApp, 'app-user'],
+    ] as const) {
+      assert.deepEqual(typesOf(ctx.events, requestId), [
+        'otp.issued',
+        'otp.delivered',
+        'otp.canceled',
+      ]);
+      const told = ctx.events.find(
+        (e) => e.requestId === requestId && e.event === 'otp.canceled',
+      )!;
+      const issuedEvent = ctx.events.find(
+        (e) => e.requestId === requestId && e.event === 'otp.issued',
+      )!;
+      assert.deepEqual(
+        {...told, id: ''},
+        {
+          id: '',
+          event: 'otp.canceled',
+          at: new Date(ctx.clock.now).toISOString(),
+          requestId,
+          user,
+          client: 'web',
+          stepName: 'login',
+          channel: 'email',
+        },
+      );
+      // The same channel as on issued: conversion by channel counts it alike.
+      assert.equal(told.channel, issuedEvent.channel);
+      assert.ok(!JSON.stringify(told).includes(code), 'the event holds the code');
+      assert.ok(!JSON.stringify(told).includes('maria@'));
+    }
+    await ctx.handler.close();
+  });
+
+  it('tells one revoked for revokeUser: the user as named, empty requestId, client and stepName', async () => {
+    const ctx = watched();
+    const pending = await issued(ctx, 'Alice');
+    ctx.clock.now += 1000;
+    await ctx.handler.revokeUser('Alice');
+    await ctx.handler.idle();
+    const revoked = ctx.events.filter((e) => e.event === 'otp.revoked');
+    assert.equal(revoked.length, 1);
+    assert.deepEqual(
+      {...revoked[0], id: ''},
+      {
+        id: '',
+        event: 'otp.revoked',
+        at: new Date(ctx.clock.now).toISOString(),
+        requestId: '',
+        user: 'Alice',
+        client: '',
+        stepName: '',
+      },
+    );
+    assert.match(revoked[0].id, /^[0-9a-f-]{36}$/);
+    // The code it voided tells no canceled of its own (docs/protocol.md).
+    assert.deepEqual(typesOf(ctx.events, pending.requestId), [
+      'otp.issued',
+      'otp.delivered',
+    ]);
+    await ctx.handler.close();
+  });
+
+  it('tells no expired for a code canceled (either way) or revoked, and tells it for one issued after the revocation', async () => {
+    const ctx = watched(byEmail);
+    const routed = await issued(ctx, 'route-user', {lifetime: 60});
+    const byApp = await issued(ctx, 'app-user', {lifetime: 60});
+    const revoked = await issued(ctx, 'revoked-user', {lifetime: 60});
+    const pending = await issued(ctx, 'pending-user', {lifetime: 60});
+    assert.equal(
+      (await post(ctx.handler, `/otp/codes/${routed.requestId}/cancel`, {})).status,
+      200,
+    );
+    assert.equal(await ctx.handler.cancel(byApp.requestId), true);
+    ctx.clock.now += 1000;
+    await ctx.handler.revokeUser('revoked-user');
+    // Issued after the revocation: not voided, so it expires as any other.
+    ctx.clock.now += 1000;
+    const after = await issued(ctx, 'revoked-user', {lifetime: 58});
+    await ctx.handler.idle();
+    ctx.clock.now += 62_000;
+    await waitFor(
+      () =>
+        typesOf(ctx.events, pending.requestId).includes('otp.expired') &&
+        typesOf(ctx.events, after.requestId).includes('otp.expired'),
+      3000,
+      'the pending codes to expire',
+    );
+    // The watcher has had time to look at every bucket again.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const expired = ctx.events.filter((e) => e.event === 'otp.expired');
+    assert.deepEqual(
+      expired.map((e) => e.requestId).sort(),
+      [pending.requestId, after.requestId].sort(),
+    );
+    for (const ended of [routed, byApp, revoked])
+      assert.ok(!expired.some((e) => e.requestId === ended.requestId));
+    // Told with the channel issued told (the plan's, where the app sends the code itself).
+    for (const event of expired) assert.equal(event.channel, 'email');
+    await ctx.handler.close();
   });
 });
 

@@ -2,7 +2,8 @@
  * otp.expired from two handler instances sharing one store, as behind a load
  * balancer: each code left pending is told of exactly once, by either, within
  * 5 s of its expiry; never for codes confirmed (on the other instance),
- * locked, canceled, revoked or decoys. On a real Redis with
+ * locked, canceled (handler.cancel), revoked (handler.revokeUser, on the other
+ * instance) or decoys. On a real Redis with
  * OTP_TEST_REDIS_URL (two clients, one prefix; no CONFIG, no keyspace
  * notifications), else on one memory store shared by both.
  */
@@ -11,11 +12,11 @@ import {after, describe, it} from 'node:test';
 import {
   createOtpHandler,
   memoryOtpStore,
+  OTP_EVENT_TYPES,
   type OtpEvent,
   type OtpHandler,
   type OtpStore,
 } from '../index.js';
-import {challengeStoreKey, revokedUserKey} from '../keys.js';
 import {redisOtpStore, type RedisOtpStore} from '../redis-store.js';
 import {post, SECRET, issueBody, wrongCode} from './helpers.js';
 
@@ -73,7 +74,7 @@ async function waitFor(until: () => boolean, ms: number) {
 describe(`otp.expired across two instances (${redisUrl ? 'Redis' : 'memory'})`, () => {
   it('is told once per pending code, by one instance, and for no code that ended otherwise', async () => {
     const clock = {now: 1_700_000_000_000};
-    const {stores, handlers, events} = twoInstances('once', () => clock.now);
+    const {handlers, events} = twoInstances('once', () => clock.now);
     const [a, b] = handlers;
     // Twenty codes left pending, issued on both instances.
     const pending = [];
@@ -88,21 +89,11 @@ describe(`otp.expired across two instances (${redisUrl ? 'Redis' : 'memory'})`, 
       423,
     );
     const decoy = await issueOn(a, 'nobody', 60);
-    // Canceled and revoked as cancel and revokeUser mark them (those methods are
-    // another part of the work): the challenge's canceledAt, the user's revocation key.
+    // Canceled and revoked on the instance that did not issue them.
     const canceled = await issueOn(b, 'canceled', 60);
-    const identity = (user: string) => ({user, client: 'web', stepName: 'login'});
-    await stores[0].update(challengeStoreKey(identity('canceled')), (value) => [
-      {...(value as object), canceledAt: clock.now},
-      undefined,
-      11 * 60_000,
-    ]);
+    assert.equal(await a.cancel(canceled.requestId), true);
     const revoked = await issueOn(a, 'revoked', 60);
-    await stores[1].update(revokedUserKey('revoked'), () => [
-      clock.now,
-      undefined,
-      3600_000,
-    ]);
+    await b.revokeUser('revoked');
     await Promise.all(handlers.map((h) => h.idle()));
 
     const expiresAt = clock.now + 60_000;
@@ -119,6 +110,17 @@ describe(`otp.expired across two instances (${redisUrl ? 'Redis' : 'memory'})`, 
     );
     for (const ended of [confirmed, locked, decoy, canceled, revoked])
       assert.ok(!told.includes(ended.requestId));
+    // The cancel and the revocation were told once each, by the instance that made them.
+    const canceledEvents = events.filter((e) => e.event === 'otp.canceled');
+    assert.deepEqual(
+      canceledEvents.map((e) => [e.requestId, e.user, e.by]),
+      [[canceled.requestId, 'canceled', 'instance 0']],
+    );
+    const revokedEvents = events.filter((e) => e.event === 'otp.revoked');
+    assert.deepEqual(
+      revokedEvents.map((e) => [e.requestId, e.user, e.client, e.stepName, e.by]),
+      [['', 'revoked', '', '', 'instance 1']],
+    );
     // Either instance may tell of a code; on Redis both take part in the claims.
     const by = new Set(expired().map((e) => e.by));
     assert.ok(by.size >= 1);
@@ -141,6 +143,10 @@ describe(`otp.expired across two instances (${redisUrl ? 'Redis' : 'memory'})`, 
     for (let i = 0; i < 2; i++)
       await confirmOn(i ? a : b, locked.requestId, wrongCode(locked.code));
     const expiring = await issueOn(a, 'expiring', 60);
+    const canceled = await issueOn(a, 'canceled', 60);
+    const cancelAnswer = await post(b, `/otp/codes/${canceled.requestId}/cancel`, {});
+    assert.equal(cancelAnswer.status, 200, cancelAnswer.text);
+    await b.revokeUser('confirmed');
     await Promise.all(handlers.map((h) => h.idle()));
     clock.now += 65_000;
     await waitFor(() => events.some((e) => e.event === 'otp.expired'), 5000);
@@ -163,6 +169,17 @@ describe(`otp.expired across two instances (${redisUrl ? 'Redis' : 'memory'})`, 
       'otp.delivered',
       'otp.expired',
     ]);
+    assert.deepEqual(of(canceled.requestId), [
+      'otp.issued',
+      'otp.delivered',
+      'otp.canceled',
+    ]);
+    assert.deepEqual(of(''), ['otp.revoked']);
+    // Every public type, the one delivery_failed aside (the next test, where a send fails).
+    assert.deepEqual(
+      new Set(events.map((e) => e.event)),
+      new Set(OTP_EVENT_TYPES.filter((type) => type !== 'otp.delivery_failed')),
+    );
     await Promise.all(handlers.map((h) => h.close()));
   });
 

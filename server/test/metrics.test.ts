@@ -15,6 +15,7 @@ import {
   byTestAddress,
   confirm,
   issue,
+  post,
   recordingLogger,
   SECRET,
   setup,
@@ -105,6 +106,43 @@ describe(`metrics on a prom-client Registry (${STORE_KIND} store)`, () => {
     assert.equal(total(all, 'otp_store_up'), 1);
     if (STORE_KIND === 'memory') assert.equal(total(all, 'otp_pending_challenges'), 0);
     else assert.equal(samples(all, 'otp_pending_challenges').length, 0);
+  });
+
+  it('counts cancels (route and handler.cancel) and revocations, and the pending gauge leaves canceled codes out', async () => {
+    const registry = new Registry();
+    const ctx = metered(registry);
+    const routed = await issue(ctx, 'maria');
+    const byApp = await issue(ctx, 'joana');
+    const kept = await issue(ctx, 'bob');
+    await ctx.handler.idle();
+    if (STORE_KIND === 'memory')
+      assert.equal(total(await scrape(registry), 'otp_pending_challenges'), 3);
+    const canceled = await post(
+      ctx.handler,
+      `/otp/codes/${routed.json.requestId}/cancel`,
+      {},
+    );
+    assert.equal(canceled.status, 200, canceled.text);
+    // A repeated cancel ends nothing: not counted again.
+    await post(ctx.handler, `/otp/codes/${routed.json.requestId}/cancel`, {});
+    assert.equal(await ctx.handler.cancel(String(byApp.json.requestId)), true);
+    assert.equal(await ctx.handler.cancel(String(byApp.json.requestId)), false);
+    await ctx.handler.revokeUser('someone-else');
+    const all = await scrape(registry);
+    const counted = counts(all);
+    assert.equal(counted['otp_canceled_total{web,login,sms,BR}'], 1);
+    assert.equal(counted['otp_canceled_total{web,login,sms,PT}'], 1);
+    assert.equal(total(all, 'otp_canceled_total'), 2);
+    // One per call, with no client, step, channel nor country to name.
+    assert.deepEqual(
+      samples(all, 'otp_revoked_total').map((s) => [s.labels, s.value]),
+      [[{client: '', step: '', channel: '', country: ''}, 1]],
+    );
+    if (STORE_KIND === 'memory') assert.equal(total(all, 'otp_pending_challenges'), 1);
+    assert.equal(
+      (await confirm(ctx, kept.json.requestId, String(kept.json.code))).status,
+      200,
+    );
   });
 
   it('counts wrong codes as rejected until the one that locks, then a late right code as rejected locked', async () => {

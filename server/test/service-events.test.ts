@@ -122,10 +122,10 @@ async function startService(env: Record<string, string>) {
     jsonLogger((line) => void printed.push(line)),
   );
   const {port} = await service.listen(0, '127.0.0.1');
-  const call = async (path: string, body: unknown) => {
+  const call = async (path: string, body: unknown, headers = {}) => {
     const response = await fetch(`http://127.0.0.1:${port}${path}`, {
       method: 'POST',
-      headers: {'content-type': 'application/json'},
+      headers: {'content-type': 'application/json', ...headers},
       body: JSON.stringify(body),
     });
     return {
@@ -186,6 +186,53 @@ describe('the event webhooks', () => {
       [...new Set(receiver.received.map((r) => r.body.event))],
       ['otp.issued', 'otp.delivered'],
     );
+  });
+
+  it('post otp.canceled for POST /admin/codes/{id}/cancel and otp.revoked for the revoke route, once each, signed', async () => {
+    const API_KEY = 'the app server key for the admin routes, 32+ bytes';
+    const bearer = {authorization: `Bearer ${API_KEY}`};
+    const receiver = await eventReceiver();
+    const {service, call} = await startService({
+      OTP_EVENTS_URL: receiver.url,
+      OTP_EVENTS: 'otp.canceled,otp.revoked,otp.expired',
+      OTP_WEBHOOK_SECRET: HOOK_SECRET,
+      OTP_API_KEY: API_KEY,
+    });
+    const issued = await call('/codes', issueBody('maria'));
+    // Closed however it ends: a failed assertion must not leave the server holding the test.
+    try {
+      assert.equal(issued.status, 201);
+      const cancelPath = `/admin/codes/${issued.json.requestId}/cancel`;
+      // Without the key: refused, and nothing told.
+      assert.equal((await call(cancelPath, {})).status, 401);
+      assert.equal((await call(cancelPath, {}, bearer)).json.canceled, true);
+      // A second cancel ends nothing and tells nothing.
+      assert.equal((await call(cancelPath, {}, bearer)).json.canceled, false);
+      const revoked = await call('/admin/users/Maria%20M%C3%BCller/revoke', {}, bearer);
+      assert.equal(revoked.status, 200);
+    } finally {
+      await service.close();
+    }
+    assert.deepEqual(
+      receiver.received.map((r) => r.body.event),
+      ['otp.canceled', 'otp.revoked'],
+    );
+    for (const {signed} of receiver.received)
+      assert.ok(signed, 'the signature does not hold');
+    const [canceled, revokedEvent] = receiver.received.map((r) => r.body);
+    assert.equal(canceled.requestId, issued.json.requestId);
+    assert.equal(canceled.user, 'maria');
+    assert.equal(canceled.client, 'web');
+    assert.equal(canceled.stepName, 'login');
+    assert.ok(
+      !JSON.stringify(canceled).includes(issued.json.code),
+      'the event holds the code',
+    );
+    // The user decoded from the path, exactly as the app names it; a revocation names no one code.
+    assert.equal(revokedEvent.user, 'Maria Müller');
+    assert.equal(revokedEvent.requestId, '');
+    assert.equal(revokedEvent.client, '');
+    assert.equal(revokedEvent.stepName, '');
   });
 });
 
