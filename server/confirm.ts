@@ -102,7 +102,7 @@ export async function confirmCode(
   // an attempt, so a fault leaves the reservation as it is. The judgement is
   // made on the store's own record, voided by a revocation or not pending any
   // more (whatever `seen` said) being judged as nothing: the attempt goes back.
-  const result = await store.update<
+  const judging = store.update<
     {outcome: ConfirmOutcome; counted: boolean; record: ServerRecord} | undefined
   >(challengeKey, (value) => {
     if (!isChallengeOf(value, requestId)) return [value, undefined];
@@ -121,6 +121,15 @@ export async function confirmCode(
       record.expiresAt + EXPIRED_GRACE_MS - at,
     ];
   });
+  // The code's digest never changes under its request id: where the code
+  // matches it, the token is armed at once with the judgement (one round trip
+  // on Redis), to be signed only if the judgement confirms (confirmation.ts).
+  const rightCode =
+    !seen.decoy && !!seen.digest && timingSafeEqual(candidate, seen.digest);
+  const [result] = await atOnce([
+    judging,
+    rightCode ? ctx.tokens.arm(requestId) : undefined,
+  ]);
   const settled = !result?.counted
     ? 'not-judged'
     : result.outcome.status === 'confirmed'
@@ -152,25 +161,28 @@ export async function confirmCode(
   }
   /** The record as the store now holds it (spent): what is settled and told. */
   const spent = result!.record;
-  // Once confirmed, the account's reservation is cleared, the sending budgets
-  // settled and the token recorded: three keys at once (one round trip on
-  // Redis). Settling the budgets is bookkeeping: a store fault there must not
-  // take the confirmed user's token away (the code is spent already).
-  const [, , {token, claims}] = await atOnce([
-    settle(),
-    settleSpend(ctx, spent).catch((error: unknown) =>
+  // Armed above unless `seen` was not the code's (it always is: a safeguard).
+  if (!rightCode) await ctx.tokens.arm(requestId);
+  const {token, claims} = ctx.tokens.sign({
+    user: seen.user,
+    account,
+    client: seen.client,
+    stepName: seen.stepName,
+    requestId,
+  });
+  // Once confirmed, the account's reservation is cleared and the sending
+  // budgets settled behind the answer, as a delivery is (idle() waits for
+  // them): bookkeeping that only frees what the user is owed, which a store
+  // fault must not turn into a refusal of a code already spent (it is logged).
+  const bookkeeping = atOnce([settle(), settleSpend(ctx, spent)])
+    .then(() => undefined)
+    .catch((error: unknown) =>
       logger.error(
-        `otp-step: could not settle the sending budgets for ${logSafe(seen.user)}: ${logSafe(error instanceof Error ? error.message : error)}`,
+        `otp-step: could not settle the limits after a confirmation for ${logSafe(seen.user)}: ${logSafe(error instanceof Error ? error.message : error)}`,
       ),
-    ),
-    ctx.tokens.issue({
-      user: seen.user,
-      account,
-      client: seen.client,
-      stepName: seen.stepName,
-      requestId,
-    }),
-  ]);
+    )
+    .finally(() => ctx.deliveries.delete(bookkeeping));
+  ctx.deliveries.add(bookkeeping);
   if (ctx.events.watched) tellJudged(ctx, request, spent, judged, true);
   try {
     if (options.onConfirmed) await options.onConfirmed(claims, request.web());
