@@ -116,6 +116,19 @@ describe(`a challenge recalled by the instance that issued it (${STORE_KIND})`, 
     assert.equal(refused.json.code, 'canceled');
   });
 
+  it('a spent token stays spent when its code is tried again where it is recalled as pending', async () => {
+    const {a, b, user, confirmOn} = twoInstances();
+    const {requestId, code} = await issuedOn(a, user);
+    const confirmed = await confirmOn(b, requestId, code);
+    const token = confirmed.json.confirmation as string;
+    assert.ok(await b.verifyConfirmation(token, {user}));
+    // The right code again, where the token is armed before the judgement: used, and no token revived.
+    for (const handler of [a, b, a])
+      assert.equal((await confirmOn(handler, requestId, code)).json.code, 'used');
+    assert.equal(await a.verifyConfirmation(token, {user}), null);
+    assert.equal(await b.verifyConfirmation(token, {user}), null);
+  });
+
   it(
     'saves the two reads of a confirm on the instance that issued the code, and only there',
     {skip: !redisUrl && 'the memory store recalls nothing: its reads cost no round trip'},
