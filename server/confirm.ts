@@ -174,13 +174,15 @@ export async function confirmCode(
   // budgets settled behind the answer, as a delivery is (idle() waits for
   // them): bookkeeping that only frees what the user is owed, which a store
   // fault must not turn into a refusal of a code already spent (it is logged).
-  const bookkeeping = atOnce([settle(), settleSpend(ctx, spent)])
+  const failed = (what: string) => (error: unknown) =>
+    logger.error(
+      `otp-step: could not ${what} for ${logSafe(seen.user)}: ${logSafe(error instanceof Error ? error.message : error)}`,
+    );
+  const bookkeeping = Promise.all([
+    settle()?.catch(failed("clear the account's reserved attempt")),
+    settleSpend(ctx, spent).catch(failed('settle the sending budgets')),
+  ])
     .then(() => undefined)
-    .catch((error: unknown) =>
-      logger.error(
-        `otp-step: could not settle the limits after a confirmation for ${logSafe(seen.user)}: ${logSafe(error instanceof Error ? error.message : error)}`,
-      ),
-    )
     .finally(() => ctx.deliveries.delete(bookkeeping));
   ctx.deliveries.add(bookkeeping);
   if (ctx.events.watched) tellJudged(ctx, request, spent, judged, true);
