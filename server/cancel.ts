@@ -8,7 +8,8 @@ import {
 } from './handler-context.js';
 import {takeWindow} from './issue/limits.js';
 import {Undo} from './issue/undo.js';
-import {cancelsByAddressKey, requestKey} from './keys.js';
+import {findChallenge} from './challenge-lookup.js';
+import {cancelsByAddressKey} from './keys.js';
 import {logSafe} from './log-safe.js';
 import {json, problem} from './problem.js';
 import {revokedAt, withRevocation} from './revocation.js';
@@ -70,14 +71,13 @@ export async function cancelByApp(
   return (await endChallenge(ctx, requestId, seen)).outcome === 'canceled';
 }
 
-/** The challenge a request id stands for, and its key; undefined when there is none. */
-async function readChallenge(ctx: HandlerContext, requestId: string) {
-  const key = await ctx.peek(requestKey(requestId));
-  if (typeof key !== 'string') return undefined;
-  const record = await ctx.peek<ServerRecord | undefined>(key);
-  if (!record || record.requestId !== requestId) return undefined;
-  return {key, record};
-}
+/**
+ * The challenge a request id stands for, and its key; undefined when there is
+ * none. Its facts may be recalled (challenge-lookup.ts): whether it is still
+ * pending is decided in endChallenge's update of the record.
+ */
+const readChallenge = (ctx: HandlerContext, requestId: string) =>
+  findChallenge(ctx, requestId, {recall: 'facts'});
 
 /**
  * Marks the challenge canceled, in one atomic update of its record, so a

@@ -13,7 +13,8 @@ import {
 } from './handler-context.js';
 import {atOnce} from './at-once.js';
 import {OtpAnswer, type OtpRequest} from './exchange.js';
-import {failuresKey as accountFailuresKey, requestKey} from './keys.js';
+import {findChallenge, isChallengeOf} from './challenge-lookup.js';
+import {failuresKey as accountFailuresKey} from './keys.js';
 import {logSafe} from './log-safe.js';
 import {json, problem, rateLimited} from './problem.js';
 import {revokedAt, withRevocation} from './revocation.js';
@@ -44,23 +45,33 @@ export async function confirmCode(
   }
   const unknown = () =>
     problem(404, 'unknown-request', 'There is no pending code with this request id.');
-  const challengeKey = await ctx.peek(requestKey(requestId));
-  if (typeof challengeKey !== 'string') return unknown();
-  const seen = await ctx.peek<ServerRecord | undefined>(challengeKey);
-  if (!seen || seen.requestId !== requestId) return unknown();
+  // On the instance that issued the code, its record as this process saw it:
+  // the facts that pick the session and shape the code, with no round trip.
+  // What may have changed since (its status) is decided on the store's value.
+  const found = await findChallenge(ctx, requestId, {recall: 'facts'});
+  if (!found) return unknown();
+  const {key: challengeKey, recalled} = found;
+  let seen = found.record;
   ctx.requestLabels.set(request, seen);
   const session = await ctx.refuseSession(request, seen.user);
   if (session) return session;
 
   const at = now();
-  // A code that cannot be judged any more says why, whatever the account's back-off.
-  const status = challengeStatus(seen, at);
-  if (status !== 'pending') {
-    const outcome = judgeAttempt(seen, false, at).outcome as Rejected;
-    // Already locked (or spent, or expired): a rejection, not a second lock.
-    if (ctx.events.watched)
-      tellJudged(ctx, request, seen, ctx.normalize(seen.user), outcome, false);
+  /** The store's record now, for a recalled one whose status is about to be relied on. */
+  const current = async () =>
+    recalled ? (await findChallenge(ctx, requestId, {recall: 'none'}))?.record : seen;
+  /** Already locked (or spent, expired, canceled): a rejection, not a second lock. */
+  const dead = (record: ServerRecord) => {
+    const outcome = judgeAttempt(record, false, at).outcome as Rejected;
+    if (ctx.events.watched) tellJudged(ctx, request, record, outcome, false);
     return rejection(outcome);
+  };
+  // A code that cannot be judged any more says why, whatever the account's back-off.
+  if (challengeStatus(seen, at) !== 'pending') {
+    const stored = await current();
+    if (!stored) return unknown();
+    if (challengeStatus(stored, at) !== 'pending') return dead(stored);
+    seen = stored;
   }
 
   // One budget of wrong codes per account, across all its codes, reserved before judging.
@@ -71,19 +82,15 @@ export async function confirmCode(
     store.update(failuresKey, (v) => reserveFailure(v, ctx.failurePolicy, at)),
     revokedAt(ctx, seen.user),
   ]);
-  const voided = withRevocation(seen, revoked);
-  if (voided !== seen) {
-    // Nothing is judged: the attempt reserved goes back, and the code reads as canceled.
-    if (!reserved.retryAfter)
-      await store.update(failuresKey, (v) =>
-        settleFailure(v, 'not-judged', ctx.failurePolicy, now()),
-      );
-    const outcome = judgeAttempt(voided, false, at).outcome as Rejected;
-    if (ctx.events.watched) tellJudged(ctx, request, seen, account, outcome, false);
-    return rejection(outcome);
-  }
-  if (reserved.retryAfter)
+  if (reserved.retryAfter) {
+    // A code voided by a revocation, or no longer pending, says so whatever the
+    // back-off; a recalled record is read first to know.
+    const record = await current();
+    if (!record) return unknown();
+    const voided = withRevocation(record, revoked);
+    if (challengeStatus(voided, at) !== 'pending') return dead(voided);
     return rateLimited(reserved.retryAfter, 'after too many wrong codes for this user');
+  }
   // A code of the wrong shape cannot match, and counts as a wrong code like any other.
   const code = cleanCode(typed, seen.alphabet);
   const candidate = ctx.mac(
@@ -92,19 +99,37 @@ export async function confirmCode(
   );
   // Until the judgement is known to have (not) happened, the attempt stays
   // counted: a store that fails here may have judged it, and no fault may grant
-  // an attempt, so a fault leaves the reservation as it is.
-  const result = await store.update<
-    {outcome: ConfirmOutcome; counted: boolean} | undefined
+  // an attempt, so a fault leaves the reservation as it is. The judgement is
+  // made on the store's own record, voided by a revocation or not pending any
+  // more (whatever `seen` said) being judged as nothing: the attempt goes back.
+  const judging = store.update<
+    {outcome: ConfirmOutcome; counted: boolean; record: ServerRecord} | undefined
   >(challengeKey, (value) => {
-    const record = value as ServerRecord | undefined;
-    if (!record || record.requestId !== requestId) return [value, undefined];
+    if (!isChallengeOf(value, requestId)) return [value, undefined];
+    const record = withRevocation(value, revoked);
     const matches =
       !record.decoy && !!record.digest && timingSafeEqual(candidate, record.digest);
-    const {record: next, outcome} = judgeAttempt(record, matches, at);
+    const judgedAttempt = judgeAttempt(record, matches, at);
+    const {outcome} = judgedAttempt;
+    // judgeAttempt copies every field it is given, the server's included.
+    const next = judgedAttempt.record as ServerRecord;
     const counted = next !== record;
-    if (!counted) return [value, {outcome, counted}];
-    return [next, {outcome, counted}, record.expiresAt + EXPIRED_GRACE_MS - at];
+    if (!counted) return [value, {outcome, counted, record}];
+    return [
+      next,
+      {outcome, counted, record: next},
+      record.expiresAt + EXPIRED_GRACE_MS - at,
+    ];
   });
+  // The code's digest never changes under its request id: where the code
+  // matches it, the token is armed at once with the judgement (one round trip
+  // on Redis), to be signed only if the judgement confirms (confirmation.ts).
+  const rightCode =
+    !seen.decoy && !!seen.digest && timingSafeEqual(candidate, seen.digest);
+  const [result] = await atOnce([
+    judging,
+    rightCode ? ctx.tokens.arm(requestId) : undefined,
+  ]);
   const settled = !result?.counted
     ? 'not-judged'
     : result.outcome.status === 'confirmed'
@@ -130,30 +155,37 @@ export async function confirmCode(
   if (judged?.status !== 'confirmed') {
     await settle();
     if (!judged) return unknown();
-    if (ctx.events.watched && settled !== 'not-judged')
-      tellJudged(ctx, request, seen, account, judged, true);
+    if (ctx.events.watched)
+      tellJudged(ctx, request, result!.record, judged, settled !== 'not-judged');
     return rejection(judged as Rejected);
   }
-  // Once confirmed, the account's reservation is cleared, the sending budgets
-  // settled and the token recorded: three keys at once (one round trip on
-  // Redis). Settling the budgets is bookkeeping: a store fault there must not
-  // take the confirmed user's token away (the code is spent already).
-  const [, , {token, claims}] = await atOnce([
-    settle(),
-    settleSpend(ctx, seen).catch((error: unknown) =>
-      logger.error(
-        `otp-step: could not settle the sending budgets for ${logSafe(seen.user)}: ${logSafe(error instanceof Error ? error.message : error)}`,
-      ),
-    ),
-    ctx.tokens.issue({
-      user: seen.user,
-      account,
-      client: seen.client,
-      stepName: seen.stepName,
-      requestId,
-    }),
-  ]);
-  if (ctx.events.watched) tellJudged(ctx, request, seen, account, judged, true);
+  /** The record as the store now holds it (spent): what is settled and told. */
+  const spent = result!.record;
+  // Armed above unless `seen` was not the code's (it always is: a safeguard).
+  if (!rightCode) await ctx.tokens.arm(requestId);
+  const {token, claims} = ctx.tokens.sign({
+    user: seen.user,
+    account,
+    client: seen.client,
+    stepName: seen.stepName,
+    requestId,
+  });
+  // Once confirmed, the account's reservation is cleared and the sending
+  // budgets settled behind the answer, as a delivery is (idle() waits for
+  // them): bookkeeping that only frees what the user is owed, which a store
+  // fault must not turn into a refusal of a code already spent (it is logged).
+  const failed = (what: string) => (error: unknown) =>
+    logger.error(
+      `otp-step: could not ${what} for ${logSafe(seen.user)}: ${logSafe(error instanceof Error ? error.message : error)}`,
+    );
+  const bookkeeping = Promise.all([
+    settle()?.catch(failed("clear the account's reserved attempt")),
+    settleSpend(ctx, spent).catch(failed('settle the sending budgets')),
+  ])
+    .then(() => undefined)
+    .finally(() => ctx.deliveries.delete(bookkeeping));
+  ctx.deliveries.add(bookkeeping);
+  if (ctx.events.watched) tellJudged(ctx, request, spent, judged, true);
   try {
     if (options.onConfirmed) await options.onConfirmed(claims, request.web());
   } catch (error) {
@@ -176,7 +208,6 @@ function tellJudged(
   ctx: HandlerContext,
   request: OtpRequest,
   record: ServerRecord,
-  account: string,
   outcome: ConfirmOutcome,
   judged: boolean,
 ): void {
@@ -194,7 +225,7 @@ function tellJudged(
     at: ctx.now(),
     requestId: record.requestId,
     user: record.user,
-    account,
+    account: ctx.normalize(record.user),
     client: record.client,
     stepName: record.stepName,
     channel: record.channel ?? record.notifiedOn,

@@ -47,33 +47,42 @@ export function confirmationTokens(options: {
   const sign = (payload: string) =>
     createHmac('sha256', key).update(`${VERSION}.${payload}`).digest();
 
+  /**
+   * Records the token of `requestId` as unspent, unless the key holds anything
+   * already: a token of it spent (marked so until no token of it can be
+   * alive), or armed by a confirmation racing this one. So it may run before
+   * the code is known to be confirmed, at once with the judgement (one round
+   * trip on Redis), and never revives a spent token: a token armed for a code
+   * that then is not confirmed is never signed, so nothing can spend it.
+   */
+  const arm = (requestId: string) =>
+    store.update(spentKey(requestId), (value) =>
+      value === undefined ? ['unspent', undefined, lifetimeMs] : [value, undefined],
+    );
+
+  /** Signs the claims for a code just confirmed; its token must be armed. */
+  function signClaims(claims: Omit<OtpConfirmationClaims, 'issuedAt' | 'expiresAt'>): {
+    token: string;
+    claims: OtpConfirmationClaims;
+  } {
+    const issuedAt = now();
+    // Named one by one, in the token's order, rather than spread: one per confirmation.
+    const full: OtpConfirmationClaims = {
+      user: claims.user,
+      client: claims.client,
+      stepName: claims.stepName,
+      account: claims.account,
+      requestId: claims.requestId,
+      issuedAt,
+      expiresAt: issuedAt + lifetimeMs,
+    };
+    const payload = base64url(JSON.stringify(full));
+    return {token: `${VERSION}.${payload}.${base64url(sign(payload))}`, claims: full};
+  }
+
   return {
-    /** Signs the claims for a code just confirmed and records the token as unspent. */
-    async issue(
-      claims: Omit<OtpConfirmationClaims, 'issuedAt' | 'expiresAt'>,
-    ): Promise<{token: string; claims: OtpConfirmationClaims}> {
-      const issuedAt = now();
-      // Named one by one, in the token's order, rather than spread: one per confirmation.
-      const full: OtpConfirmationClaims = {
-        user: claims.user,
-        client: claims.client,
-        stepName: claims.stepName,
-        account: claims.account,
-        requestId: claims.requestId,
-        issuedAt,
-        expiresAt: issuedAt + lifetimeMs,
-      };
-      const payload = base64url(JSON.stringify(full));
-      await store.update(spentKey(claims.requestId), () => [
-        'unspent',
-        undefined,
-        lifetimeMs,
-      ]);
-      return {
-        token: `${VERSION}.${payload}.${base64url(sign(payload))}`,
-        claims: full,
-      };
-    },
+    arm,
+    sign: signClaims,
 
     /**
      * The claims of a valid token, the first time it is verified; null for a token
@@ -121,8 +130,10 @@ export function confirmationTokens(options: {
       // The user's revocation is read beside the spending, not after it: a
       // token issued at or before it is spent and refused all the same.
       const [fresh, revoked] = await Promise.all([
+        // Spent, the key says so until every token of this code has expired
+        // (rather than going), so that arming it again (arm) cannot revive it.
         store.update(spentKey(claims.requestId), (value) =>
-          value === 'unspent' ? [undefined, true] : [value, false],
+          value === 'unspent' ? ['spent', true, lifetimeMs] : [value, false],
         ),
         revokedAt(reader, claims.user),
       ]);

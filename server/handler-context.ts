@@ -149,7 +149,7 @@ export function handlerContext(options: OtpHandlerOptions) {
     );
   /** A store update that only reads. */
   const peek = <T>(key: string) => store.update(key, (value) => [value, value as T]);
-  /** Deliveries running behind their answers, so `idle()` can wait for them. */
+  /** Work running behind its answer (deliveries, a confirmation's bookkeeping), so `idle()` can wait for it. */
   const deliveries = new Set<Promise<void>>();
   /**
    * Who watches the lifecycle: the metrics, `onEvent` and the audit log, each

@@ -287,6 +287,15 @@ export function redisOtpStore(options: RedisOtpStoreOptions): RedisOtpStore {
       return inTurn(key, () => compareAndSet(prefix + key, change));
     },
 
+    // What this process last saw at the key, from the guesses: right for what
+    // never changes at a key, a guess for the rest (see OtpStore.recall).
+    recall(key) {
+      const raw = guesses.get(prefix + key);
+      if (raw === undefined || raw === null) return undefined;
+      const {e, v} = decode(raw);
+      return e === null || e > now() ? v : undefined;
+    },
+
     async entries() {
       const keys = await call(() => keysStartingWith(redis, prefix));
       const found: [string, unknown][] = [];

@@ -5,7 +5,7 @@ import type {OtpAnswer, OtpRequest} from './exchange.js';
 import type {HandlerContext, ServerRecord} from './handler-context.js';
 import {takeWindow} from './issue/limits.js';
 import {Undo} from './issue/undo.js';
-import {requestKey} from './keys.js';
+import {findChallenge} from './challenge-lookup.js';
 import {json, problem} from './problem.js';
 import {revokedAt, withRevocation} from './revocation.js';
 
@@ -43,10 +43,10 @@ export async function codeStatus(
   }
   const unknown = () =>
     problem(404, 'unknown-request', 'There is no code with this request id.');
-  const challengeKey = await ctx.peek(requestKey(requestId));
-  if (typeof challengeKey !== 'string') return unknown();
-  const record = await ctx.peek<ServerRecord | undefined>(challengeKey);
-  if (!record || record.requestId !== requestId) return unknown();
+  // The status is what changes: read, never recalled (challenge-lookup.ts).
+  const found = await findChallenge(ctx, requestId, {recall: 'none'});
+  if (!found) return unknown();
+  const {record} = found;
   // A code still alive (pending or locked) may have been voided by a revocation
   // (revokeUser): read beside the session check.
   const alive = ['pending', 'locked'].includes(challengeStatus(record, ctx.now()));

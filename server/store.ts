@@ -18,6 +18,15 @@ export interface OtpStore {
     change: (value: unknown) => [value: unknown, result: T, ttlMs?: number],
   ): Promise<T>;
   /**
+   * A value this process saw at `key` lately (wrote, or read from the store),
+   * possibly stale; undefined when it has none. Saves a round trip to a
+   * network store for facts that never change once written (which challenge
+   * key a request id names, who a challenge is for), and must never decide
+   * anything about a value that changes: that is `update`'s. A store in this
+   * process (the memory store) leaves it out: its `update` costs nothing.
+   */
+  recall?(key: string): unknown;
+  /**
    * True when the store should take no new challenge (a store with a bound on
    * its size says so before it is reached); the handler then answers 503 `busy`.
    */

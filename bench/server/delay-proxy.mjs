@@ -6,9 +6,37 @@
 import {createConnection, createServer} from 'node:net';
 
 /**
+ * Hands each chunk to `write` once its time (by performance.now()) has come,
+ * in the order they came. Precise to a few µs: Node's setTimeout(1) fires
+ * after 1.1–1.5 ms, which made "1 ms each way" 2.5 ms a round trip rather
+ * than 2. So a timer wakes the queue short of the deadline (timers only for
+ * waits over 2 ms: they cannot be shorter than 1 ms) and setImmediate polls
+ * until the deadline has passed. The polling costs CPU only while chunks are
+ * held, and only in the benchmark's parent process, not in the one measured.
+ */
+function heldBack(write) {
+  const queue = [];
+  let waiting = false;
+  const pump = () => {
+    const at = performance.now();
+    while (queue.length && queue[0].due <= at) write(queue.shift().chunk);
+    if (!queue.length) return void (waiting = false);
+    const left = queue[0].due - at;
+    if (left > 2) setTimeout(pump, Math.floor(left - 1));
+    else setImmediate(pump);
+  };
+  return (chunk, due) => {
+    queue.push({chunk, due});
+    if (waiting) return;
+    waiting = true;
+    pump();
+  };
+}
+
+/**
  * Starts the proxy on a free loopback port, forwarding to `targetPort`. Each
- * chunk is held `delayMs` (0: none) and chunks keep their order: Node runs
- * timers of one duration in the order they were set.
+ * chunk is held `delayMs` (0: none) and chunks keep their order (one queue
+ * per direction of each connection).
  */
 export function startDelayProxy(targetPort, {delayMs = 0} = {}) {
   let delay = delayMs;
@@ -17,12 +45,14 @@ export function startDelayProxy(targetPort, {delayMs = 0} = {}) {
   let last = 'answer';
   const sockets = new Set();
 
-  const forward = (from, to, onChunk) =>
+  const forward = (from, to, onChunk) => {
+    const later = heldBack((chunk) => to.writable && to.write(chunk));
     from.on('data', (chunk) => {
       onChunk();
-      if (delay) setTimeout(() => to.writable && to.write(chunk), delay);
+      if (delay) later(chunk, performance.now() + delay);
       else to.write(chunk);
     });
+  };
 
   const server = createServer((client) => {
     client.setNoDelay(true);

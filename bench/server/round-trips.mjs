@@ -51,7 +51,14 @@ export function reportRoundTrips(rows) {
   console.log(
     `\n## Redis round trips (${REQUESTS} requests one at a time, through a proxy delaying each direction)\n`,
   );
-  const head = ['operation', 'delay each way', 'Redis commands', 'round trips'];
+  // The PING column is one bare round trip through the proxy at that delay: what the delay really adds.
+  const head = [
+    'operation',
+    'delay each way',
+    'PING p50 ms',
+    'Redis commands',
+    'round trips',
+  ];
   const lines = [[...head, 'p50 ms', 'p99 ms', 'non-2xx', `p50 ≤ ${P50_TARGET_MS} ms`]];
   const missed = [];
   for (const r of rows) {
@@ -61,6 +68,7 @@ export function reportRoundTrips(rows) {
     lines.push([
       r.operation,
       `${r.delayMs} ms`,
+      r.pingMs.toFixed(2),
       r.commands.toFixed(1),
       r.roundTrips.toFixed(1),
       r.p50.toFixed(2),
@@ -107,6 +115,20 @@ async function ask(message) {
  */
 async function measureHere(redisUrl, proxyUrl) {
   const direct = new Redis(redisUrl);
+  const throughProxy = new Redis(proxyUrl);
+  /** The p50 of bare PINGs through the proxy, one at a time. */
+  const pingMs = async () => {
+    const times = [];
+    for (let i = 0; i < 50; i++) {
+      const started = performance.now();
+      await throughProxy.ping();
+      times.push(performance.now() - started);
+    }
+    return percentile(
+      times.sort((a, b) => a - b),
+      50,
+    );
+  };
   const roundTripsSoFar = async () => (await ask({trips: true})).trips;
   const store = redisOtpStore({url: proxyUrl, prefix: 'trips:'});
   const handler = benchHandler(store);
@@ -189,6 +211,8 @@ async function measureHere(redisUrl, proxyUrl) {
   const rows = [];
   for (const delayMs of DELAYS_MS) {
     await ask({delayMs});
+    // Before the runs count round trips, so the PINGs are not counted in them.
+    const ping = await pingMs();
     const warm = await run('warm-up', delayMs, WARMUP, issue);
     await run(
       'warm-up',
@@ -197,16 +221,21 @@ async function measureHere(redisUrl, proxyUrl) {
       (i) => warm.results[i] && confirm(warm.results[i]),
     );
     const issued = await run('issue', delayMs, REQUESTS, issue);
-    rows.push(issued.row);
+    rows.push({...issued.row, pingMs: ping});
     const codes = issued.results;
-    rows.push(
-      (await run('confirm', delayMs, REQUESTS, (i) => codes[i] && confirm(codes[i]))).row,
+    const confirmed = await run(
+      'confirm',
+      delayMs,
+      REQUESTS,
+      (i) => codes[i] && confirm(codes[i]),
     );
+    rows.push({...confirmed.row, pingMs: ping});
   }
   agent.destroy();
   server.close();
   await store.close();
   direct.disconnect();
+  throughProxy.disconnect();
   process.send({rows}, () => process.disconnect());
 }
 

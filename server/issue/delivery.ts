@@ -147,7 +147,11 @@ export function deliverInBackground(
           reason: delivery === 'failed' ? 'provider' : undefined,
           sendSeconds: (performance.now() - started) / 1000,
         });
-      return markDelivery(ctx, config, record.requestId, delivery);
+      // On a later turn: a `notify` that returns at once would otherwise have
+      // the mark's store update built before the issue's answer is written.
+      return new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+        markDelivery(ctx, config, record.requestId, delivery),
+      );
     })
     .catch((error: unknown) =>
       ctx.logger.error(

@@ -195,6 +195,8 @@ describe('spend budgets: settling on confirmation', () => {
     const confirmed = await confirm(ctx, json.requestId, String(json.code));
     assert.equal(confirmed.status, 200);
     assert.match(String(confirmed.json.confirmation), /^v1\./);
+    // Settled behind the answer: logged once that is done.
+    await ctx.handler.idle();
     assert.ok(ctx.logged.some((l) => l.includes('could not settle the sending budgets')));
     inner.close();
   });
