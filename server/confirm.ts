@@ -77,10 +77,26 @@ export async function confirmCode(
   // One budget of wrong codes per account, across all its codes, reserved before judging.
   const account = ctx.normalize(seen.user);
   const failuresKey = accountFailuresKey(account);
-  // Whether revokeUser voided the code is read beside the reservation, not after it.
-  const [reserved, revoked] = await Promise.all([
+  // A code of the wrong shape cannot match, and counts as a wrong code like any other.
+  const code = cleanCode(typed, seen.alphabet);
+  const candidate = ctx.mac(
+    requestId,
+    isWellFormedCode(code, seen.length, seen.alphabet) ? code : '',
+  );
+  // The code's digest never changes under its request id: where the code
+  // matches it, the token is armed beside the reservation (one round trip on
+  // Redis), to be signed only if the judgement confirms (confirmation.ts).
+  // Armed before the judgement, not with it: a fault in arming (its key may
+  // live on another Redis primary) then leaves the code unspent for a retry,
+  // where one after a judgement that spent it would answer 503 for a code the
+  // user can no longer confirm. Whether revokeUser voided the code is read
+  // beside them too.
+  const rightCode =
+    !seen.decoy && !!seen.digest && timingSafeEqual(candidate, seen.digest);
+  const [reserved, revoked] = await atOnce([
     store.update(failuresKey, (v) => reserveFailure(v, ctx.failurePolicy, at)),
     revokedAt(ctx, seen.user),
+    rightCode ? ctx.tokens.arm(requestId) : undefined,
   ]);
   if (reserved.retryAfter) {
     // A code voided by a revocation, or no longer pending, says so whatever the
@@ -91,12 +107,6 @@ export async function confirmCode(
     if (challengeStatus(voided, at) !== 'pending') return dead(voided);
     return rateLimited(reserved.retryAfter, 'after too many wrong codes for this user');
   }
-  // A code of the wrong shape cannot match, and counts as a wrong code like any other.
-  const code = cleanCode(typed, seen.alphabet);
-  const candidate = ctx.mac(
-    requestId,
-    isWellFormedCode(code, seen.length, seen.alphabet) ? code : '',
-  );
   // Until the judgement is known to have (not) happened, the attempt stays
   // counted: a store that fails here may have judged it, and no fault may grant
   // an attempt, so a fault leaves the reservation as it is. The judgement is
@@ -121,15 +131,7 @@ export async function confirmCode(
       record.expiresAt + EXPIRED_GRACE_MS - at,
     ];
   });
-  // The code's digest never changes under its request id: where the code
-  // matches it, the token is armed at once with the judgement (one round trip
-  // on Redis), to be signed only if the judgement confirms (confirmation.ts).
-  const rightCode =
-    !seen.decoy && !!seen.digest && timingSafeEqual(candidate, seen.digest);
-  const [result] = await atOnce([
-    judging,
-    rightCode ? ctx.tokens.arm(requestId) : undefined,
-  ]);
+  const result = await judging;
   const settled = !result?.counted
     ? 'not-judged'
     : result.outcome.status === 'confirmed'

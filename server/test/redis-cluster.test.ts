@@ -310,23 +310,17 @@ describe('redisOtpStore on a Redis Cluster', {skip, timeout: 120_000}, () => {
     await confirmAcrossFailover('graceful', 'failover');
   });
 
-  // Known to fail, and kept in view (todo: reported, not counted as a failure): confirm
-  // spends the code (challenge key) and then records the new token as unspent (its own
-  // key, often on another primary). When that second write times out, the answer is 503
-  // yet the code is spent, and the retry finds it used. A fix belongs to confirm.ts and
-  // confirmation.ts (e.g. record the token before spending the code), not to the store.
-  it(
-    'confirms every pending code exactly once when a stalled primary is taken over, past 503s',
-    {todo: 'confirm answers 503 after spending the code when recording the token fails'},
-    async () => {
-      const outcomes = await confirmAcrossFailover('stalled', 'stalled');
-      // The stall did reach requests: some were answered 503 and went again.
-      assert.ok(
-        outcomes.some((o) => o === '503 store-unavailable'),
-        outcomes.join(', '),
-      );
-    },
-  );
+  // A stalled primary answers nothing until its replica takes over: the confirmations
+  // held there time out (503) and go again. Confirm arms the token with the judgement and
+  // settles its bookkeeping behind the answer, so no 503 is answered for a code it spent.
+  it('confirms every pending code exactly once when a stalled primary is taken over, past 503s', async () => {
+    const outcomes = await confirmAcrossFailover('stalled', 'stalled');
+    // The stall did reach requests: some were answered 503 and went again.
+    assert.ok(
+      outcomes.some((o) => o === '503 store-unavailable'),
+      outcomes.join(', '),
+    );
+  });
 
   it('never applies a write it answered 503 for, when the failover lets it through later', async () => {
     // A compare-and-set held at a primary (CLIENT PAUSE WRITE: reads pass, writes wait)
