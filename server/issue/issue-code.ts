@@ -4,7 +4,13 @@ import type {HandlerContext} from '../handler-context.js';
 import {json, problem} from '../problem.js';
 import {planDelivery} from './delivery.js';
 import {issueAnswer, writeChallenge} from './challenge.js';
-import {checkBackoff, takeAddressWindow, takeIssueWindows} from './limits.js';
+import {
+  checkBackoff,
+  takeAccountEarly,
+  takeAddressWindow,
+  takeIssueWindows,
+  type EarlyAccountPlace,
+} from './limits.js';
 import {sendNotification} from './notification.js';
 import {isRefusal, type Refusal} from './refusal.js';
 import {claimIdempotencyKey} from './replay.js';
@@ -46,7 +52,11 @@ export async function issueCode(
   const config = session;
 
   const undo = new Undo();
+  /** The account's place if taken early, while it is not on `undo` yet (an empty list once it is). */
+  let taking: Promise<EarlyAccountPlace> | undefined;
+  const early = async () => (await taking?.catch(() => undefined))?.undo;
   const refuse = async ({refused, windows}: Refusal) => {
+    await (await early())?.handBack('give back');
     await undo.handBack(windows);
     return refused;
   };
@@ -60,11 +70,15 @@ export async function issueCode(
     // verdict (limits.ts).
     // The user's revocation (revokeUser) is read beside them: a pending code it
     // voided is replaced as a canceled one is.
-    const [backoff, claim, place, revoked] = await atOnce([
+    // Where this process knows the address has room, the account's place is
+    // taken with them too (limits.ts takeAccountEarly).
+    taking = takeAccountEarly(ctx, request, config);
+    const [backoff, claim, place, revoked, taken] = await atOnce([
       checkBackoff(ctx, config),
       claimIdempotencyKey(ctx, {...checked, config}, undo),
       takeAddressWindow(ctx, request, undo),
       revokedAt(ctx, config.user),
+      taking,
     ]);
     if (backoff) return await refuse({refused: backoff, windows: 'give back'});
     // A replay, or a key still in use or reused, takes no place.
@@ -75,6 +89,7 @@ export async function issueCode(
       human,
       humanToken: checked.humanToken,
       address: {place},
+      early: taken,
     });
     if (isRefusal(windows)) return await refuse(windows);
 
@@ -112,6 +127,8 @@ export async function issueCode(
     const withCode = `${answered.body.slice(0, -1)},"code":${JSON.stringify(issued.code)}}`;
     return new OtpAnswer(201, answered.headers, withCode);
   } catch (error) {
+    // Taken early and not yet on `undo`: the request never got as far as the user.
+    await (await early())?.handBack('give back');
     await undo.handBack(lookedUp ? 'keep' : 'give back');
     throw error;
   }

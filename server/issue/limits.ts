@@ -4,11 +4,16 @@ import type {HandlerContext} from '../handler-context.js';
 import {failuresKey, issuesByAccountKey, issuesByAddressKey} from '../keys.js';
 import {rateLimited, sharedLimit} from '../problem.js';
 import {OtpStoreFullError} from '../store.js';
-import {giveBackToWindow, judgeableFrom, takeFromWindow} from '../throttle.js';
+import {
+  giveBackToWindow,
+  judgeableFrom,
+  takeFromWindow,
+  type WindowCount,
+} from '../throttle.js';
 import type {Refusal} from './refusal.js';
 import {humanCheck, type HumanCheck} from './human-check.js';
 import type {IssueConfig} from './request.js';
-import type {Undo} from './undo.js';
+import {Undo} from './undo.js';
 
 /**
  * Stage 3a, the limits that take nothing: a store too full for a new challenge
@@ -55,6 +60,49 @@ export async function takeAddressWindow(
   return takePlace(ctx, key, ctx.limits.issuesPerAddress, ctx.windowMs, undo);
 }
 
+/** A place taken early in the account's window, on an undo list of its own (`takeAccountEarly`). */
+export interface EarlyAccountPlace {
+  taken: {retryAfter: number; count: number; endsAt: number};
+  undo: Undo;
+}
+
+/**
+ * The account's place, taken at once with the address's (one round trip less
+ * on a network store) only where this process knows the address's window has
+ * room: its store recalls the window (what this process last wrote or read
+ * there) under half of `issuesPerAddress`, so the address will neither refuse
+ * nor ask for a bot check. Elsewhere (an address not seen lately, one near its
+ * limit, a store that recalls nothing) undefined: the account's place waits
+ * for the address's verdict, so no one at a full address holds a victim's
+ * places even for a moment. Should the recall be stale (another instance
+ * filled the window meanwhile), the place goes back at once (`takeIssueWindows`).
+ */
+export function takeAccountEarly(
+  ctx: HandlerContext,
+  request: OtpRequest,
+  config: IssueConfig,
+): Promise<EarlyAccountPlace> | undefined {
+  const address = ctx.store.recall && ctx.clientAddress(request);
+  if (!address) return undefined;
+  const window = ctx.store.recall!(issuesByAddressKey(addressBucket(address))) as
+    WindowCount | undefined;
+  const now = ctx.now();
+  if (
+    !window ||
+    !(window.endsAt > now) ||
+    window.count + 1 > ctx.limits.issuesPerAddress / 2
+  )
+    return undefined;
+  const undo = new Undo();
+  return takePlace(
+    ctx,
+    issuesByAccountKey(config.account),
+    ctx.limits.issuesPerWindow,
+    ctx.windowMs,
+    undo,
+  ).then((taken) => ({taken, undo}));
+}
+
 /**
  * Stage 3c, the limits that take a place: the address's window (taken here,
  * or already by `takeAddressWindow`, given as `address.place`) and then the
@@ -75,10 +123,22 @@ export async function takeIssueWindows(
     human,
     humanToken,
     address,
-  }: {human?: HumanCheck; humanToken?: string; address?: {place: AddressPlace}} = {},
+    early,
+  }: {
+    human?: HumanCheck;
+    humanToken?: string;
+    address?: {place: AddressPlace};
+    /** The account's place if `takeAccountEarly` took it beside the address's. */
+    early?: EarlyAccountPlace;
+  } = {},
 ): Promise<Refusal | {accountIssues: number}> {
   const {limits, windowMs} = ctx;
   const place = address ? address.place : await takeAddressWindow(ctx, request, undo);
+  if (place && (place.retryAfter || place.count > limits.issuesPerAddress / 2) && early) {
+    // The recall was stale: the account's place goes back before anything waits.
+    await early.undo.handBack('give back');
+    early = undefined;
+  }
   if (place) {
     if (place.retryAfter)
       return {refused: sharedLimit('from this address'), windows: 'give back'};
@@ -88,7 +148,9 @@ export async function takeIssueWindows(
     }
   }
   const key = issuesByAccountKey(config.account);
-  const taken = await takePlace(ctx, key, limits.issuesPerWindow, windowMs, undo);
+  if (early) undo.absorb(early.undo);
+  const taken =
+    early?.taken ?? (await takePlace(ctx, key, limits.issuesPerWindow, windowMs, undo));
   if (taken.retryAfter)
     return {
       refused: rateLimited(taken.retryAfter, 'for this user'),
