@@ -158,7 +158,7 @@ export async function confirmCode(
     await settle();
     if (!judged) return unknown();
     if (ctx.events.watched)
-      tellJudged(ctx, request, result!.record, judged, settled !== 'not-judged');
+      tellJudged(ctx, request, result!.record, judged, settled !== 'not-judged', account);
     return rejection(judged as Rejected);
   }
   /** The record as the store now holds it (spent): what is settled and told. */
@@ -187,7 +187,7 @@ export async function confirmCode(
     .then(() => undefined)
     .finally(() => ctx.deliveries.delete(bookkeeping));
   ctx.deliveries.add(bookkeeping);
-  if (ctx.events.watched) tellJudged(ctx, request, spent, judged, true);
+  if (ctx.events.watched) tellJudged(ctx, request, spent, judged, true, account);
   try {
     if (options.onConfirmed) await options.onConfirmed(claims, request.web());
   } catch (error) {
@@ -212,6 +212,8 @@ function tellJudged(
   record: ServerRecord,
   outcome: ConfirmOutcome,
   judged: boolean,
+  /** `record.user` normalised, where the caller has it already. */
+  account = ctx.normalize(record.user),
 ): void {
   // A decoy's code is judged as a real one is, but told of to no one: decoys
   // count only as `unknown_user` (at issue), and apps never hear of them.
@@ -227,7 +229,7 @@ function tellJudged(
     at: ctx.now(),
     requestId: record.requestId,
     user: record.user,
-    account: ctx.normalize(record.user),
+    account,
     client: record.client,
     stepName: record.stepName,
     channel: record.channel ?? record.notifiedOn,

@@ -31,6 +31,12 @@ export interface OtpStore {
    * its size says so before it is reached); the handler then answers 503 `busy`.
    */
   readonly full?: boolean;
+  /**
+   * True for a store that lives in this process alone, shared with no other
+   * instance (the memory store): what only one instance could see may then be
+   * kept beside it, in the process (the expiry watcher's due lists).
+   */
+  readonly inProcess?: boolean;
 }
 
 interface Entry {
@@ -152,6 +158,7 @@ export function memoryOtpStore(
       for (const key of entries.keys()) live(key);
       return entries.size;
     },
+    inProcess: true,
     values: () =>
       [...entries.keys()].map((key) => live(key)?.value).filter((v) => v !== undefined),
     close: () => clearInterval(sweep),

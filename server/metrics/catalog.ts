@@ -98,7 +98,7 @@ export const HISTOGRAMS = {
   },
   store: {
     name: 'otp_store_duration_seconds',
-    help: 'Time of each store operation (one atomic read-modify-write of one key).',
+    help: 'Time of each store operation (one atomic read-modify-write of one key) on a store outside the process (Redis); the memory store is not timed.',
     labels: [],
     buckets: STORE_BUCKETS,
   },
