@@ -28,6 +28,10 @@ if (unknown.length) {
 
 const found = ensureTestTools(wanted);
 
+// Declared before the run below starts (it may start at once, from this module's body).
+/** The cluster's own test file: it runs once, on the cluster pass, not on every store. */
+const CLUSTER_TESTS = 'build/node/server/test/redis-cluster.test.js';
+
 async function waitForDriver(port) {
   for (let i = 0; i < 100; i++) {
     try {
@@ -115,9 +119,6 @@ function runNodeSuite(name, env, dirs) {
     skipped: count('skipped') + count('todo'),
   };
 }
-
-/** The cluster's own test file: it runs once, on the cluster pass, not on every store. */
-const CLUSTER_TESTS = 'build/node/server/test/redis-cluster.test.js';
 
 /** The server's test files, but the cluster's. */
 function serverTestFiles() {
