@@ -83,6 +83,22 @@ const server = createServer((req, res) => {
     );
     return;
   }
+  // A backend whose code was canceled elsewhere (the app's cancel, another tab):
+  // issuing works, confirming answers 410 canceled.
+  if (url.pathname === '/canceled/codes') return answerSending(res, 'sent', true);
+  if (url.pathname.startsWith('/canceled/codes/')) {
+    res.writeHead(410, {'content-type': 'application/problem+json'});
+    res.end(
+      JSON.stringify({
+        type: 'urn:otp-step:problem:canceled',
+        title: 'Gone',
+        status: 410,
+        code: 'canceled',
+        detail: 'This code was canceled; ask for a new one.',
+      }),
+    );
+    return;
+  }
   const sending = /^\/sending\/(sent|failed)\/codes(\/[^/]+)?$/.exec(url.pathname);
   if (sending) return answerSending(res, sending[1], !sending[2]);
   res.writeHead(200, {'content-type': 'text/html; charset=utf-8'});
@@ -191,6 +207,14 @@ const STATES = {
       await clickTrigger(page, 'otp-issued');
       // The element reads the status once the provider's first try is due (3 s).
       await settle(4000);
+    },
+  },
+  canceled: {
+    attributes: () => `endpoint="${origin}/canceled" channel="email" user="${user()}"`,
+    act: async (page) => {
+      await clickTrigger(page, 'otp-issued');
+      await page.keyboard.type('123456');
+      await settle(600);
     },
   },
   'human-check': {
