@@ -70,6 +70,12 @@ export interface OtpLimits {
   confirmationLifetimeSeconds: number;
 }
 
+/** The authenticator factor (RFC 6238 apps): see docs/authenticator.md. */
+export interface OtpAuthenticatorOptions {
+  /** The name an app shows above the account (`Acme`): the URI's issuer and its label's prefix. */
+  issuer: string;
+}
+
 export interface OtpHandlerOptions {
   /** Key of the HMACs kept in place of codes and of confirmation tokens: 32 bytes or more, kept secret. */
   secret: string | Uint8Array;
@@ -158,6 +164,12 @@ export interface OtpHandlerOptions {
    * outcome.
    */
   auditLog?: (line: string) => void;
+  /**
+   * Turns on the authenticator factor: enrolment of an app from a QR code,
+   * sign-in with its codes or a recovery code (`…/authenticator/…` routes).
+   * Needs `authenticate`: enrolment is for the signed-in user only.
+   */
+  authenticator?: OtpAuthenticatorOptions;
   /** Template name handed to `notify`. */
   template?: string;
   /** Where the server writes warnings and failures; `console` by default. */

@@ -36,6 +36,12 @@ export interface OtpConfirmedDetail extends StepIdentity {
    * event alone proves nothing: a page's script can fire it.
    */
   confirmation?: string;
+  /**
+   * How it was confirmed: `code` (a code sent or shown, today's step),
+   * `authenticator` (the code of an authenticator app, `method="authenticator"`)
+   * or `recovery-code` (one of the user's recovery codes in its place).
+   */
+  method: 'code' | 'authenticator' | 'recovery-code';
 }
 
 export interface OtpRejectedDetail extends StepIdentity {
@@ -71,6 +77,15 @@ export interface OtpCanceledDetail extends StepIdentity {
   requestId: string;
 }
 
+/**
+ * Fired when `enroll` has added an authenticator app for the user (its first
+ * code confirmed, the recovery codes shown): never the secret or the codes.
+ */
+export interface OtpEnrolledDetail {
+  /** The user the app was enrolled for, as the step names them. */
+  user: string;
+}
+
 /** Fired when a step has done its work, so the next step can start (`source-step`). */
 export interface StepCompleteDetail extends StepIdentity {
   /** The challenge's id, the same from `otp-issued` to its end. */
@@ -87,6 +102,7 @@ export interface OtpStepEventMap {
   'otp-rejected': CustomEvent<OtpRejectedDetail>;
   'otp-expired': CustomEvent<OtpExpiredDetail>;
   'otp-canceled': CustomEvent<OtpCanceledDetail>;
+  'otp-enrolled': CustomEvent<OtpEnrolledDetail>;
   'otp-error': CustomEvent<OtpErrorDetail>;
   'step-complete': CustomEvent<StepCompleteDetail>;
 }

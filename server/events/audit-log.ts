@@ -17,6 +17,9 @@ const OUTCOMES: Record<LifecycleFact['type'], 'success' | 'failure'> = {
   expired: 'failure',
   canceled: 'success',
   revoked: 'success',
+  enrolled: 'success',
+  recovery_used: 'success',
+  authenticator_removed: 'success',
   refused: 'failure',
   unknown_user: 'failure',
 };

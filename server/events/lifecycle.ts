@@ -19,6 +19,9 @@ export const OTP_EVENT_TYPES = [
   'otp.expired',
   'otp.canceled',
   'otp.revoked',
+  'otp.enrolled',
+  'otp.recovery_used',
+  'otp.authenticator_removed',
 ] as const;
 
 export type OtpEventType = (typeof OTP_EVENT_TYPES)[number];
@@ -58,6 +61,9 @@ export interface LifecycleFact {
     | 'expired'
     | 'canceled'
     | 'revoked'
+    | 'enrolled'
+    | 'recovery_used'
+    | 'authenticator_removed'
     | 'refused'
     | 'unknown_user';
   /** When it happened, by the handler's clock (ms). */

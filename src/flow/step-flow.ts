@@ -147,7 +147,7 @@ export async function confirm(
       notice: {key: 'confirmed'},
       invalid: false,
     });
-    run.emit('otp-confirmed', done);
+    run.emit('otp-confirmed', {...done, method: 'code'});
     run.set({open: false});
     run.emit('step-complete', done);
     return outcome;

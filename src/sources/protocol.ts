@@ -94,6 +94,68 @@ export interface ConfirmResponseBody {
   confirmation: string;
 }
 
+/**
+ * The authenticator factor (an app such as Google Authenticator, RFC 6238),
+ * on a server given `authenticator: {issuer}`; its routes answer 404
+ * `not-found` on one without. Enrolment, removal and new recovery codes are
+ * for the signed-in user only (`authenticate`).
+ *
+ * `POST {endpoint}/authenticator/enrollments` takes an empty body (`{}`) and
+ * answers 201 with this: an enrolment waiting for its first code. Nothing
+ * changes for the user until it is confirmed.
+ */
+export interface EnrollmentResponseBody {
+  enrollmentId: string;
+  /** `otpauth://totp/{issuer}:{user}?secret=…&issuer=…`: what the QR code holds. */
+  uri: string;
+  /** The 160-bit secret in Base32 (RFC 4648, no padding), for typing into an app. */
+  secret: string;
+  /** The QR code of `uri` as SVG markup (attributes only, no script or style). */
+  qrSvg: string;
+  /** Until when the enrolment can be confirmed. */
+  expiresAt: string;
+  expiresIn: number;
+}
+
+/**
+ * `POST {endpoint}/authenticator/enrollments/{enrollmentId}/confirm`, and the
+ * body of `DELETE {endpoint}/authenticator` and `POST
+ * {endpoint}/authenticator/recovery-codes`: a current code from the app.
+ */
+export interface AuthenticatorCodeBody {
+  code: string;
+}
+
+/**
+ * 200 from confirming an enrolment (status `enrolled`) and from `POST
+ * {endpoint}/authenticator/recovery-codes` (status `replaced`): the recovery
+ * codes, `XXXXX-XXXXX` in Crockford Base32, shown this once; any earlier set
+ * no longer works.
+ */
+export interface RecoveryCodesResponseBody {
+  status: 'enrolled' | 'replaced';
+  recoveryCodes: string[];
+}
+
+/** `POST {endpoint}/authenticator/confirm`: sign-in with the app's code, or with a recovery code in its place. */
+export interface AuthenticatorConfirmRequestBody {
+  user: string;
+  client?: string;
+  stepName?: string;
+  code?: string;
+  recoveryCode?: string;
+}
+
+/** How a confirmation was earned: a sent code, the authenticator app's code, or a recovery code. */
+export type ConfirmationMethod = 'code' | 'authenticator' | 'recovery-code';
+
+/** 200 from `POST {endpoint}/authenticator/confirm`: a confirmation as a sent code's, with a fresh request id. */
+export interface AuthenticatorConfirmResponseBody extends ConfirmResponseBody {
+  method: 'authenticator' | 'recovery-code';
+  /** With a recovery code: how many of the set are left. */
+  recoveryCodesLeft?: number;
+}
+
 /** Stable codes of the problems a server answers with (RFC 9457 `code` member). */
 export type ProblemCode =
   | ConfigErrorCode
@@ -104,6 +166,8 @@ export type ProblemCode =
   | 'canceled'
   | 'unknown-request'
   | 'unknown-user'
+  | 'not-enrolled'
+  | 'unknown-enrollment'
   | 'rate-limited'
   | 'client-address-unknown'
   | 'resend-cooldown'
