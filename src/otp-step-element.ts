@@ -431,6 +431,7 @@ export class OtpStep extends StepAttributes {
               .webOtp=${this.webOtp}
               .noAutoConfirm=${this.noAutoConfirm}
               .size=${this.size}
+              .group=${this.group}
               .demo=${this.demo && !this.source && !this.endpoint}
               .pasteTransformer=${this.pasteTransformer}
               @dialog-input=${this.#handleInput}

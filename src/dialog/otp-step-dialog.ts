@@ -48,6 +48,7 @@ export class OtpStepDialog extends LitElement {
   @property({attribute: false}) webOtp = false;
   @property({attribute: false}) noAutoConfirm = false;
   @property({attribute: false}) size: 'small' | 'medium' | 'large' = 'medium';
+  @property({attribute: false}) group?: number | string;
   /** Codes come from the local demo generator: the dialog says so. */
   @property({attribute: false}) demo = false;
   @property({attribute: false}) pasteTransformer?: (text: string) => string;
@@ -269,6 +270,7 @@ export class OtpStepDialog extends LitElement {
             length=${length}
             alphabet=${config?.alphabet ?? 'numeric'}
             size=${this.size}
+            .group=${this.group}
             ?mask=${this.mask}
             ?web-otp=${this.webOtp && pending && state.open}
             ?invalid=${state.invalid}

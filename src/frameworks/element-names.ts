@@ -35,6 +35,8 @@ export const otpStepAttributes = {
   'web-otp': 'webOtp',
   /** Box size: `small`, `medium` or `large`. */
   size: 'size',
+  /** Boxes per group in the code entry, drawn with a gap between groups (`3`: 123 456); the code stays unbroken. `0` for none. Default: 3 for 6 characters, 4 for 8, none for other lengths (as `<otp-input>`'s `group`). */
+  group: 'group',
   /** Base URL of a backend speaking docs/protocol.md: where production codes come from. */
   endpoint: 'endpoint',
   /** Codes made and checked in this browser by the local demo generator, for demos and tests; used only without `endpoint` and `source`. Without any of the three, no code is issued. */
@@ -69,6 +71,7 @@ export type OtpStepPropertyName =
   | 'noAutoConfirm'
   | 'webOtp'
   | 'size'
+  | 'group'
   | 'pasteTransformer'
   | 'endpoint'
   | 'demo'
@@ -108,6 +111,8 @@ export const otpInputAttributes = {
   length: 'length',
   /** `numeric`, or `alphanumeric` (Crockford's Base32: digits and letters without I, L, O, U; look-alikes are read as meant). */
   alphabet: 'alphabet',
+  /** Boxes per group, drawn with a gap between groups (`3`: 123 456); the value stays unbroken. `0` for none. Default: 3 for 6 characters, 4 for 8, none for other lengths; a value that is not a whole number from 0 up gets the default. The last group holds what is left (7 in threes: 3 3 1). */
+  group: 'group',
   /** Shows • in the boxes instead of the characters. */
   mask: 'mask',
   /** Box size: `small`, `medium` or `large`. */
@@ -136,6 +141,7 @@ export const otpInputAttributes = {
 export type OtpInputPropertyName =
   | 'length'
   | 'alphabet'
+  | 'group'
   | 'mask'
   | 'size'
   | 'webOtp'

@@ -14,6 +14,8 @@ export function caretOf(input: HTMLInputElement): CodeText {
 
 export interface CodeEditorOptions {
   shape(): InputShape;
+  /** The box drawn at `x` (a pointer's clientX), from 0. */
+  boxAt(x: number): number;
   /** The page's `pasteTransformer`, if any. */
   transform(): ((text: string) => string) | undefined;
   /** An edit of the code by the person, to show and announce. */
@@ -96,12 +98,14 @@ export class CodeEditor {
     else this.fill(input.value);
   }
 
-  /** A click lands on the transparent input; put the caret in the box under the pointer. */
+  /**
+   * A click lands on the transparent input; put the caret in the box under the
+   * pointer. The boxes say where they are: groups and a badge's room space them
+   * unevenly, and the input's characters only roughly (one letter-spacing).
+   */
   #click(event: MouseEvent, input: HTMLInputElement): void {
     if (input.selectionStart !== input.selectionEnd) return;
-    const {length} = this.#options.shape();
-    const box = Math.floor((event.offsetX / input.offsetWidth) * length);
-    const caret = Math.max(0, Math.min(box, input.value.length));
+    const caret = Math.min(this.#options.boxAt(event.clientX), input.value.length);
     input.setSelectionRange(caret, caret);
     this.#options.moveCaret(caretOf(input));
   }

@@ -24,6 +24,19 @@ export function inputShape(length: number, alphabet: string): InputShape {
   };
 }
 
+/**
+ * How many boxes a group holds, from the `group` attribute as a page wrote it
+ * (a string) or the property (a number); 0 for no groups. A whole number from 0
+ * up is taken as it is (rounded down, as `parseInt` reads it); anything else
+ * (absent, empty, negative, not a number) gets the default: 3 for 6 characters
+ * (123 456), 4 for 8, none for other lengths. Held, not refused, as `length` and
+ * `alphabet` are: a look is never worth an error.
+ */
+export function groupSize(group: number | string | undefined, length: number): number {
+  const size = parseInt(group as string);
+  return size >= 0 ? size : length === 6 ? 3 : length === 8 ? 4 : 0;
+}
+
 /** The input's `pattern`, for the keyboard and tools that read it. */
 export const patternOf = ({length, numeric}: InputShape): string =>
   numeric ? `\\d{${length}}` : `[0-9A-Za-z]{${length}}`;

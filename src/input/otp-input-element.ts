@@ -4,6 +4,7 @@ import {activeBox, type CodeText} from '../code/code-editing.js';
 import {CodeEditor} from './code-editor.js';
 import {
   clampCode,
+  groupSize,
   inputShape,
   patternOf,
   validityOf,
@@ -11,6 +12,7 @@ import {
 } from './code-shape.js';
 import type {OtpCompleteDetail} from './events.js';
 import {FormAssociatedElement} from '../forms/form-associated.js';
+import {BADGES} from './password-managers.js';
 import {styles} from './otp-input.styles.js';
 import {WebOtpController} from './web-otp-controller.js';
 import {defineElement} from '../define-element.js';
@@ -23,6 +25,9 @@ export type * from './events.js';
  * managers and screen readers meet a single text field. Typing overwrites the box
  * under the caret; a paste or autofill is cleaned ("Your code is 123 456."); with
  * `web-otp` a code that arrives by SMS fills in. Form-associated, like `<input>`.
+ * The boxes are drawn in groups (123 456) where `group` says; when a password
+ * manager marks the input (1Password, LastPass, Bitwarden, Dashlane), the entry
+ * leaves 40px at its end for the manager's badge, so the badge covers no box.
  *
  * @summary A one-time code input drawn as boxes.
  *
@@ -31,7 +36,7 @@ export type * from './events.js';
  * @csspart label - The visible label, when `label` is set.
  * @csspart entry - The input with the boxes drawn under it.
  * @csspart input - The one real `<input>` that carries the code; transparent, over the boxes.
- * @csspart boxes - The row of boxes.
+ * @csspart boxes - The row of boxes (in groups, each a `<span>` of its boxes).
  * @csspart box - One character's box; also `box-filled`, and `box-active` for the caret's.
  * @csspart caret - The caret drawn in the active box while the input has focus.
  *
@@ -41,7 +46,7 @@ export type * from './events.js';
  * @cssprop --otp-input-border-color - Borders of the boxes.
  * @cssprop --otp-input-error-color - Borders of the boxes when `invalid`.
  * @cssprop --otp-input-radius - Corner radius of the boxes.
- * @cssprop --otp-input-gap - Space between boxes, and under the label.
+ * @cssprop --otp-input-gap - Space between boxes, and under the label; three times it between groups.
  * @cssprop --otp-input-code-font - Font of the characters in the boxes.
  * @cssprop --otp-input-box-size - Width of a box, in the element's font (its height and character follow); set by `size` unless given.
  *
@@ -60,6 +65,7 @@ export class OtpInput extends FormAssociatedElement {
   static override properties = {
     length: {type: Number},
     alphabet: {},
+    group: {},
     mask: {type: Boolean},
     size: {reflect: true, useDefault: true},
     webOtp: {type: Boolean, attribute: 'web-otp'},
@@ -82,6 +88,15 @@ export class OtpInput extends FormAssociatedElement {
   #customValidity = '';
   readonly #editor = new CodeEditor({
     shape: () => this.#shape(),
+    boxAt: (x) => {
+      // The last box that starts left of x: the box under it, or the one before
+      // the gap (or the badge's room) it is in. Boxes as drawn, groups and all.
+      let at = 0;
+      this.renderRoot
+        .querySelectorAll('[part~="box"]')
+        .forEach((box, i) => box.getBoundingClientRect().left > x || (at = i));
+      return at;
+    },
     transform: () => this.pasteTransformer,
     edit: (entry) => this.#edit(entry),
     moveCaret: (entry) => this.#draw(entry),
@@ -89,11 +104,23 @@ export class OtpInput extends FormAssociatedElement {
 
   /** The code with the caret, as the boxes draw it. */
   #entry: CodeText = {value: '', start: 0, end: 0};
+  /**
+   * A password manager marked the input: the entry leaves room for its badge.
+   * Kept once found, so the boxes do not move again when the badge goes (on blur).
+   */
+  #room = false;
 
   /** Number of characters in the code, 4 to 10 (held to that range). */
   length = 6;
   /** `numeric`, or `alphanumeric` (Crockford's Base32: digits and letters without I, L, O, U; look-alikes are read as meant). */
   alphabet: AlphabetName = 'numeric';
+  /**
+   * Boxes per group, drawn with a gap between groups (`3`: 123 456); the value
+   * stays unbroken. `0` for none. Default: 3 for 6 characters, 4 for 8, none for
+   * other lengths; a value that is not a whole number from 0 up gets the default.
+   * The last group holds what is left (7 in threes: 3 3 1).
+   */
+  group?: number | string;
   /** Shows • in the boxes instead of the characters. */
   mask = false;
   /** Box size: `small`, `medium` or `large`. */
@@ -222,6 +249,25 @@ export class OtpInput extends FormAssociatedElement {
     }
   }
 
+  /**
+   * Password managers draw their badge a moment after the field gains focus, or
+   * already have: look for one now and twice more, as input-otp does (it checks at
+   * focus, 2 s and 5 s). Querying for the markers is the whole cost.
+   */
+  #handleFocusIn(): void {
+    for (const ms of [0, 500, 2000])
+      setTimeout(() => {
+        // The markers are in the page (1Password, Bitwarden) or beside the input (LastPass, Dashlane).
+        if (
+          !this.#room &&
+          [document, this.renderRoot].some((r) => r.querySelector(BADGES))
+        ) {
+          this.#room = true;
+          this.requestUpdate();
+        }
+      }, ms);
+  }
+
   /** Fires `change` when the value differs from the one last committed, as a text field does. */
   #commit(): void {
     const value = this.value;
@@ -256,9 +302,27 @@ export class OtpInput extends FormAssociatedElement {
 
   override render() {
     const shape = this.#shape();
+    const {length} = shape;
     const entry = this.#entry;
     const disabled = this.isDisabled;
-    const active = activeBox(entry, shape.length);
+    const active = activeBox(entry, length);
+    const size = groupSize(this.group, length) || length;
+    const groups = [];
+    for (let i = 0; i < length; i += size)
+      groups.push(
+        html`<span
+          >${Array.from({length: Math.min(size, length - i)}, (_, j) => {
+            const at = i + j;
+            const character = entry.value[at] ?? '';
+            const parts = `box${character ? ' box-filled' : ''}${at === active ? ' box-active' : ''}`;
+            return html`<span part=${parts}
+              >${character && this.mask ? '•' : character}${
+                at === active && !disabled ? html`<span part="caret"></span>` : nothing
+              }</span
+            >`;
+          })}</span
+        >`,
+      );
     return html`
       ${this.label ? html`<label part="label" for="input">${this.label}</label>` : nothing}
       <div
@@ -266,9 +330,12 @@ export class OtpInput extends FormAssociatedElement {
         dir="ltr"
         .style=${
           // Through CSSOM (the style property), not a style attribute, which a
-          // CSP without style-src 'unsafe-inline' blocks.
-          `--_length: ${shape.length}`
+          // CSP without style-src 'unsafe-inline' blocks. --_gaps counts the gaps
+          // in the row, a group's gap three (otp-input.styles.ts); --_room is 1
+          // while the badge's room is kept.
+          `--_length:${length};--_gaps:${length + 2 * groups.length - 3};--_room:${+this.#room}`
         }
+        @focusin=${this.#handleFocusIn}
       >
         <input
           id="input"
@@ -297,17 +364,7 @@ export class OtpInput extends FormAssociatedElement {
           @blur=${this.#commit}
           @click=${this.#editor}
         />
-        <div part="boxes" aria-hidden="true">
-          ${Array.from({length: shape.length}, (_, i) => {
-            const character = entry.value[i] ?? '';
-            const parts = `box${character ? ' box-filled' : ''}${i === active ? ' box-active' : ''}`;
-            return html`<span part=${parts}
-              >${character && this.mask ? '•' : character}${
-                i === active && !disabled ? html`<span part="caret"></span>` : nothing
-              }</span
-            >`;
-          })}
-        </div>
+        <div part="boxes" aria-hidden="true">${groups}</div>
       </div>
     `;
   }

@@ -12,10 +12,20 @@ import {css} from 'lit';
  * looks as it did; small and large no longer grow out of their container.
  *
  * Boxes shrink before they overflow: --_b is the size asked for, and the boxes'
- * entry (where --_length is known) takes the smaller of it and the size at which
- * the boxes and their gaps fill the nearest size container (100cqi; the step's
- * dialog makes <otp-input> one). With no container, cqi falls back to the small
- * viewport width. The fit assumes the default gap of a box's 1/6.5.
+ * entry (where --_length and --_gaps are known) takes the smaller of it and the
+ * size at which the boxes, their gaps and the badge's room fill the nearest size
+ * container (100cqi; the step's dialog makes <otp-input> one). With no container,
+ * cqi falls back to the small viewport width. The fit assumes the default gap of
+ * a box's 1/6.5.
+ *
+ * Groups (123 456) are spans of boxes in a row, three gaps apart: --_gaps counts
+ * a row's gaps so (the element sets it). The transparent input's characters are
+ * spread evenly over the whole row, so each is within a gap of its box.
+ *
+ * The badge's room is padding at the entry's end, inside the input (which covers
+ * the entry), so a password manager that puts its badge at the input's end puts
+ * it past the last box. The entry is left-to-right on every page, as the code is,
+ * and so is the input: the managers draw the badge at its right.
  */
 export const styles = css`
   :host {
@@ -46,11 +56,15 @@ export const styles = css`
   /* The input lies over the boxes, transparent, so taps, long-press paste and
      autofill reach a real text field while the boxes show what it holds. */
   [part~='entry'] {
-    --_box: min(var(--_b), 100cqi / (var(--_length) * 1.154 - 0.154));
+    --_box: min(
+      var(--_b),
+      (100cqi - var(--_room) * 40px) / (var(--_length) + var(--_gaps) / 6.5)
+    );
     --_gap: var(--otp-input-gap, calc(var(--_box) / 6.5));
     position: relative;
     display: inline-block;
     vertical-align: top;
+    padding-inline-end: calc(var(--_room) * 40px);
   }
   input {
     position: absolute;
@@ -69,7 +83,9 @@ export const styles = css`
     /* At least 16px keeps iOS from zooming in on focus. */
     font-size: max(16px, 1em);
     /* Spreads the invisible text over the boxes, for the selection handles and the IME window. */
-    letter-spacing: calc(var(--_box) + var(--_gap) - 1ch);
+    letter-spacing: calc(
+      var(--_box) + var(--_gap) * (var(--_gaps) + 1) / var(--_length) - 1ch
+    );
   }
   input::selection {
     background: transparent;
@@ -78,9 +94,13 @@ export const styles = css`
     cursor: not-allowed;
   }
   [part~='boxes'] {
+    display: flex;
+    gap: calc(var(--_gap) * 3);
+  }
+  /* A group: its boxes in a row. */
+  [part~='boxes'] > span {
     display: grid;
-    grid-template-columns: repeat(var(--_length), var(--_box));
-    grid-auto-rows: calc(var(--_box) * 1.2);
+    grid: calc(var(--_box) * 1.2) / auto-flow var(--_box);
     gap: var(--_gap);
   }
   [part~='box'] {
