@@ -34,7 +34,8 @@ export function inputShape(length: number, alphabet: string): InputShape {
  */
 export function groupSize(group: number | string | undefined, length: number): number {
   const size = parseInt(group as string);
-  return size >= 0 ? size : length === 6 ? 3 : length === 8 ? 4 : 0;
+  // 1 / size > 0: from 0 up, and not -0 ("-0.5" is negative; 1 / -0 is -Infinity).
+  return 1 / size > 0 ? size : length === 6 ? 3 : length === 8 ? 4 : 0;
 }
 
 /** The input's `pattern`, for the keyboard and tools that read it. */

@@ -20,7 +20,9 @@ import {css} from 'lit';
  *
  * Groups (123 456) are spans of boxes in a row, three gaps apart: --_gaps counts
  * a row's gaps so (the element sets it). The transparent input's characters are
- * spread evenly over the whole row, so each is within a gap of its box.
+ * spread evenly over exactly the row, so each is within a gap or so of its box,
+ * and the caret after the last is at the input's end: the input never scrolls
+ * its text (it would, by a gap, with a full code, were the text a gap longer).
  *
  * The badge's room is padding at the entry's end, inside the input (which covers
  * the entry), so a password manager that puts its badge at the input's end puts
@@ -83,9 +85,7 @@ export const styles = css`
     /* At least 16px keeps iOS from zooming in on focus. */
     font-size: max(16px, 1em);
     /* Spreads the invisible text over the boxes, for the selection handles and the IME window. */
-    letter-spacing: calc(
-      var(--_box) + var(--_gap) * (var(--_gaps) + 1) / var(--_length) - 1ch
-    );
+    letter-spacing: calc(var(--_box) + var(--_gap) * var(--_gaps) / var(--_length) - 1ch);
   }
   input::selection {
     background: transparent;

@@ -2,6 +2,7 @@ import {expect} from '@open-wc/testing';
 import {
   clampCode,
   codeFromText,
+  groupSize,
   inputShape,
   patternOf,
   validityOf,
@@ -26,6 +27,42 @@ describe("<otp-input>'s code shape", () => {
       alphabet: 'numeric',
       numeric: true,
     });
+  });
+
+  it('groups 6 characters in threes and 8 in fours by default, other lengths not', () => {
+    const defaults = [4, 5, 6, 7, 8, 9, 10].map((length) => groupSize(undefined, length));
+    expect(defaults).to.deep.equal([0, 0, 3, 0, 4, 0, 0]);
+  });
+
+  it('takes a group size from 0 up as written, and the default for anything else', () => {
+    expect(groupSize('0', 6), 'off').to.equal(0);
+    expect(groupSize(0, 8), 'off').to.equal(0);
+    expect(groupSize('5', 10), 'a recovery code').to.equal(5);
+    expect(groupSize(3, 7), 'uneven').to.equal(3);
+    expect(groupSize('2', 6)).to.equal(2);
+    expect(groupSize('12', 6), 'more than the length: one group').to.equal(12);
+    expect(groupSize('3.9', 10), 'read as parseInt does').to.equal(3);
+    expect(groupSize(' 4 ', 10)).to.equal(4);
+    for (const bad of [
+      '-1',
+      -3,
+      '-0.5',
+      'abc',
+      '',
+      'NaN',
+      NaN,
+      Infinity,
+      null,
+      undefined,
+    ])
+      expect(
+        [
+          groupSize(bad as string, 6),
+          groupSize(bad as string, 8),
+          groupSize(bad as string, 10),
+        ],
+        String(bad),
+      ).to.deep.equal([3, 4, 0]);
   });
 
   it('gives the pattern of the alphabet and length', () => {
