@@ -10,9 +10,12 @@
  *   just after the input among them;
  * - Bitwarden: no marker of its own (a custom element of a random name in
  *   Chromium, a `<div>` in Firefox, a manual popover in `<body>` or in the open
- *   modal `<dialog>`), but the styles it sets on it, each `!important`, end with
- *   the largest z-index there is (bitwarden/clients,
- *   autofill-inline-menu-content.service.ts).
+ *   modal `<dialog>`), but among the styles it sets on it, each `!important`, the
+ *   largest z-index there is (bitwarden/clients,
+ *   autofill-inline-menu-content.service.ts). input-otp looks for a style
+ *   attribute that ends with it, which only Chromium's serialisation does (it
+ *   moves a property set again to the end; Firefox and WebKit keep its place
+ *   after `all: initial`): so anywhere in it, here.
  */
 export const BADGES =
-  '[data-lastpass-icon-root],com-1password-button,[data-dashlanecreated],[style$="2147483647 !important;"]';
+  '[data-lastpass-icon-root],com-1password-button,[data-dashlanecreated],[style*="z-index: 2147483647 !important"]';
