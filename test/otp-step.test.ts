@@ -14,6 +14,7 @@ import {
   fakeClock,
   guardUncaughtErrors,
   part,
+  parts,
   recordEvents,
   text,
   uniqueUser,
@@ -133,6 +134,77 @@ describe('<otp-step>', () => {
       for (const c of el.forTestCode) expect(ALPHABETS.alphanumeric).to.include(c);
       expect(part<HTMLInputElement>(el, 'input').inputMode).to.equal('text');
       expect(text(el, 'description')).to.include('8-character code');
+    });
+  });
+
+  describe('the code entry', () => {
+    /** How many boxes each group of the dialog's entry holds. */
+    const groupsOf = (el: OtpStep) =>
+      [...part(el, 'boxes').children].map(
+        (g) => g.querySelectorAll('[part~="box"]').length,
+      );
+
+    it('draws the boxes in groups as group says, 123 456 by default, and confirms a code typed across the gap', async () => {
+      const cases = [
+        [6, null, [3, 3]],
+        [8, null, [4, 4]],
+        [10, null, [10]],
+        [6, '0', [6]],
+        [10, '5', [5, 5]],
+        [7, '3', [3, 3, 1]],
+        [6, 'x', [3, 3]],
+      ] as const;
+      for (const [length, group, expected] of cases) {
+        const el = fixtureSync<OtpStep>(
+          html`<otp-step demo user=${uniqueUser()} length=${length}></otp-step>`,
+        );
+        if (group !== null) el.setAttribute('group', group);
+        await el.updateComplete;
+        await clickTriggerForCode(el);
+        expect(groupsOf(el), `length ${length}, group ${group}`).to.deep.equal(expected);
+        if (length === 10) {
+          const event = await enterCode(el, el.forTestCode);
+          expect(event.type).to.equal('otp-confirmed');
+          expect(el.value, 'no space in the code confirmed').to.equal(el.forTestCode);
+        }
+      }
+    });
+
+    it('follows group while the dialog is open', async () => {
+      const el = await step();
+      await clickTriggerForCode(el);
+      el.group = 2;
+      await el.updateComplete;
+      expect(groupsOf(el)).to.deep.equal([2, 2, 2]);
+      el.setAttribute('group', '0');
+      await el.updateComplete;
+      expect(groupsOf(el)).to.deep.equal([6]);
+      el.removeAttribute('group');
+      await el.updateComplete;
+      expect(groupsOf(el)).to.deep.equal([3, 3]);
+    });
+
+    it('leaves room in the dialog for a password manager’s badge', async () => {
+      // 1Password's button, as it appends it to <body> when the entry has focus.
+      const badge = document.createElement('com-1password-button');
+      document.body.append(badge);
+      try {
+        const el = await step();
+        await clickTriggerForCode(el);
+        const input = part(el, 'input');
+        const last = () => parts(el, 'box').at(-1)!.getBoundingClientRect().right;
+        await waitUntil(
+          () => input.getBoundingClientRect().right - last() >= 39.5,
+          'room for the badge',
+          {timeout: 3000},
+        );
+        const dialog = dialogOf(el)!.getBoundingClientRect();
+        expect(input.getBoundingClientRect().right).to.be.at.most(dialog.right);
+        const event = await enterCode(el, el.forTestCode);
+        expect(event.type).to.equal('otp-confirmed');
+      } finally {
+        badge.remove();
+      }
     });
   });
 
