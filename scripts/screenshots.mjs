@@ -167,6 +167,55 @@ const STATES = {
     attributes: () => `demo user="${user()}"`,
     act: (page) => clickTrigger(page, 'otp-issued'),
   },
+  // The entry in groups: 8 digits as 1234 5678, a recovery code's 10 characters
+  // as XXXXX XXXXX (6 digits are grouped by default: see pending).
+  'grouped-8': {
+    attributes: () => `demo length="8" user="${user()}"`,
+    act: async (page) => {
+      await clickTrigger(page, 'otp-issued');
+      await page.keyboard.type((await testCode(page)).slice(0, 5));
+    },
+  },
+  'grouped-10': {
+    attributes: () =>
+      `demo length="10" group="5" alphabet="alphanumeric" user="${user()}"`,
+    act: async (page) => {
+      await clickTrigger(page, 'otp-issued');
+      await page.keyboard.type((await testCode(page)).slice(0, 7));
+    },
+  },
+  ungrouped: {
+    attributes: () => `demo group="0" user="${user()}"`,
+    act: (page) => clickTrigger(page, 'otp-issued'),
+  },
+  // A password manager marked the entry (1Password's button, as it appends it to
+  // <body>); a stand-in for its badge is drawn where the managers draw it, its
+  // centre 18px from the input's end, on top of the modal dialog.
+  'manager-room': {
+    attributes: () => `demo user="${user()}"`,
+    act: async (page) => {
+      await page.evaluate(() =>
+        document.body.append(document.createElement('com-1password-button')),
+      );
+      await clickTrigger(page, 'otp-issued');
+      await settle(600);
+      await page.evaluate(() => {
+        const input = document
+          .querySelector('otp-step')
+          .shadowRoot.querySelector('otp-step-dialog')
+          .shadowRoot.querySelector('otp-input')
+          .shadowRoot.querySelector('input');
+        const r = input.getBoundingClientRect();
+        const badge = document.createElement('div');
+        badge.popover = 'manual';
+        badge.style.cssText = `margin: 0; padding: 0; border: 0; position: fixed; inset: ${r.top + r.height / 2 - 12}px auto auto ${r.right - 30}px; width: 24px; height: 24px; border-radius: 5px; background: #1a6ce7; color: #fff; font: bold 10px/24px system-ui; text-align: center`;
+        badge.textContent = '1P';
+        document.body.append(badge);
+        badge.showPopover();
+      });
+      await page.keyboard.type('48');
+    },
+  },
   wrong: {
     attributes: () => `demo user="${user()}"`,
     act: async (page) => {
