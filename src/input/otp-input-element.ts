@@ -25,9 +25,15 @@ export type * from './events.js';
  * managers and screen readers meet a single text field. Typing overwrites the box
  * under the caret; a paste or autofill is cleaned ("Your code is 123 456."); with
  * `web-otp` a code that arrives by SMS fills in. Form-associated, like `<input>`.
- * The boxes are drawn in groups (123 456) where `group` says; when a password
- * manager marks the input (1Password, LastPass, Bitwarden, Dashlane), the entry
- * leaves 40px at its end for the manager's badge, so the badge covers no box.
+ * The boxes are drawn in groups (123 456) where `group` says; the value stays
+ * unbroken, and screen readers still meet one field.
+ *
+ * Password managers: when 1Password, LastPass, Bitwarden or Dashlane has marked
+ * the input (the markers of input-otp's `pushPasswordManagerStrategy`, looked for
+ * as the input gains focus and twice in the 2 s after), the entry keeps 40px free
+ * at its end, inside the input, where the manager draws its badge: the badge covers
+ * no box. The input keeps its `autocomplete`, label and place, so the manager still
+ * fills it. The room is at the right on right-to-left pages too, as the code is.
  *
  * @summary A one-time code input drawn as boxes.
  *
