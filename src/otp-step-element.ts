@@ -441,6 +441,7 @@ export class OtpStep extends StepAttributes {
               @dialog-close=${this.#handleClose}
               @dialog-cancel=${this.#handleCancel}
               @dialog-copy=${this.#handleCopy}
+              @dialog-act=${(event: DialogEventMap['dialog-act']) => this.#step.act(event.detail)}
             ></otp-step-dialog>`
           : nothing
       }

@@ -1,3 +1,5 @@
+import type {AuthenticatorAction} from '../authenticator/authenticator-state.js';
+
 /**
  * What the person did in the step's dialog, as `<otp-step-dialog>` tells its
  * element. Private to the step: they neither bubble nor leave its shadow root.
@@ -19,6 +21,8 @@ export interface DialogEventMap {
   'dialog-cancel': CustomEvent<null>;
   /** The test code was written to the clipboard, or could not be. */
   'dialog-copy': CustomEvent<{copied: boolean}>;
+  /** Something done in the authenticator's dialog (method="authenticator"), for its flow. */
+  'dialog-act': CustomEvent<AuthenticatorAction>;
 }
 
 /** Tells the step; false when it refused (cancelled the event). */

@@ -7,6 +7,7 @@ import type {TriggerMessages} from '../messages/en-trigger.js';
 import type {CodeSource} from '../sources/code-source.js';
 import type {CodeSources, SourceSettings} from '../sources/code-sources.js';
 import type {StepConfig, StepOptions} from '../step/step-config.js';
+import type {AuthenticatorAction} from '../authenticator/authenticator-state.js';
 import type {Run} from './run.js';
 import {idleState, isTicking, type Notice, type StepState} from './step-state.js';
 
@@ -109,6 +110,14 @@ export class StepController implements ReactiveController {
     return this.#run(
       (flow, run) => flow.confirm(run, typed),
       () => this.confirm(typed),
+    );
+  }
+
+  /** What the person did in the authenticator's dialog (method="authenticator"): Next, Done, a copy… */
+  act(action: AuthenticatorAction): Promise<unknown> {
+    return this.#run(
+      (flow, run) => flow.act(run, action),
+      () => this.act(action),
     );
   }
 
@@ -261,6 +270,7 @@ export class StepController implements ReactiveController {
         !signal.aborted && fire(this.#host, type, detail, cancelable),
       drawn: () => this.#host.updateComplete,
       source: () => this.#source(),
+      settings: this.#options.sources,
     };
     try {
       return await task(loadedFlow ?? (await this.#loadFlow()), run);

@@ -16,7 +16,8 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
   /** The step's parameters as set, as a plain object (to check, or to vary one of them). */
   protected stepOptions(): StepOptions {
     const {stepName, sourceStep, user, client, lifetime, length} = this;
-    const {alphabet, maxAttempts, resendAfter, maxResends, channel} = this;
+    const {alphabet, maxAttempts, resendAfter, maxResends, channel, method, enroll} =
+      this;
     return {
       stepName,
       sourceStep,
@@ -29,6 +30,8 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
       resendAfter,
       maxResends,
       channel,
+      method,
+      enroll,
     };
   }
 
@@ -61,6 +64,15 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
    * `invalid-channel` when a code is asked for.
    */
   @property() channel = '';
+  /**
+   * How the person proves it is them: `code`, a code sent to them (or shown, in
+   * demo mode); or `authenticator`, the code of their authenticator app (RFC 6238),
+   * with a recovery code in its place, confirmed at `{endpoint}/authenticator/confirm`.
+   * Any other value is refused with `invalid-method` when the step starts.
+   */
+  @property() method: 'code' | 'authenticator' = 'code';
+  /** With `method="authenticator"`: sets an authenticator app up for the signed-in user (QR code, first code, recovery codes) rather than signing in with it. */
+  @property({type: Boolean}) enroll = false;
   /** Shows • in the boxes instead of the characters typed. */
   @property({type: Boolean}) mask = false;
   /** Do not confirm by itself once every box is filled; wait for Enter or Confirm. */
