@@ -86,13 +86,18 @@ export const appStep = (user: string, {enroll = false, lang = 'en'} = {}) =>
 /** Opens the dialog from the trigger and waits until what it shows is drawn. */
 export async function openDialog(el: OtpStep, wanted = 'input') {
   part(el, 'trigger').click();
-  await waitUntil(() => {
-    try {
-      return !!part(el, wanted);
-    } catch {
-      return false;
-    }
-  }, `no ${wanted}`);
+  await waitUntil(
+    () => {
+      try {
+        return !!part(el, wanted);
+      } catch {
+        return false;
+      }
+      // The first open loads the flow, the HTTP source, the view and uqr.
+    },
+    `no ${wanted}`,
+    {timeout: 5000},
+  );
   await el.updateComplete;
 }
 
