@@ -5,7 +5,6 @@ import {Loads} from './controllers/loads.js';
 import {WhileController} from './controllers/while-controller.js';
 import {defineElement} from './define-element.js';
 import type {DialogEventMap} from './dialog/dialog-events.js';
-import {OtpStepError} from './errors.js';
 import {StepController} from './flow/step-controller.js';
 import {isConfirmed} from './flow/step-state.js';
 import {errorText} from './messages/index.js';
@@ -312,11 +311,6 @@ export class OtpStep extends StepAttributes {
     if (submit && outcome?.status === 'confirmed') this.form?.requestSubmit();
   }
 
-  #handleCopy(event: DialogEventMap['dialog-copy']): void {
-    if (event.detail.copied) this.#step.notify({key: 'copied'});
-    else this.#step.fail(new OtpStepError('copy-failed'));
-  }
-
   #handleRetry(): void {
     void this.#step.retry();
   }
@@ -440,8 +434,7 @@ export class OtpStep extends StepAttributes {
               @dialog-retry=${this.#handleRetry}
               @dialog-close=${this.#handleClose}
               @dialog-cancel=${this.#handleCancel}
-              @dialog-copy=${this.#handleCopy}
-              @dialog-act=${(event: DialogEventMap['dialog-act']) => this.#step.act(event.detail)}
+              @dialog-act=${this.#step}
             ></otp-step-dialog>`
           : nothing
       }

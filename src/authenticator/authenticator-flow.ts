@@ -20,10 +20,10 @@ import {
   startEnrollment,
   type Refused,
 } from './authenticator-client.js';
+import type {DialogAction} from '../dialog/dialog-events.js';
 import {
   entryShape,
   recoveryCodeText,
-  type AuthenticatorAction,
   type AuthenticatorState,
 } from './authenticator-state.js';
 
@@ -170,7 +170,7 @@ function rejected(run: Run, {reason, attemptsLeft}: Refused): ConfirmOutcome {
 }
 
 /** The dialog's own moves: on to the first code and back, the recovery code's entry, Done, a copy. */
-export async function act(run: Run, action: AuthenticatorAction): Promise<void> {
+export async function act(run: Run, action: DialogAction): Promise<void> {
   const {authenticator: was} = run.state;
   if (!was) return;
   const to = (patch: Partial<AuthenticatorState>) =>
@@ -197,9 +197,8 @@ export async function act(run: Run, action: AuthenticatorAction): Promise<void> 
       // Shown once: the codes leave the page's memory with the dialog.
       run.set({authenticator: undefined}, false);
       return;
-    case 'copy-failed':
-      throw new OtpStepError('copy-failed');
-    default:
+    case 'secret-copied':
+    case 'codes-copied':
       run.set({
         notice: {key: action === 'secret-copied' ? 'secretCopied' : 'codesCopied'},
       });

@@ -33,22 +33,6 @@ export interface AuthenticatorState {
   readonly recoveryCodes?: readonly string[];
 }
 
-/** What the person did in the dialog that only the authenticator's flow knows what to do with. */
-export type AuthenticatorAction =
-  /** From the QR code to typing the first code. */
-  | 'next'
-  /** Back to the QR code. */
-  | 'back'
-  /** "Use a recovery code". */
-  | 'recovery'
-  /** "Use the app's code". */
-  | 'app'
-  /** The recovery codes are saved: the dialog closes. */
-  | 'done'
-  | 'secret-copied'
-  | 'codes-copied'
-  | 'copy-failed';
-
 /** The app's codes: RFC 6238's 6 digits, what every app shows. */
 export const APP_CODE = {length: 6, alphabet: 'numeric'} as const;
 /** A recovery code: 10 characters of Crockford's Base32, shown XXXXX-XXXXX. */

@@ -11,7 +11,7 @@ import {html, LitElement, nothing, svg, type PropertyValues} from 'lit';
 import {property} from 'lit/decorators.js';
 import {live} from 'lit/directives/live.js';
 import {defineElement} from '../define-element.js';
-import {tell} from '../dialog/dialog-events.js';
+import {tell, type DialogAction} from '../dialog/dialog-events.js';
 import {noticeText} from '../dialog/notice-text.js';
 import type {StepState} from '../flow/step-state.js';
 import '../input/otp-input.js';
@@ -22,7 +22,6 @@ import {
   entryShape,
   groupSecret,
   recoveryCodesFile,
-  type AuthenticatorAction,
   type AuthenticatorState,
 } from './authenticator-state.js';
 import {authenticatorStyles} from './otp-step-authenticator.styles.js';
@@ -104,11 +103,11 @@ export class OtpStepAuthenticator extends LitElement {
     };
   }
 
-  #act(action: AuthenticatorAction): void {
+  #act(action: DialogAction): void {
     tell(this, 'dialog-act', action);
   }
 
-  async #copy(text: string, done: AuthenticatorAction): Promise<void> {
+  async #copy(text: string, done: DialogAction): Promise<void> {
     try {
       await navigator.clipboard.writeText(text);
       this.#act(done);

@@ -220,7 +220,7 @@ export class OtpStepDialog extends LitElement {
     } catch {
       copied = false;
     }
-    tell(this, 'dialog-copy', {copied});
+    tell(this, 'dialog-act', copied ? 'copied' : 'copy-failed');
   };
 
   #handleResend = (): void => void tell(this, 'dialog-resend', null);

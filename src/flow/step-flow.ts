@@ -6,8 +6,8 @@
  * controller reports every failure the same way. Loaded when first needed.
  */
 import type {ConfirmOutcome} from '../challenge/challenge.js';
-import type {AuthenticatorAction} from '../authenticator/authenticator-state.js';
 import {cleanCode, isWellFormedCode} from '../code/clean-code.js';
+import type {DialogAction} from '../dialog/dialog-events.js';
 import {OtpStepError} from '../errors.js';
 import type {StepIdentity} from '../events.js';
 import {
@@ -206,8 +206,10 @@ export async function restore(
   return config;
 }
 
-/** What the person did in the authenticator's dialog, for its flow. */
-export async function act(run: Run, action: AuthenticatorAction): Promise<void> {
+/** What the person did in the dialog: a copy said, or a move of the authenticator's dialog. */
+export async function act(run: Run, action: DialogAction): Promise<void> {
+  if (action === 'copy-failed') throw new OtpStepError('copy-failed');
+  if (action === 'copied') return run.set({notice: {key: 'copied'}, invalid: false});
   return (await authenticator()).act(run, action);
 }
 
