@@ -27,7 +27,9 @@ export const authenticatorStyles = [
       font-family: var(--otp-step-code-font, ui-monospace, monospace);
       font-size: 1.05em;
       letter-spacing: 0.05em;
-      /* Breaks only between groups of four. */
+      /* Four groups of four a line (two lines for the usual 160 bits), breaking
+       only between groups; narrower screens break sooner. */
+      max-inline-size: 22ch;
       overflow-wrap: normal;
       word-spacing: 0.2em;
       text-align: center;

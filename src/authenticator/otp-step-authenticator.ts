@@ -71,12 +71,12 @@ export class OtpStepAuthenticator extends LitElement {
       this.focus();
   }
 
-  /** Focus where the person acts: the entry, or the first button of a stage without one. */
+  /** Focus where the person acts: the entry, Next from the QR code, Copy for the recovery codes. */
   override focus(): void {
     const stage = this.#auth?.stage;
     const target =
       stage === 'scan'
-        ? '[part~="copy-secret"]'
+        ? '[part~="next"]'
         : stage === 'recovery-codes'
           ? '[part~="copy-codes"]'
           : 'otp-input';

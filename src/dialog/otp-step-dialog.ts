@@ -373,7 +373,7 @@ export class OtpStepDialog extends LitElement {
     const [title, description] =
       stage === 'sign-in'
         ? [
-            t.appTitle,
+            recovery ? t.recoveryTitle : t.appTitle,
             recovery
               ? t.recoveryDescription
               : t.appDescription(state.config?.user ?? '', f),

@@ -109,14 +109,15 @@ export const ar: OtpStepMessages = {
     `افتح تطبيق المصادقة وأدخل الرمز المكوّن من ${size({length: 6, numeric: true}, f)} الذي يعرضه لـ ${isolate(user)}.`,
   recoveryDescription:
     'فقدت هاتفك؟ أدخل أحد رموز الاسترداد التي حفظتها عند إعداد التطبيق.',
+  recoveryTitle: 'أدخل رمز استرداد',
   recoveryLabel: 'رمز الاسترداد',
   useRecoveryCode: 'استخدام رمز استرداد',
   useAppCode: 'استخدام رمز التطبيق',
   appCodeUsed: 'سبق استخدام هذا الرمز: انتظر الرمز التالي في التطبيق.',
   recoveryCodeUsed: 'سبق استخدام رمز الاسترداد هذا: أدخل رمزًا آخر.',
   enrollTitle: 'إعداد تطبيق المصادقة',
-  enrollScan:
-    'امسح رمز QR هذا بتطبيق المصادقة (Google Authenticator أو Microsoft Authenticator أو 1Password أو Bitwarden…).',
+  // The apps' names are Latin: each is isolated, so the sentence reads right to left around them.
+  enrollScan: `امسح رمز ${isolate('QR')} هذا بتطبيق المصادقة، مثل ${isolate('Google Authenticator')} أو ${isolate('Microsoft Authenticator')} أو ${isolate('1Password')} أو ${isolate('Bitwarden')}.`,
   qrLabel: 'رمز QR لتطبيق المصادقة',
   secretNote: 'لا يمكنك المسح؟ أدخل هذا المفتاح في التطبيق:',
   copySecret: 'نسخ المفتاح',

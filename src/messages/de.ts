@@ -86,6 +86,7 @@ export const de: OtpStepMessages = {
     `Öffnen Sie Ihre Authenticator-App und geben Sie den ${isolate(f.number(6))}-stelligen Code ein, den sie für ${isolate(user)} anzeigt.`,
   recoveryDescription:
     'Handy verloren? Geben Sie einen der Wiederherstellungscodes ein, die Sie beim Einrichten der App gespeichert haben.',
+  recoveryTitle: 'Wiederherstellungscode eingeben',
   recoveryLabel: 'Wiederherstellungscode',
   useRecoveryCode: 'Wiederherstellungscode verwenden',
   useAppCode: 'Code der App verwenden',

@@ -68,7 +68,8 @@ export interface OtpStepMessages {
   /** The dialog's title when signing in with the app. */
   appTitle: string;
   appDescription(user: string, f: Format): string;
-  /** In place of the description once the entry takes a recovery code. */
+  /** The title, and the description, once the entry takes a recovery code. */
+  recoveryTitle: string;
   recoveryDescription: string;
   /** The entry's label for a recovery code. */
   recoveryLabel: string;
@@ -178,6 +179,7 @@ export const en: OtpStepMessages = {
     `Open your authenticator app and enter the ${kind({length: 6, numeric: true}, f)} it shows for ${isolate(user)}.`,
   recoveryDescription:
     'Lost your phone? Enter one of the recovery codes you saved when you set up the app.',
+  recoveryTitle: 'Enter a recovery code',
   recoveryLabel: 'Recovery code',
   useRecoveryCode: 'Use a recovery code',
   useAppCode: "Use the app's code",

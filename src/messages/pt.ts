@@ -85,6 +85,7 @@ export const pt: OtpStepMessages = {
     `Abra o seu aplicativo autenticador e digite o ${kind({length: 6, numeric: true}, f)} que ele mostra para ${isolate(user)}.`,
   recoveryDescription:
     'Perdeu o celular? Digite um dos códigos de recuperação que você guardou ao configurar o aplicativo.',
+  recoveryTitle: 'Digite um código de recuperação',
   recoveryLabel: 'Código de recuperação',
   useRecoveryCode: 'Usar um código de recuperação',
   useAppCode: 'Usar o código do aplicativo',
