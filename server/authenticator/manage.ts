@@ -11,15 +11,18 @@ import {logSafe} from '../log-safe.js';
 import {json} from '../problem.js';
 import {judgeWithinBudget} from './budget.js';
 import {checkedCodeBody} from './bodies.js';
-import {spendStep, type AuthenticatorRecord, type Judged} from './records.js';
+import type {HandlerContext} from '../handler-context.js';
+import {checkedAppUser} from '../revoke-user.js';
+import {isAuthenticatorRecord, spendCode, type AuthenticatorRecord} from './records.js';
 import {newRecoveryCodes} from './recovery-codes.js';
 import {
   checkedBody,
-  enrolledAuthenticator,
+  codeStepOf,
   notEnrolled,
   refusalOf,
+  refuseNotEnrolled,
   sessionUser,
-  stepOfCode,
+  unopened,
   type AuthenticatorContext,
 } from './stages.js';
 
@@ -36,22 +39,17 @@ async function withCurrentCode(
   if (body instanceof OtpAnswer) return body;
   const user = await sessionUser(ctx, request);
   if (user instanceof OtpAnswer) return user;
-  const enrolled = await enrolledAuthenticator(ctx, user);
-  if (enrolled instanceof OtpAnswer) return enrolled;
-  const {record, key} = enrolled;
-  const budgeted = await judgeWithinBudget(
-    ctx,
-    ctx.normalize(user),
-    async (): Promise<Judged> => {
-      const step = stepOfCode(ctx, key, body.code);
-      if (step === undefined) return {outcome: 'invalid'};
-      return ctx.store.update(authenticatorKey(user), (v) =>
-        spendStep(v, record.id, step, (r) => then(r, user)),
-      );
-    },
+  const none = await refuseNotEnrolled(ctx, user);
+  if (none) return none;
+  const stepOf = codeStepOf(ctx, user, body.code);
+  const budgeted = await judgeWithinBudget(ctx, ctx.normalize(user), () =>
+    ctx.store.update(authenticatorKey(user), (v) =>
+      spendCode(v, stepOf, (record) => then(record, user)),
+    ),
   );
   if (budgeted instanceof OtpAnswer) return budgeted;
   const {judged} = budgeted;
+  if (judged.outcome === 'unopened') return unopened(ctx, user);
   if (judged.outcome !== 'accepted')
     return refusalOf(judged, budgeted.attemptsLeft, notEnrolled);
   return {user};
@@ -64,7 +62,11 @@ export async function removeAuthenticator(
 ): Promise<OtpAnswer> {
   const done = await withCurrentCode(ctx, request, () => undefined);
   if (done instanceof OtpAnswer) return done;
-  const {user} = done;
+  tellRemoved(ctx, done.user, ctx.clientAddress(request));
+  return json(200, {status: 'removed'});
+}
+
+function tellRemoved(ctx: HandlerContext, user: string, address?: string): void {
   ctx.logger.warn(`otp-step: authenticator removed for ${logSafe(user)}`);
   if (ctx.events.watched)
     ctx.events.emit({
@@ -73,9 +75,22 @@ export async function removeAuthenticator(
       requestId: '',
       user,
       account: ctx.normalize(user),
-      address: ctx.clientAddress(request),
+      address,
     });
-  return json(200, {status: 'removed'});
+}
+
+/** `handler.removeAuthenticator(user)`: the app's own removal, with no code (otp-handler.ts). */
+export async function removeByApp(ctx: HandlerContext, user: unknown): Promise<boolean> {
+  checkedAppUser(user, 'removeAuthenticator');
+  if (!ctx.authenticator)
+    throw new TypeError(
+      'otp-step: removeAuthenticator needs the authenticator option: this handler has no authenticator factor',
+    );
+  const removed = await ctx.store.update(authenticatorKey(user), (v) =>
+    isAuthenticatorRecord(v) ? [undefined, true] : [v, false],
+  );
+  if (removed) tellRemoved(ctx, user);
+  return removed;
 }
 
 /** `POST …/authenticator/recovery-codes` {code}: a new set, shown this once; the old set no longer works. */
