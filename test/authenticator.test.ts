@@ -257,6 +257,38 @@ describe('<otp-step method="authenticator">', () => {
     expect((await confirmed).detail.method).to.equal('recovery-code');
   });
 
+  it('enrols by keyboard alone: Next, the first code, the codes’ buttons, Done, focus back on the trigger', async () => {
+    const user = uniqueUser('enrol-keys');
+    const el = await appStep(user, {enroll: true});
+    part(el, 'trigger').focus();
+    await sendKeys({press: 'Enter'});
+    await waitUntil(() => parts(el, 'next').length > 0, 'no QR code', {timeout: 5000});
+    await waitUntil(() => focusedInside(el) === part(el, 'next'), 'Next not focused');
+    const secret = text(el, 'secret').replace(/ /g, '');
+    await sendKeys({press: 'Enter'});
+    await waitUntil(
+      () => parts(el, 'input').length > 0 && focusedInside(el) === part(el, 'input'),
+      'entry not focused',
+    );
+    const enrolled = oneEvent(el, 'otp-enrolled');
+    for (const key of await appCode(secret)) await sendKeys({type: key});
+    await enrolled;
+    await waitUntil(
+      () => focusedInside(el) === part(el, 'copy-codes'),
+      'Copy not focused',
+    );
+    await sendKeys({press: 'Tab'});
+    expect(focusedInside(el)).to.equal(part(el, 'download'));
+    await sendKeys({press: 'Tab'});
+    expect(focusedInside(el)).to.equal(part(el, 'done'));
+    await sendKeys({press: 'Enter'});
+    await waitUntil(() => !dialogOf(el)!.open, 'dialog still open');
+    await waitUntil(
+      () => el.shadowRoot!.activeElement === part(el, 'trigger'),
+      'focus lost',
+    );
+  });
+
   it('copies the secret whole, without the spaces it is shown with', async () => {
     const user = uniqueUser('copy');
     const el = await appStep(user, {enroll: true});
