@@ -7,6 +7,7 @@ import type {OtpStep} from '../src/otp-step.js';
 import {logEvents} from './event-log.js';
 import {inboxPanel} from './inbox.js';
 import {applySettings} from './settings.js';
+import {authenticatorSection} from './authenticator.js';
 
 const $ = <T extends Element = HTMLElement>(selector: string) =>
   document.querySelector<T>(selector)!;
@@ -115,4 +116,10 @@ alone.addEventListener('reset', () =>
 );
 alone.addEventListener('otp-complete', ({detail}) =>
   show('#alone-output', `otp-complete: ${detail.value}. Press Enter or Submit.`),
+);
+
+authenticatorSection(
+  $<HTMLInputElement>('#app-user'),
+  [$<OtpStep>('#app-enroll'), $<OtpStep>('#app-sign-in')],
+  $('#app-output'),
 );

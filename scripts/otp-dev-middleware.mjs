@@ -30,6 +30,14 @@ const problem = (ctx, status, code, extra = {}, headers = {}) => {
  *   UI tests only: issue answers with channel, destinationHint, channels and
  *   delivery 'queued'; the status route says sent, failed, or is missing (404);
  *   /api/delivery/log?requestId=… tells what the stand-in saw).
+ * - /api/totp/…: the reference server with the authenticator factor (issuer
+ *   "otp-step demo"), for `<otp-step method="authenticator" endpoint="/api/totp">`;
+ *   the signed-in user is the `x-session-user` header or the `otp-demo-user`
+ *   cookie, as the app's own server would read its session. With `faults`, also
+ *   POST /api/totp-clock {advanceSeconds} (moves that handler's clock forward and
+ *   answers {now}: a test signs in right after enrolling, in a later time step,
+ *   without waiting 30 s) and POST /api/totp-verify {confirmation, user}
+ *   (the claims verifyConfirmation gives, or null).
  * `logger` goes to each of the reference server's handlers (console by default).
  */
 export function otpDevMiddleware({faults = false, logger = console} = {}) {
@@ -72,6 +80,26 @@ export function otpDevMiddleware({faults = false, logger = console} = {}) {
       authenticate: (request) => request.headers.get('x-session-user'),
     }),
   );
+  // The authenticator's handler, on a clock the tests may move forward.
+  let clockOffset = 0;
+  const sessionUser = (request) =>
+    request.headers.get('x-session-user') ??
+    /(?:^|;\s*)otp-demo-user=([^;]*)/.exec(request.headers.get('cookie') ?? '')?.[1] ??
+    null;
+  const totp = createOtpHandler({
+    secret,
+    testMode: true,
+    notify: quiet,
+    limits,
+    logger,
+    authenticate: (request) => {
+      const user = sessionUser(request);
+      return user ? decodeURIComponent(user) : null;
+    },
+    authenticator: {issuer: 'otp-step demo'},
+    now: () => Date.now() + clockOffset,
+  });
+  const withAuthenticator = toNodeListener(totp);
   const seen = new Set();
   /** The stand-in sending server's challenges, by request id. */
   const sending = new Map();
@@ -92,7 +120,21 @@ export function otpDevMiddleware({faults = false, logger = console} = {}) {
   return async (ctx, next) => {
     const path = ctx.path;
     if (path.startsWith('/api/otp/')) return serve(ctx, testMode);
+    if (path.startsWith('/api/totp/')) return serve(ctx, withAuthenticator);
     if (!faults || !path.startsWith('/api/')) return next();
+
+    if (path === '/api/totp-clock' && ctx.method === 'POST') {
+      const {advanceSeconds = 0} = await readJson(ctx.req);
+      if (Number.isFinite(advanceSeconds) && advanceSeconds > 0)
+        clockOffset += advanceSeconds * 1000;
+      ctx.body = {now: Date.now() + clockOffset};
+      return;
+    }
+    if (path === '/api/totp-verify' && ctx.method === 'POST') {
+      const {confirmation, user} = await readJson(ctx.req);
+      ctx.body = {claims: await totp.verifyConfirmation(confirmation, {user})};
+      return;
+    }
 
     if (path.startsWith('/api/no-test-mode/')) return serve(ctx, noTestMode);
     if (path === '/api/outbox') {

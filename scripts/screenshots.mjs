@@ -7,6 +7,8 @@
 import {execFileSync} from 'node:child_process';
 import {mkdirSync, readFileSync} from 'node:fs';
 import {createServer} from 'node:http';
+import {decodeBase32IgnorePadding} from '@oslojs/encoding';
+import {generateHOTP} from '@oslojs/otp';
 import puppeteer from 'puppeteer-core';
 import {CHROMIUM_ARGS, locateBrowsers} from './browsers.mjs';
 import {freePort} from './free-port.mjs';
@@ -51,8 +53,24 @@ const page = (attributes) => `<!doctype html>
 <script type="module" src="/dist/otp-step.js"></script>
 </html>`;
 
+// The authenticator's states: the reference server with the authenticator factor
+// at /totp/ (dist/node, which `npm run build` does not make: build:server first),
+// the signed-in user in the x-session-user header the page's element sends.
+const {createOtpHandler, toNodeListener} = await import('../dist/node/server/index.js');
+const totp = toNodeListener(
+  createOtpHandler({
+    secret: crypto.getRandomValues(new Uint8Array(32)),
+    authenticate: (request) => request.headers.get('x-session-user'),
+    authenticator: {issuer: 'Example Bank'},
+    // No code is sent in these states: the app's codes are the person's.
+    notify: () => {},
+    logger: {info() {}, warn() {}, error: console.error},
+  }),
+);
+
 const server = createServer((req, res) => {
   const url = new URL(req.url, 'http://localhost');
+  if (url.pathname.startsWith('/totp/')) return void totp(req, res);
   if (url.pathname.startsWith('/dist/')) {
     try {
       const body = readFileSync(`.${url.pathname}`);
@@ -155,6 +173,113 @@ const testCode = (page) =>
 const wrong = (code) => code.replace(/^./, (c) => String((Number(c) + 1) % 10));
 
 const settle = (ms = 400) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// The authenticator's states (method="authenticator"): a person with an app.
+/** What the app shows now for a secret (RFC 6238, SHA-1, 6 digits, 30 s). */
+const appCode = (secret, later = 0) =>
+  generateHOTP(
+    decodeBase32IgnorePadding(secret),
+    BigInt(Math.floor(Date.now() / 30_000) + later),
+    6,
+  );
+/** In the page: a part of the step, looked for in its shadow roots and the authenticator's. */
+const clickPart = (page, name) =>
+  page.evaluate((name) => {
+    const step = document.querySelector('otp-step').shadowRoot;
+    const dialog = step.querySelector('otp-step-dialog')?.shadowRoot;
+    const view = dialog?.querySelector('otp-step-authenticator')?.shadowRoot;
+    for (const root of [view, dialog, step])
+      root?.querySelector(`[part~="${name}"]`)?.click();
+  }, name);
+const secretShown = (page) =>
+  page.evaluate(() =>
+    document
+      .querySelector('otp-step')
+      .shadowRoot.querySelector('otp-step-dialog')
+      .shadowRoot.querySelector('otp-step-authenticator')
+      .shadowRoot.querySelector('[part~="secret"]')
+      .textContent.replace(/\s/g, ''),
+  );
+/** Sets an app up for `name` on the server, as an earlier visit would have: its secret. */
+async function enrolled(name) {
+  const headers = {'content-type': 'application/json', 'x-session-user': name};
+  const post = async (path, body) =>
+    (
+      await fetch(`${origin}/totp${path}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+      })
+    ).json();
+  const {enrollmentId, secret} = await post('/authenticator/enrollments', {});
+  await post(`/authenticator/enrollments/${enrollmentId}/confirm`, {
+    code: appCode(secret),
+  });
+  return secret;
+}
+let appUser = '';
+const appAttributes = (extra = '') => {
+  appUser = user();
+  return `method="authenticator" ${extra} endpoint="${origin}/totp" user="${appUser}"`;
+};
+/** Sends the session header (as the app's page would, from its session) and opens the dialog. */
+const openApp = async (page) => {
+  await page.evaluate((name) => {
+    document.querySelector('otp-step').headers = {'x-session-user': name};
+  }, appUser);
+  await clickTrigger(page);
+  await settle(600);
+};
+const APP_STATES = {
+  authenticator: {attributes: () => appAttributes(), act: openApp},
+  'authenticator-recovery': {
+    attributes: () => appAttributes(),
+    act: async (page) => {
+      await openApp(page);
+      await clickPart(page, 'switch-entry');
+      await settle();
+      await page.keyboard.type('k7q2m');
+    },
+  },
+  'authenticator-invalid': {
+    attributes: () => appAttributes(),
+    act: async (page) => {
+      const secret = await enrolled(appUser);
+      await openApp(page);
+      await page.keyboard.type(wrong(appCode(secret, 1)));
+      await settle(600);
+    },
+  },
+  'enroll-qr': {attributes: () => appAttributes('enroll'), act: openApp},
+  'enroll-code': {
+    attributes: () => appAttributes('enroll'),
+    act: async (page) => {
+      await openApp(page);
+      await clickPart(page, 'next');
+      await settle();
+      await page.keyboard.type('123');
+    },
+  },
+  'enroll-recovery-codes': {
+    attributes: () => appAttributes('enroll'),
+    act: async (page) => {
+      await openApp(page);
+      const secret = await secretShown(page);
+      await clickPart(page, 'next');
+      await settle();
+      await page.keyboard.type(appCode(secret));
+      await settle(800);
+    },
+  },
+  'authenticator-ar': {
+    attributes: () => `lang="ar" dir="rtl" ${appAttributes()}`,
+    act: openApp,
+  },
+  'enroll-qr-ar': {
+    attributes: () => `lang="ar" dir="rtl" ${appAttributes('enroll')}`,
+    act: openApp,
+  },
+};
 
 /** Each state: the attributes, then what a person does to get there. */
 const STATES = {
@@ -274,6 +399,7 @@ const STATES = {
     attributes: () => `endpoint="http://127.0.0.1:${deadPort}/otp" user="${user()}"`,
     act: (page) => clickTrigger(page, 'otp-error'),
   },
+  ...APP_STATES,
 };
 
 const wanted = process.argv.slice(2);

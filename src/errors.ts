@@ -47,6 +47,10 @@ export type OtpErrorCode =
    * none, it gave no token, or the server refused the token it gave.
    */
   | 'human-check-required'
+  /** Backend, `method="authenticator"`: the user has no authenticator app set up (enrol one with `enroll`). */
+  | 'not-enrolled'
+  /** Backend, `enroll`: the enrolment expired or was replaced before its first code; start again. */
+  | 'unknown-enrollment'
   /** The code source failed in a way not listed above. */
   | 'source-failed';
 
@@ -62,7 +66,11 @@ export type DeveloperErrorCode =
    * No code source: neither `endpoint` (production), `source`, nor `demo` (codes
    * made and checked in this browser, for demos and tests) is set. No code is issued.
    */
-  | 'no-source';
+  | 'no-source'
+  /** `method` is neither `code` nor `authenticator`. */
+  | 'invalid-method'
+  /** `method="authenticator"` without `endpoint`: the app's codes are checked by a server only. */
+  | 'endpoint-required';
 
 /** Failures worth trying again as they were: the element offers a Retry button for them. */
 export const RETRYABLE: ReadonlySet<OtpErrorCode> = new Set<OtpErrorCode>([

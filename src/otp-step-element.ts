@@ -5,7 +5,6 @@ import {Loads} from './controllers/loads.js';
 import {WhileController} from './controllers/while-controller.js';
 import {defineElement} from './define-element.js';
 import type {DialogEventMap} from './dialog/dialog-events.js';
-import {OtpStepError} from './errors.js';
 import {StepController} from './flow/step-controller.js';
 import {isConfirmed} from './flow/step-state.js';
 import {errorText} from './messages/index.js';
@@ -71,6 +70,16 @@ export {isolate} from './messages/isolate.js';
  * @csspart confirm - The Confirm button.
  * @csspart close - The Close button.
  * @csspart retry - Retry, after a request failed in a way that trying again can mend.
+ * @csspart qr - `enroll`: the QR code of the app's `otpauth://` URI, dark on light in either scheme.
+ * @csspart secret - `enroll`: the secret, in groups of four, for an app that cannot scan.
+ * @csspart copy-secret - `enroll`: copies the secret, without its spaces.
+ * @csspart next - `enroll`: from the QR code to the app's first code.
+ * @csspart back - `enroll`: back to the QR code.
+ * @csspart recovery-codes - `enroll`: the list of recovery codes, shown once.
+ * @csspart copy-codes - `enroll`: copies the recovery codes, one a line.
+ * @csspart download - `enroll`: downloads the recovery codes as recovery-codes.txt.
+ * @csspart done - `enroll`: the recovery codes are saved; closes the dialog.
+ * @csspart switch-entry - `method="authenticator"`: "Use a recovery code" / "Use the app's code", a button that reads as a link.
  *
  * @cssprop --otp-step-accent - Colour of the Confirm button, the active box and the progress bar.
  * @cssprop --otp-step-on-accent - Text colour on the accent.
@@ -96,8 +105,9 @@ export {isolate} from './messages/isolate.js';
  *
  * @fires {CustomEvent<OtpRequestDetail>} otp-request - Before a code is requested (first or resent); cancelable: `preventDefault()` stops it.
  * @fires {CustomEvent<OtpIssuedDetail>} otp-issued - A code was issued and the dialog shows it; `forTestCode` holds it where the source gives it out.
- * @fires {CustomEvent<OtpConfirmedDetail>} otp-confirmed - The code was confirmed; `detail.confirmation` carries the server's token in backend mode.
- * @fires {CustomEvent<OtpRejectedDetail>} otp-rejected - A code was not accepted; `detail.reason` is `invalid`, `expired`, `locked`, `used` or `canceled`, with `attemptsLeft`.
+ * @fires {CustomEvent<OtpConfirmedDetail>} otp-confirmed - The code was confirmed; `detail.confirmation` carries the server's token in backend mode, `detail.method` says how (`code`, `authenticator` or `recovery-code`).
+ * @fires {CustomEvent<OtpEnrolledDetail>} otp-enrolled - `enroll`: an authenticator app was set up for the user (its first code confirmed, the recovery codes shown); `detail.user` only, never the secret or the codes.
+ * @fires {CustomEvent<OtpRejectedDetail>} otp-rejected - A code was not accepted; `detail.reason` is `invalid`, `expired`, `locked`, `used` or `canceled`, with `attemptsLeft` (with `method="authenticator"`, `requestId` is empty: no challenge was issued).
  * @fires {CustomEvent<OtpExpiredDetail>} otp-expired - The pending code's lifetime ran out.
  * @fires {CustomEvent<OtpCanceledDetail>} otp-canceled - `cancel()` ended the pending code and closed the dialog.
  * @fires {CustomEvent<OtpErrorDetail>} otp-error - Something stopped the step; `detail.code` is stable, `detail.message` readable.
@@ -312,11 +322,6 @@ export class OtpStep extends StepAttributes {
     if (submit && outcome?.status === 'confirmed') this.form?.requestSubmit();
   }
 
-  #handleCopy(event: DialogEventMap['dialog-copy']): void {
-    if (event.detail.copied) this.#step.notify({key: 'copied'});
-    else this.#step.fail(new OtpStepError('copy-failed'));
-  }
-
   #handleRetry(): void {
     void this.#step.retry();
   }
@@ -441,7 +446,7 @@ export class OtpStep extends StepAttributes {
               @dialog-retry=${this.#handleRetry}
               @dialog-close=${this.#handleClose}
               @dialog-cancel=${this.#handleCancel}
-              @dialog-copy=${this.#handleCopy}
+              @dialog-act=${this.#step}
             ></otp-step-dialog>`
           : nothing
       }

@@ -9,11 +9,16 @@ let users = 0;
 export const uniqueUser = (name = 'user') =>
   `${name}-${++users}-${Math.random().toString(36).slice(2, 8)}`;
 
-/** The shadow roots a person's view of the step is drawn in: its own, its dialog's, its code entry's. */
+/**
+ * The shadow roots a person's view of the step is drawn in: its own, its
+ * dialog's, its code entry's; with `method="authenticator"`, the
+ * authenticator's view and its entry's.
+ */
 function rootsOf(el: OtpStep): ShadowRoot[] {
   const dialog = el.shadowRoot!.querySelector('otp-step-dialog')?.shadowRoot;
-  const entry = dialog?.querySelector('otp-input')?.shadowRoot;
-  return [el.shadowRoot!, dialog, entry].filter((root) => !!root);
+  const app = dialog?.querySelector('otp-step-authenticator')?.shadowRoot;
+  const entry = (app ?? dialog)?.querySelector('otp-input')?.shadowRoot;
+  return [el.shadowRoot!, dialog, app, entry].filter((root) => !!root);
 }
 
 /**

@@ -1,4 +1,26 @@
 /**
+ * What the person did in the dialog that the step's flow acts on: the test
+ * code copied (or not), and, with `method="authenticator"`, the moves of its
+ * dialog: on to the first code and back, the recovery code's entry and back,
+ * Done, the secret or the recovery codes copied.
+ */
+export type DialogAction =
+  | 'copied'
+  | 'copy-failed'
+  /** From the QR code to typing the first code. */
+  | 'next'
+  /** Back to the QR code. */
+  | 'back'
+  /** "Use a recovery code". */
+  | 'recovery'
+  /** "Use the app's code". */
+  | 'app'
+  /** The recovery codes are saved: the dialog closes. */
+  | 'done'
+  | 'secret-copied'
+  | 'codes-copied';
+
+/**
  * What the person did in the step's dialog, as `<otp-step-dialog>` tells its
  * element. Private to the step: they neither bubble nor leave its shadow root.
  */
@@ -17,8 +39,8 @@ export interface DialogEventMap {
   'dialog-close': CustomEvent<null>;
   /** Escape: the dialog closes unless the step refuses (cancels this event). */
   'dialog-cancel': CustomEvent<null>;
-  /** The test code was written to the clipboard, or could not be. */
-  'dialog-copy': CustomEvent<{copied: boolean}>;
+  /** Something done in the dialog for the step's flow: a copy, a move in the authenticator's dialog. */
+  'dialog-act': CustomEvent<DialogAction>;
 }
 
 /** Tells the step; false when it refused (cancelled the event). */

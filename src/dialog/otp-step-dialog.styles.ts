@@ -1,9 +1,9 @@
 import {css} from 'lit';
-import {tokens} from '../styles/shared.styles.js';
+import {entryStyles} from './entry.styles.js';
 
 /**
  * The dialog and its countdown, in the dialog's own shadow root. The code entry
- * styles itself.
+ * styles itself; the authenticator's view takes the entry's styles above.
  *
  * The dialog sets no color-scheme of its own: it inherits the page's (through
  * the host), so a page that says `color-scheme: light` gets a light dialog on a
@@ -13,16 +13,11 @@ import {tokens} from '../styles/shared.styles.js';
  * the page declares nothing) makes it follow the system there too.
  */
 export const dialogStyles = [
-  tokens,
+  entryStyles,
   css`
     /* Takes no room of its own beside the trigger: only its modal is ever seen. */
     :host {
       display: contents;
-    }
-    [part~='confirm'] {
-      background: var(--_accent);
-      border-color: var(--_accent);
-      color: var(--_on-accent);
     }
     dialog.system-scheme {
       color-scheme: light dark;
@@ -94,55 +89,9 @@ export const dialogStyles = [
       font-size: 1.4em;
       letter-spacing: 0.15em;
     }
-    /* The step's tokens, passed on to the code entry under its own names. A token
-     the page did not set leaves the entry's default in place. The entry is a size
-     container, so its boxes shrink to its width (see otp-input.styles.ts). */
-    otp-input {
-      display: block;
-      container-type: inline-size;
-      margin-block: var(--_gap);
-      --otp-input-accent: var(--otp-step-accent);
-      --otp-input-background: var(--otp-step-background);
-      --otp-input-color: var(--otp-step-color);
-      --otp-input-border-color: var(--otp-step-border-color);
-      --otp-input-error-color: var(--otp-step-error-color);
-      --otp-input-radius: var(--otp-step-radius);
-      --otp-input-gap: var(--otp-step-gap);
-      --otp-input-code-font: var(--otp-step-code-font);
-      --otp-input-box-size: var(--otp-step-box-size);
-    }
     progress {
       width: 100%;
       accent-color: var(--_accent);
-    }
-    /* The message line keeps its room when empty (p:empty hides other lines), so
-     nothing moves when "That code is not right" appears. */
-    p[part~='message'] {
-      display: block;
-      min-height: 2.4em;
-      min-height: 2lh;
-    }
-    otp-input[invalid] ~ [part~='message'],
-    [data-notice='invalid'],
-    [data-notice='error'],
-    [data-notice='expired'],
-    [data-notice='locked'],
-    [data-notice='used'],
-    [data-notice='canceled'] {
-      color: var(--_error);
-    }
-    [data-notice='confirmed'],
-    [data-notice='copied'] {
-      color: var(--_success);
-    }
-    [part~='actions'] {
-      display: flex;
-      flex-wrap: wrap;
-      gap: var(--_gap);
-      justify-content: flex-end;
-    }
-    [part~='confirm']:disabled {
-      opacity: 0.45;
     }
   `,
 ];

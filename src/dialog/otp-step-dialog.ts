@@ -13,17 +13,21 @@ import type {StepState} from '../flow/step-state.js';
 import '../input/otp-input.js';
 import type {OtpInput} from '../input/otp-input.js';
 import {en, type OtpStepMessages} from '../messages/en.js';
-import {formatFor} from '../messages/format.js';
-import {tell} from './dialog-events.js';
+import {formatFor, type Format} from '../messages/format.js';
+import {tell, type DialogEventMap} from './dialog-events.js';
 import {noticeText} from './notice-text.js';
 import {dialogStyles} from './otp-step-dialog.styles.js';
 import {retryButton} from '../retry-button.js';
 
 export type {DialogEventMap} from './dialog-events.js';
 
-/** The dialog's parts, and its code entry's. */
+/** The dialog's parts, its code entry's, and the authenticator's view's. */
 const PARTS =
-  'dialog,title,description,demo-note,test-code,code,copy,label,entry,input,boxes,box,box-filled,box-active,caret,timer,progress,attempts,message,retry,actions,resend,other-channel,confirm,close';
+  'dialog,title,description,demo-note,test-code,code,copy,label,entry,input,boxes,box,box-filled,box-active,caret,timer,progress,attempts,message,retry,actions,resend,other-channel,confirm,close,qr,secret,copy-secret,switch-entry,recovery-codes,copy-codes,download,next,back,done';
+
+/** The authenticator's view (`method="authenticator"`), loaded the first time one is shown. */
+const AUTHENTICATOR_VIEW_PARTS =
+  'qr,secret,copy-secret,switch-entry,recovery-codes,copy-codes,download,next,back,done,label,entry,input,boxes,box,box-filled,box-active,caret,message,actions,confirm,close';
 
 /** The focused element, looking inside shadow roots. */
 function deepActiveElement(): HTMLElement | undefined {
@@ -39,6 +43,8 @@ export class OtpStepDialog extends LitElement {
   #opener?: HTMLElement;
   /** Whether the page declares no color-scheme, as last read. */
   #systemScheme?: boolean;
+  /** The authenticator's view, once it was wanted. */
+  #authenticatorView?: Promise<unknown>;
 
   @property({attribute: false}) state!: StepState;
   @property({attribute: false}) messages?: OtpStepMessages;
@@ -52,6 +58,20 @@ export class OtpStepDialog extends LitElement {
   /** Codes come from the local demo generator: the dialog says so. */
   @property({attribute: false}) demo = false;
   @property({attribute: false}) pasteTransformer?: (text: string) => string;
+
+  /** Also waits for the authenticator's view, once it is wanted, and its render. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    if (!this.#authenticatorView) return done;
+    await this.#authenticatorView;
+    await this.renderRoot.querySelector('otp-step-authenticator')?.updateComplete;
+    return done;
+  }
+
+  protected override willUpdate(): void {
+    if (this.state.authenticator)
+      this.#authenticatorView ??= import('../authenticator/otp-step-authenticator.js');
+  }
 
   get #dialog(): HTMLDialogElement | null {
     return this.renderRoot.querySelector('dialog');
@@ -116,6 +136,13 @@ export class OtpStepDialog extends LitElement {
    * is pending, Resend once it expired, Close once it locked.
    */
   #focusFor(dialog: HTMLDialogElement): void {
+    if (this.state.authenticator) {
+      const view = dialog.querySelector('otp-step-authenticator');
+      void this.#authenticatorView
+        ?.then(() => view?.updateComplete)
+        .then(() => dialog.open && view?.focus());
+      return;
+    }
     const status = this.state.challenge?.status;
     const part = status === 'expired' ? 'resend' : status === 'locked' ? 'close' : '';
     if (part) return dialog.querySelector<HTMLElement>(`[part~="${part}"]`)?.focus();
@@ -194,7 +221,7 @@ export class OtpStepDialog extends LitElement {
     } catch {
       copied = false;
     }
-    tell(this, 'dialog-copy', {copied});
+    tell(this, 'dialog-act', copied ? 'copied' : 'copy-failed');
   };
 
   #handleResend = (): void => void tell(this, 'dialog-resend', null);
@@ -214,6 +241,7 @@ export class OtpStepDialog extends LitElement {
     // All the messages load with this element; until its host hands them on, English.
     const t = this.messages ?? en;
     const f = formatFor(this.language);
+    if (state.authenticator) return this.#drawAuthenticator(state, t, f);
     const {challenge, config, now} = state;
     const length = config?.length ?? 6;
     const shape = {length, numeric: config?.alphabet !== 'alphanumeric'};
@@ -340,6 +368,54 @@ export class OtpStepDialog extends LitElement {
       </dialog>
     `;
   }
+
+  /** The authenticator's title and description; its view draws the rest. */
+  #drawAuthenticator(state: StepState, t: OtpStepMessages, f: Format) {
+    const {stage, recovery} = state.authenticator!;
+    const [title, description] =
+      stage === 'sign-in'
+        ? [
+            recovery ? t.recoveryTitle : t.appTitle,
+            recovery
+              ? t.recoveryDescription
+              : t.appDescription(state.config?.user ?? '', f),
+          ]
+        : stage === 'recovery-codes'
+          ? [t.recoveryCodesTitle, t.recoveryCodesNote]
+          : [t.enrollTitle, stage === 'scan' ? t.enrollScan : t.enrollCode(f)];
+    return html`
+      <dialog
+        part="dialog"
+        aria-labelledby="title"
+        aria-describedby="description"
+        @cancel=${this.#handleCancel}
+        @close=${this.#handleClose}
+      >
+        <h2 id="title" part="title">${title}</h2>
+        <p id="description" part="description">${description}</p>
+        <otp-step-authenticator
+          exportparts=${AUTHENTICATOR_VIEW_PARTS}
+          .state=${state}
+          .messages=${t}
+          .language=${this.language}
+          .size=${this.size}
+          .noAutoConfirm=${this.noAutoConfirm}
+          .pasteTransformer=${this.pasteTransformer}
+          @dialog-input=${this.#passOn}
+          @dialog-confirm=${this.#passOn}
+          @dialog-act=${this.#passOn}
+          @dialog-close=${this.#handleCloseClick}
+        ></otp-step-authenticator>
+        ${state.retry?.inDialog ? retryButton(state, t, f, this.#handleRetry) : nothing}
+      </dialog>
+    `;
+  }
+
+  /** What the person did in the authenticator's view, for the step. */
+  #passOn = (event: Event): void => {
+    const {type, detail} = event as CustomEvent<never>;
+    tell(this, type as keyof DialogEventMap, detail);
+  };
 }
 
 // The step renders it in its shadow root, which uses the page's registry.

@@ -1,5 +1,6 @@
 import type {OtpStepEventMap} from '../events.js';
 import type {CodeSource} from '../sources/code-source.js';
+import type {SourceSettings} from '../sources/code-sources.js';
 import type {StepState} from './step-state.js';
 
 /**
@@ -28,4 +29,6 @@ export interface Run {
   drawn(): Promise<unknown>;
   /** The code source the element's settings name. */
   source(): Promise<CodeSource>;
+  /** The element's settings for its source, as they are now (the authenticator talks to `endpoint` itself). */
+  readonly settings: SourceSettings;
 }

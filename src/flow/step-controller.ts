@@ -7,8 +7,9 @@ import type {TriggerMessages} from '../messages/en-trigger.js';
 import type {CodeSource} from '../sources/code-source.js';
 import type {CodeSources, SourceSettings} from '../sources/code-sources.js';
 import type {StepConfig, StepOptions} from '../step/step-config.js';
+import type {DialogEventMap} from '../dialog/dialog-events.js';
 import type {Run} from './run.js';
-import {idleState, isTicking, type Notice, type StepState} from './step-state.js';
+import {idleState, isTicking, type StepState} from './step-state.js';
 
 type Flow = typeof import('./step-flow.js');
 
@@ -112,6 +113,19 @@ export class StepController implements ReactiveController {
     );
   }
 
+  /**
+   * What the person did in the dialog (`dialog-act`: a copy, a move of the
+   * authenticator's dialog), for the flow. The controller is the listener
+   * itself (`@dialog-act=${controller}`): the element adds nothing of its own.
+   */
+  handleEvent(event: DialogEventMap['dialog-act']): Promise<unknown> {
+    const action = event.detail;
+    return this.#run(
+      (flow, run) => flow.act(run, action),
+      () => this.handleEvent(event),
+    );
+  }
+
   /** Ends the pending code and closes the dialog; resolves to whether a code was ended. */
   async cancel(): Promise<boolean> {
     return !!(await this.#run(
@@ -151,11 +165,6 @@ export class StepController implements ReactiveController {
     const clears = !!entry && this.state.invalid;
     // Every keystroke lands here: the input draws itself, so redraw only for the look.
     this.#set({entry, invalid: clears ? false : this.state.invalid}, clears);
-  }
-
-  /** Says what just happened in the dialog's message line. */
-  notify(notice: Notice): void {
-    this.#set({notice, invalid: notice.key === 'error'});
   }
 
   /** The page's own test code (the platform's execute-script step), shown until a new code. */
@@ -261,6 +270,7 @@ export class StepController implements ReactiveController {
         !signal.aborted && fire(this.#host, type, detail, cancelable),
       drawn: () => this.#host.updateComplete,
       source: () => this.#source(),
+      settings: this.#options.sources,
     };
     try {
       return await task(loadedFlow ?? (await this.#loadFlow()), run);

@@ -7,15 +7,22 @@
  */
 import type {ConfirmOutcome} from '../challenge/challenge.js';
 import {cleanCode, isWellFormedCode} from '../code/clean-code.js';
+import type {DialogAction} from '../dialog/dialog-events.js';
 import {OtpStepError} from '../errors.js';
 import type {StepIdentity} from '../events.js';
-import {developerMessages, warnings} from '../messages/developer.js';
 import {
   checkChannel,
   resolveStepConfig,
   type StepConfig,
   type StepOptions,
 } from '../step/step-config.js';
+import {
+  checked,
+  FRESH,
+  identityOf,
+  misconfigured,
+  usesAuthenticator,
+} from './flow-rules.js';
 import type {Run} from './run.js';
 import {sameStep, type StepState} from './step-state.js';
 
@@ -25,31 +32,8 @@ export {watchDelivery} from './delivery-poll.js';
 /** Seconds left at which the countdown is spoken; never every second. */
 const MILESTONES = [60, 30, 10];
 
-const identityOf = ({stepName, user, client}: StepConfig): StepIdentity => ({
-  stepName,
-  user,
-  client,
-});
-
-/** What a newly shown challenge starts from: nothing typed, said or confirmed yet. */
-const FRESH = {
-  value: '',
-  entry: '',
-  invalid: false,
-  notice: undefined,
-  problem: undefined,
-  announcement: undefined,
-} satisfies Partial<StepState>;
-
-/** The parameters checked, or the page's mistake, with the developer's detail, thrown. */
-function checked(options: StepOptions): StepConfig {
-  if (checkChannel(options.channel) === false)
-    throw new OtpStepError('invalid-channel', developerMessages['invalid-channel']);
-  const result = resolveStepConfig(options);
-  if (!result.ok) throw new OtpStepError(result.error, developerMessages[result.error]);
-  for (const warning of result.warnings) console.warn(warnings[warning]);
-  return result.config;
-}
+/** The authenticator's flow, loaded the first time a step of `method="authenticator"` starts. */
+const authenticator = () => import('../authenticator/authenticator-flow.js');
 
 /**
  * Shows the code still pending for these parameters (the dialog was closed, or
@@ -57,8 +41,8 @@ function checked(options: StepOptions): StepConfig {
  * code was issued.
  */
 export async function request(run: Run, options: StepOptions): Promise<boolean> {
-  if (checkChannel(options.channel) === false)
-    throw new OtpStepError('invalid-channel', developerMessages['invalid-channel']);
+  if (usesAuthenticator(options)) return (await authenticator()).start(run, options);
+  if (checkChannel(options.channel) === false) throw misconfigured('invalid-channel');
   const result = resolveStepConfig(options);
   const {config, challenge} = run.state;
   if (result.ok && challenge?.status === 'pending' && sameStep(config, result.config)) {
@@ -77,6 +61,7 @@ export async function request(run: Run, options: StepOptions): Promise<boolean> 
  * cancelled `otp-request`.
  */
 export async function issue(run: Run, options: StepOptions): Promise<boolean> {
+  if (usesAuthenticator(options)) return (await authenticator()).start(run, options);
   const config = checked(options);
   const source = await run.source();
   const {state} = run;
@@ -126,6 +111,7 @@ export async function confirm(
   run: Run,
   typed: string,
 ): Promise<ConfirmOutcome | undefined> {
+  if (run.state.authenticator) return (await authenticator()).confirm(run, typed);
   const {config, challenge, busy} = run.state;
   if (!config || !challenge) throw new OtpStepError('no-pending-code');
   if (busy) return undefined;
@@ -207,8 +193,9 @@ export async function restore(
   run: Run,
   options: StepOptions,
 ): Promise<StepConfig | undefined> {
-  if (checkChannel(options.channel) === false)
-    throw new OtpStepError('invalid-channel', developerMessages['invalid-channel']);
+  // An authenticator's step leaves nothing pending to pick up.
+  if (usesAuthenticator(options)) return undefined;
+  if (checkChannel(options.channel) === false) throw misconfigured('invalid-channel');
   const result = resolveStepConfig(options);
   if (!result.ok) return undefined;
   const {config} = result;
@@ -217,6 +204,13 @@ export async function restore(
   if (!challenge || run.state.challenge) return undefined;
   run.set({config, challenge, open: true});
   return config;
+}
+
+/** What the person did in the dialog: a copy said, or a move of the authenticator's dialog. */
+export async function act(run: Run, action: DialogAction): Promise<void> {
+  if (action === 'copy-failed') throw new OtpStepError('copy-failed');
+  if (action === 'copied') return run.set({notice: {key: 'copied'}, invalid: false});
+  return (await authenticator()).act(run, action);
 }
 
 /** What one second of a countdown changes, and whether the pending code expired with it. */

@@ -2,6 +2,7 @@
  * The step's state, as one value: what `StepController` holds, what the element
  * and its dialog draw, and the rules read off it. No DOM.
  */
+import type {AuthenticatorState} from '../authenticator/authenticator-state.js';
 import type {ChallengeView} from '../challenge/challenge.js';
 import type {OtpErrorCode} from '../errors.js';
 import type {StepIdentity} from '../events.js';
@@ -10,6 +11,8 @@ import type {StepConfig} from '../step/step-config.js';
 /** What happened last, as the dialog's message line says it. */
 export type Notice =
   | {key: 'issued' | 'confirmed' | 'copied' | 'expired' | 'used' | 'canceled' | 'notSent'}
+  /** The authenticator's: a code of the app's, or a recovery code, already used; a copy made. */
+  | {key: 'appCodeUsed' | 'recoveryCodeUsed' | 'secretCopied' | 'codesCopied'}
   | {key: 'invalid'; attemptsLeft: number}
   /** Too many wrong codes: a new code may be asked for from `until` (epoch ms). */
   | {key: 'locked'; until: number}
@@ -17,7 +20,11 @@ export type Notice =
 
 /** Everything the views draw. Replaced, never changed in place, on every change. */
 export interface StepState {
-  /** The challenge being confirmed, or the last one. */
+  /**
+   * The challenge being confirmed, or the last one. With `method="authenticator"`
+   * there is none to wait on: once signed in, the confirmation the server made
+   * (its request id, confirmed).
+   */
   readonly challenge?: ChallengeView;
   /** The checked parameters it was issued under. */
   readonly config?: StepConfig;
@@ -50,6 +57,8 @@ export interface StepState {
    * reload, say): a first code for them needs no second look. Not drawn.
    */
   readonly lookedUp?: StepConfig;
+  /** With `method="authenticator"`: the app's sign-in or set-up the dialog shows. */
+  readonly authenticator?: AuthenticatorState;
 }
 
 /** An element that has done nothing yet. */

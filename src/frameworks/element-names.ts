@@ -27,6 +27,10 @@ export const otpStepAttributes = {
   'max-resends': 'maxResends',
   /** Where the server sends the code: `email` or `sms`. Empty lets the server take the first channel it has a destination for; any other value is refused with `invalid-channel` when a code is asked for. */
   channel: 'channel',
+  /** How the person proves it is them: `code`, a code sent to them (or shown, in demo mode); or `authenticator`, the code of their authenticator app (RFC 6238), with a recovery code in its place, confirmed at `{endpoint}/authenticator/confirm`. Any other value is refused with `invalid-method` when the step starts. */
+  method: 'method',
+  /** With `method="authenticator"`: sets an authenticator app up for the signed-in user (QR code, first code, recovery codes) rather than signing in with it. */
+  enroll: 'enroll',
   /** Shows • in the boxes instead of the characters typed. */
   mask: 'mask',
   /** Do not confirm by itself once every box is filled; wait for Enter or Confirm. */
@@ -67,6 +71,8 @@ export type OtpStepPropertyName =
   | 'resendAfter'
   | 'maxResends'
   | 'channel'
+  | 'method'
+  | 'enroll'
   | 'mask'
   | 'noAutoConfirm'
   | 'webOtp'
@@ -91,9 +97,11 @@ export const otpStepEvents = {
   onOtpRequest: 'otp-request',
   /** A code was issued and the dialog shows it; `forTestCode` holds it where the source gives it out. */
   onOtpIssued: 'otp-issued',
-  /** The code was confirmed; `detail.confirmation` carries the server's token in backend mode. */
+  /** The code was confirmed; `detail.confirmation` carries the server's token in backend mode, `detail.method` says how (`code`, `authenticator` or `recovery-code`). */
   onOtpConfirmed: 'otp-confirmed',
-  /** A code was not accepted; `detail.reason` is `invalid`, `expired`, `locked`, `used` or `canceled`, with `attemptsLeft`. */
+  /** `enroll`: an authenticator app was set up for the user (its first code confirmed, the recovery codes shown); `detail.user` only, never the secret or the codes. */
+  onOtpEnrolled: 'otp-enrolled',
+  /** A code was not accepted; `detail.reason` is `invalid`, `expired`, `locked`, `used` or `canceled`, with `attemptsLeft` (with `method="authenticator"`, `requestId` is empty: no challenge was issued). */
   onOtpRejected: 'otp-rejected',
   /** The pending code's lifetime ran out. */
   onOtpExpired: 'otp-expired',

@@ -87,7 +87,7 @@ export const ar: OtpStepMessages = {
     'storage-unavailable':
       'قاعدة البيانات IndexedDB غير متاحة: يُحفظ الرمز في الذاكرة فقط ويضيع عند إعادة تحميل الصفحة.',
     'crypto-unavailable': 'لا يمكن إنشاء رمز خارج سياق آمن (https أو localhost).',
-    'copy-failed': 'تعذّر نسخ رمز الاختبار: حدّده وانسخه يدويًا.',
+    'copy-failed': 'تعذّر النسخ: حدّد النص وانسخه يدويًا.',
     'network-error': 'تعذّر الوصول إلى الخادم: تحقّق من الاتصال وأعد المحاولة.',
     timeout: 'استغرق الخادم وقتًا طويلًا في الرد. أعد المحاولة.',
     'server-error': 'حدثت مشكلة في الخادم. أعد المحاولة بعد لحظات.',
@@ -100,5 +100,40 @@ export const ar: OtpStepMessages = {
     forbidden: 'هذا الطلب غير مسموح به.',
     'human-check-required': 'تعذّر التحقق من أنك إنسان. حاول مرة أخرى.',
     'source-failed': 'تعذّر الحصول على الرمز أو التحقق منه. أعد المحاولة.',
+    'not-enrolled':
+      'لم يُعدّ أي تطبيق مصادقة لهذا الحساب. استخدم طريقة أخرى لتسجيل الدخول.',
+    'unknown-enrollment': 'انتهت صلاحية هذا الإعداد. أغلقه وابدأ من جديد.',
   },
+  appTitle: 'أدخل الرمز من تطبيقك',
+  appDescription: (user, f) =>
+    `افتح تطبيق المصادقة وأدخل الرمز المكوّن من ${size({length: 6, numeric: true}, f)} الذي يعرضه لـ ${isolate(user)}.`,
+  recoveryDescription:
+    'فقدت هاتفك؟ أدخل أحد رموز الاسترداد التي حفظتها عند إعداد التطبيق.',
+  recoveryTitle: 'أدخل رمز استرداد',
+  recoveryLabel: 'رمز الاسترداد',
+  useRecoveryCode: 'استخدام رمز استرداد',
+  useAppCode: 'استخدام رمز التطبيق',
+  appCodeUsed: 'سبق استخدام هذا الرمز: انتظر الرمز التالي في التطبيق.',
+  recoveryCodeUsed: 'سبق استخدام رمز الاسترداد هذا: أدخل رمزًا آخر.',
+  enrollTitle: 'إعداد تطبيق المصادقة',
+  // The apps' names are Latin: each is isolated, so the sentence reads right to left around them.
+  enrollScan: `امسح رمز ${isolate('QR')} هذا بتطبيق المصادقة، مثل ${isolate('Google Authenticator')} أو ${isolate('Microsoft Authenticator')} أو ${isolate('1Password')} أو ${isolate('Bitwarden')}.`,
+  qrLabel: 'رمز QR لتطبيق المصادقة',
+  secretNote: 'لا يمكنك المسح؟ أدخل هذا المفتاح في التطبيق:',
+  copySecret: 'نسخ المفتاح',
+  secretCopied: 'تم نسخ المفتاح.',
+  next: 'التالي',
+  back: 'رجوع',
+  enrollCode: (f) =>
+    `أدخل الرمز المكوّن من ${size({length: 6, numeric: true}, f)} الذي يعرضه التطبيق الآن لإكمال الإعداد.`,
+  recoveryCodesTitle: 'احفظ رموز الاسترداد',
+  recoveryCodesNote:
+    'تم إعداد تطبيقك. إذا فقدت هاتفك، يتيح لك كل رمز من هذه الرموز تسجيل الدخول مرة واحدة. احفظها في مكان آمن: فهي لا تُعرض إلا الآن.',
+  recoveryCodesLabel: 'رموز الاسترداد',
+  copyCodes: 'نسخ الرموز',
+  codesCopied: 'تم نسخ رموز الاسترداد.',
+  download: 'تنزيل',
+  done: 'تم',
+  recoveryCodesHeading: (user) =>
+    `رموز الاسترداد لـ ${user}. يتيح لك كل رمز تسجيل الدخول مرة واحدة بدلًا من رمز التطبيق.`,
 };

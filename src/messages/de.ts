@@ -58,7 +58,7 @@ export const de: OtpStepMessages = {
     'crypto-unavailable':
       'Diese Seite ist kein sicherer Kontext (https oder localhost), daher kann hier kein Code erzeugt werden.',
     'copy-failed':
-      'Der Testcode konnte nicht kopiert werden: Markieren und kopieren Sie ihn von Hand.',
+      'Das Kopieren hat nicht geklappt: Markieren und kopieren Sie den Text von Hand.',
     'network-error':
       'Der Server ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
     timeout: 'Der Server hat zu lange nicht geantwortet. Bitte erneut versuchen.',
@@ -76,5 +76,43 @@ export const de: OtpStepMessages = {
       'Wir konnten nicht prüfen, ob Sie ein Mensch sind. Bitte versuchen Sie es erneut.',
     'source-failed':
       'Der Code konnte nicht abgerufen oder geprüft werden. Bitte erneut versuchen.',
+    'not-enrolled':
+      'Für dieses Konto ist keine Authenticator-App eingerichtet. Melden Sie sich auf anderem Weg an.',
+    'unknown-enrollment':
+      'Diese Einrichtung ist abgelaufen. Schließen Sie sie und beginnen Sie neu.',
   },
+  appTitle: 'Code aus Ihrer App eingeben',
+  appDescription: (user, f) =>
+    `Öffnen Sie Ihre Authenticator-App und geben Sie den ${isolate(f.number(6))}-stelligen Code ein, den sie für ${isolate(user)} anzeigt.`,
+  recoveryDescription:
+    'Handy verloren? Geben Sie einen der Wiederherstellungscodes ein, die Sie beim Einrichten der App gespeichert haben.',
+  recoveryTitle: 'Wiederherstellungscode eingeben',
+  recoveryLabel: 'Wiederherstellungscode',
+  useRecoveryCode: 'Wiederherstellungscode verwenden',
+  useAppCode: 'Code der App verwenden',
+  appCodeUsed:
+    'Dieser Code wurde schon verwendet: Warten Sie auf den nächsten in der App.',
+  recoveryCodeUsed:
+    'Dieser Wiederherstellungscode wurde schon verwendet: Geben Sie einen anderen ein.',
+  enrollTitle: 'Authenticator-App einrichten',
+  enrollScan:
+    'Scannen Sie diesen QR-Code mit Ihrer Authenticator-App (Google Authenticator, Microsoft Authenticator, 1Password, Bitwarden …).',
+  qrLabel: 'QR-Code für Ihre Authenticator-App',
+  secretNote: 'Scannen klappt nicht? Geben Sie diesen Schlüssel in der App ein:',
+  copySecret: 'Schlüssel kopieren',
+  secretCopied: 'Schlüssel kopiert.',
+  next: 'Weiter',
+  back: 'Zurück',
+  enrollCode: (f) =>
+    `Geben Sie den ${isolate(f.number(6))}-stelligen Code ein, den die App jetzt anzeigt, um die Einrichtung abzuschließen.`,
+  recoveryCodesTitle: 'Wiederherstellungscodes sichern',
+  recoveryCodesNote:
+    'Ihre App ist eingerichtet. Wenn Sie Ihr Handy verlieren, meldet Sie jeder dieser Codes einmal an. Bewahren Sie sie sicher auf: Sie werden nur jetzt angezeigt.',
+  recoveryCodesLabel: 'Wiederherstellungscodes',
+  copyCodes: 'Codes kopieren',
+  codesCopied: 'Wiederherstellungscodes kopiert.',
+  download: 'Herunterladen',
+  done: 'Fertig',
+  recoveryCodesHeading: (user) =>
+    `Wiederherstellungscodes für ${user}. Jeder meldet Sie einmal an, anstelle des Codes der App.`,
 };

@@ -19,6 +19,9 @@ export const developerMessages: Record<DeveloperErrorCode, string> = {
     'otp-step: channel must be "email" or "sms", or left empty for the server to choose.',
   'no-source':
     'otp-step: no code source, so no code was issued. Set endpoint to your server (production), or demo to make and check codes in this browser (demos and tests only).',
+  'invalid-method': 'otp-step: method must be "code" (the default) or "authenticator".',
+  'endpoint-required':
+    'otp-step: method="authenticator" needs endpoint: an authenticator app\'s codes are checked by your server (otp-step/server with the authenticator option), never in the browser. Set endpoint, or use method="code" with demo.',
 };
 
 /** Settings that work but fall short of NIST SP 800-63B-4. */

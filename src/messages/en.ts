@@ -63,6 +63,47 @@ export interface OtpStepMessages {
    */
   misconfigured: string;
   errors: Record<Exclude<OtpErrorCode, DeveloperErrorCode>, string>;
+
+  // The authenticator app (method="authenticator"); codes and keys are isolated left-to-right.
+  /** The dialog's title when signing in with the app. */
+  appTitle: string;
+  appDescription(user: string, f: Format): string;
+  /** The title, and the description, once the entry takes a recovery code. */
+  recoveryTitle: string;
+  recoveryDescription: string;
+  /** The entry's label for a recovery code. */
+  recoveryLabel: string;
+  /** The link that turns the entry into a recovery code's. */
+  useRecoveryCode: string;
+  /** The link back to the app's code. */
+  useAppCode: string;
+  /** 409 for the app's code: it works once, and the app shows a new one every 30 s. */
+  appCodeUsed: string;
+  recoveryCodeUsed: string;
+  /** The dialog's title while setting an app up (`enroll`). */
+  enrollTitle: string;
+  /** Under the title, with the QR code. */
+  enrollScan: string;
+  /** The QR code's accessible name. */
+  qrLabel: string;
+  /** Before the secret, for an app that cannot scan (and for anyone who cannot see the QR code). */
+  secretNote: string;
+  copySecret: string;
+  secretCopied: string;
+  next: string;
+  back: string;
+  /** The description while the app's first code is typed. */
+  enrollCode(f: Format): string;
+  recoveryCodesTitle: string;
+  recoveryCodesNote: string;
+  /** The list's accessible name. */
+  recoveryCodesLabel: string;
+  copyCodes: string;
+  codesCopied: string;
+  download: string;
+  done: string;
+  /** The first line of the downloaded (and copied) recovery codes. */
+  recoveryCodesHeading(user: string): string;
 }
 
 const attemptsLeft = (n: number, f: Format) =>
@@ -117,7 +158,7 @@ export const en: OtpStepMessages = {
       'IndexedDB is unavailable: the code is kept in memory and lost on reload.',
     'crypto-unavailable':
       'No code can be made outside a secure context (https or localhost).',
-    'copy-failed': 'The test code could not be copied: select it and copy it by hand.',
+    'copy-failed': 'It could not be copied: select it and copy it by hand.',
     'network-error': 'The server could not be reached: check the connection and retry.',
     timeout: 'The server took too long to answer. Retry.',
     'server-error': 'The server had a problem. Retry in a moment.',
@@ -129,5 +170,40 @@ export const en: OtpStepMessages = {
     unauthenticated: 'You are not signed in, or your session ended: sign in again.',
     forbidden: 'This request is not allowed.',
     'human-check-required': 'We could not check that you are a person. Try again.',
+    'not-enrolled':
+      'No authenticator app is set up for this account. Use another way to sign in.',
+    'unknown-enrollment': 'This set-up has expired. Close it and start again.',
   },
+  appTitle: 'Enter the code from your app',
+  appDescription: (user, f) =>
+    `Open your authenticator app and enter the ${kind({length: 6, numeric: true}, f)} it shows for ${isolate(user)}.`,
+  recoveryDescription:
+    'Lost your phone? Enter one of the recovery codes you saved when you set up the app.',
+  recoveryTitle: 'Enter a recovery code',
+  recoveryLabel: 'Recovery code',
+  useRecoveryCode: 'Use a recovery code',
+  useAppCode: "Use the app's code",
+  appCodeUsed: 'This code was already used: wait for the next one in the app.',
+  recoveryCodeUsed: 'This recovery code was already used: enter another one.',
+  enrollTitle: 'Set up your authenticator app',
+  enrollScan:
+    'Scan this QR code with your authenticator app (Google Authenticator, Microsoft Authenticator, 1Password, Bitwarden…).',
+  qrLabel: 'QR code for your authenticator app',
+  secretNote: "Can't scan it? Enter this key in the app:",
+  copySecret: 'Copy key',
+  secretCopied: 'Key copied.',
+  next: 'Next',
+  back: 'Back',
+  enrollCode: (f) =>
+    `Enter the ${kind({length: 6, numeric: true}, f)} the app now shows, to finish setting it up.`,
+  recoveryCodesTitle: 'Save your recovery codes',
+  recoveryCodesNote:
+    'Your app is set up. If you lose your phone, each of these codes signs you in once. Keep them somewhere safe: they are shown only now.',
+  recoveryCodesLabel: 'Recovery codes',
+  copyCodes: 'Copy codes',
+  codesCopied: 'Recovery codes copied.',
+  download: 'Download',
+  done: 'Done',
+  recoveryCodesHeading: (user) =>
+    `Recovery codes for ${user}. Each one signs you in once, in place of the app's code.`,
 };

@@ -61,8 +61,7 @@ export const pt: OtpStepMessages = {
       'O IndexedDB não está disponível: o código fica só na memória e se perde ao recarregar a página.',
     'crypto-unavailable':
       'Esta página não é um contexto seguro (https ou localhost), então nenhum código pode ser gerado aqui.',
-    'copy-failed':
-      'Não foi possível copiar o código de teste: selecione-o e copie manualmente.',
+    'copy-failed': 'Não foi possível copiar: selecione o texto e copie manualmente.',
     'network-error':
       'Não foi possível contactar o servidor. Verifique a conexão e tente novamente.',
     timeout: 'O servidor demorou demais para responder. Tente novamente.',
@@ -77,5 +76,40 @@ export const pt: OtpStepMessages = {
     'human-check-required':
       'Não foi possível confirmar que você é uma pessoa. Tente de novo.',
     'source-failed': 'Não foi possível obter ou verificar o código. Tente novamente.',
+    'not-enrolled':
+      'Nenhum aplicativo autenticador está configurado para esta conta. Use outra forma de acesso.',
+    'unknown-enrollment': 'Esta configuração expirou. Feche e comece de novo.',
   },
+  appTitle: 'Digite o código do aplicativo',
+  appDescription: (user, f) =>
+    `Abra o seu aplicativo autenticador e digite o ${kind({length: 6, numeric: true}, f)} que ele mostra para ${isolate(user)}.`,
+  recoveryDescription:
+    'Perdeu o celular? Digite um dos códigos de recuperação que você guardou ao configurar o aplicativo.',
+  recoveryTitle: 'Digite um código de recuperação',
+  recoveryLabel: 'Código de recuperação',
+  useRecoveryCode: 'Usar um código de recuperação',
+  useAppCode: 'Usar o código do aplicativo',
+  appCodeUsed: 'Este código já foi usado: aguarde o próximo no aplicativo.',
+  recoveryCodeUsed: 'Este código de recuperação já foi usado: digite outro.',
+  enrollTitle: 'Configure o seu aplicativo autenticador',
+  enrollScan:
+    'Leia este QR code com o seu aplicativo autenticador (Google Authenticator, Microsoft Authenticator, 1Password, Bitwarden…).',
+  qrLabel: 'QR code para o seu aplicativo autenticador',
+  secretNote: 'Não consegue ler? Digite esta chave no aplicativo:',
+  copySecret: 'Copiar chave',
+  secretCopied: 'Chave copiada.',
+  next: 'Avançar',
+  back: 'Voltar',
+  enrollCode: (f) =>
+    `Digite o ${kind({length: 6, numeric: true}, f)} que o aplicativo mostra agora para concluir a configuração.`,
+  recoveryCodesTitle: 'Guarde os seus códigos de recuperação',
+  recoveryCodesNote:
+    'O aplicativo está configurado. Se perder o celular, cada um destes códigos permite entrar uma vez. Guarde-os em um lugar seguro: eles só são mostrados agora.',
+  recoveryCodesLabel: 'Códigos de recuperação',
+  copyCodes: 'Copiar códigos',
+  codesCopied: 'Códigos de recuperação copiados.',
+  download: 'Baixar',
+  done: 'Concluir',
+  recoveryCodesHeading: (user) =>
+    `Códigos de recuperação de ${user}. Cada um permite entrar uma vez, no lugar do código do aplicativo.`,
 };

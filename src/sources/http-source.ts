@@ -52,6 +52,8 @@ const PASSED_ON = new Set<string>([
   'unauthenticated',
   'forbidden',
   'human-check-required',
+  'not-enrolled',
+  'unknown-enrollment',
 ]);
 
 /** An answer from the server, its JSON body read. */
@@ -59,26 +61,26 @@ export type Answer = {status: number; body: Record<string, unknown>; retryAfter?
 
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
-/**
- * The element's side of the protocol in docs/protocol.md. The server issues,
- * sends and checks codes; what is kept in IndexedDB is only the request id,
- * expiry, cooldown and attempts left, never the code or a digest of it.
- */
-export function httpCodeSource(
-  store: ChallengeStore,
-  options: () => HttpSourceOptions,
-  now: () => number = () => Date.now(),
-): CodeSource {
-  /** One idempotency key per challenge until an issue succeeds, so a retry never sends two codes. */
-  const idempotencyKeys = new Map<string, string>();
+/** One request to the backend, its answer read: what every route of the protocol goes through. */
+export type Send = (
+  path: string,
+  body: unknown,
+  signal?: AbortSignal,
+  extra?: Record<string, string>,
+  method?: 'GET' | 'POST',
+) => Promise<Answer>;
 
-  async function send(
-    path: string,
-    body: unknown,
-    signal?: AbortSignal,
-    extra: Record<string, string> = {},
-    method: 'GET' | 'POST' = 'POST',
-  ): Promise<Answer> {
+/**
+ * Requests to the backend as the element makes them all: `headers`,
+ * `credentials` and `timeout` as the page set them (read afresh each time),
+ * JSON both ways, a short 503 waited out once, and failures to answer as
+ * `network-error`, `timeout`, `server-error` or `bad-response`.
+ */
+export function httpSender(
+  options: () => Omit<HttpSourceOptions, 'humanCheck'>,
+  now: () => number = () => Date.now(),
+): Send {
+  return async (path, body, signal, extra = {}, method = 'POST') => {
     const {endpoint, timeout, credentials, headers} = options();
     const url = endpoint.replace(/\/+$/, '') + path;
     for (let attempt = 0; ; attempt++) {
@@ -146,7 +148,23 @@ export function httpCodeSource(
         signal?.removeEventListener('abort', forward);
       }
     }
-  }
+  };
+}
+
+/**
+ * The element's side of the protocol in docs/protocol.md. The server issues,
+ * sends and checks codes; what is kept in IndexedDB is only the request id,
+ * expiry, cooldown and attempts left, never the code or a digest of it.
+ */
+export function httpCodeSource(
+  store: ChallengeStore,
+  options: () => HttpSourceOptions,
+  now: () => number = () => Date.now(),
+): CodeSource {
+  /** One idempotency key per challenge until an issue succeeds, so a retry never sends two codes. */
+  const idempotencyKeys = new Map<string, string>();
+
+  const send = httpSender(options, now);
 
   async function keep(
     config: StepConfig,

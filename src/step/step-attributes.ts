@@ -31,6 +31,8 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
     resendAfter: {type: Number, attribute: 'resend-after'},
     maxResends: {type: Number, attribute: 'max-resends'},
     channel: {},
+    method: {},
+    enroll: {type: Boolean},
     mask: {type: Boolean},
     noAutoConfirm: {type: Boolean, attribute: 'no-auto-confirm'},
     webOtp: {type: Boolean, attribute: 'web-otp'},
@@ -50,7 +52,8 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
   /** The step's parameters as set, as a plain object (to check, or to vary one of them). */
   protected stepOptions(): StepOptions {
     const {stepName, sourceStep, user, client, lifetime, length} = this;
-    const {alphabet, maxAttempts, resendAfter, maxResends, channel} = this;
+    const {alphabet, maxAttempts, resendAfter, maxResends, channel, method, enroll} =
+      this;
     return {
       stepName,
       sourceStep,
@@ -63,6 +66,8 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
       resendAfter,
       maxResends,
       channel,
+      method,
+      enroll,
     };
   }
 
@@ -95,6 +100,15 @@ export class StepAttributes extends FormAssociatedElement implements StepOptions
    * `invalid-channel` when a code is asked for.
    */
   channel = '';
+  /**
+   * How the person proves it is them: `code`, a code sent to them (or shown, in
+   * demo mode); or `authenticator`, the code of their authenticator app (RFC 6238),
+   * with a recovery code in its place, confirmed at `{endpoint}/authenticator/confirm`.
+   * Any other value is refused with `invalid-method` when the step starts.
+   */
+  method: 'code' | 'authenticator' = 'code';
+  /** With `method="authenticator"`: sets an authenticator app up for the signed-in user (QR code, first code, recovery codes) rather than signing in with it. */
+  enroll = false;
   /** Shows • in the boxes instead of the characters typed. */
   mask = false;
   /** Do not confirm by itself once every box is filled; wait for Enter or Confirm. */

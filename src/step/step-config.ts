@@ -18,6 +18,10 @@ export interface StepOptions {
   maxResends: number;
   /** `email` or `sms`; empty lets the server choose. */
   channel?: string;
+  /** `code` (the default) or `authenticator`. */
+  method?: string;
+  /** With `method: 'authenticator'`: set an app up rather than sign in with it. */
+  enroll?: boolean;
 }
 
 /** The step's parameters once checked: everything a code source needs to issue a code. */

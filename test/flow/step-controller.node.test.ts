@@ -278,11 +278,13 @@ describe('StepController', () => {
       assert.equal(step.state.open, false);
       assert.equal(step.state.challenge?.status, 'confirmed');
       assert.deepEqual(types().slice(2), ['otp-confirmed', 'step-complete']);
+      // A sent code's confirmation says so; step-complete carries no method.
       assert.deepEqual(events[2].detail, {
         stepName: 'Get code',
         user: 'maria.silva',
         client: 'web',
         requestId: step.state.challenge?.requestId,
+        method: 'code',
       });
     });
 

@@ -26,6 +26,19 @@ export function Step() {
   );
 }
 
+export function Authenticator() {
+  return (
+    <otp-step
+      method="authenticator"
+      enroll
+      endpoint="/api/otp"
+      user="ada"
+      onotp-enrolled={(e) => void e.detail.user.toUpperCase()}
+      onotp-confirmed={(e) => void e.detail.method.toUpperCase()}
+    />
+  );
+}
+
 export function Wrong() {
   const input = useRef<OtpInput>(null);
   return (

@@ -42,6 +42,22 @@ export function Step() {
   );
 }
 
+export function Authenticator() {
+  return (
+    <otp-step
+      method="authenticator"
+      enroll
+      endpoint="/api/otp"
+      user="ada"
+      onotp-enrolled={(e) => void e.detail.user.toUpperCase()}
+      onotp-confirmed={(e) => {
+        const method: 'code' | 'authenticator' | 'recovery-code' = e.detail.method;
+        void method;
+      }}
+    />
+  );
+}
+
 export function Wrong() {
   const input = useRef<OtpInput>(null);
   return (
@@ -49,6 +65,10 @@ export function Wrong() {
       {/* React 19 would listen for `Otp-confirmed`, which never fires. */}
       {/* @ts-expect-error onOtp-confirmed is not how React 19 names the event */}
       <otp-step onOtp-confirmed={() => {}} />
+      {/* @ts-expect-error methods are code and authenticator */}
+      <otp-step method="totp" />
+      {/* @ts-expect-error otp-enrolled tells the user, never the secret */}
+      <otp-step onotp-enrolled={(e) => e.detail.secret} />
       {/* @ts-expect-error nor is onOtpConfirmed (that is otp-step/react's wrapper) */}
       <otp-step onOtpConfirmed={() => {}} />
       {/* @ts-expect-error the detail has no such field */}

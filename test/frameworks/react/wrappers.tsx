@@ -29,6 +29,14 @@ export function Wrapped() {
         onOtpError={(e) => void e.detail.message}
         onStepComplete={(e) => void e.detail.confirmation}
       />
+      <OtpStep
+        method="authenticator"
+        enroll
+        endpoint="/api/otp"
+        user="ada"
+        onOtpEnrolled={(e) => void e.detail.user.toUpperCase()}
+        onOtpConfirmed={(e) => void e.detail.method.toUpperCase()}
+      />
       <OtpInput
         ref={input}
         length={6}
@@ -41,6 +49,8 @@ export function Wrapped() {
       <OtpStep onOtpConfirmed={(e) => e.detail.notAField} />
       {/* @ts-expect-error sizes are small, medium and large */}
       <OtpStep size="huge" />
+      {/* @ts-expect-error otp-enrolled tells the user, never the recovery codes */}
+      <OtpStep onOtpEnrolled={(e) => e.detail.recoveryCodes} />
       {/* @ts-expect-error maxAttempts is a number */}
       <OtpStep maxAttempts="3" />
       {/* @ts-expect-error the ref is to an <otp-step> */}

@@ -11,6 +11,9 @@ export const right: Step = {
   'max-attempts': '3',
   size: 'small',
   'onotp-confirmed': (e) => void e.detail.user,
+  method: 'authenticator',
+  enroll: true,
+  'onotp-enrolled': (e) => void e.detail.user,
 };
 
 export const wrong: Step[] = [
@@ -20,6 +23,10 @@ export const wrong: Step[] = [
   {'onotp-confirmed': (e) => e.detail.notAField},
   // @ts-expect-error sizes are small, medium and large
   {size: 'huge'},
+  // @ts-expect-error methods are code and authenticator
+  {method: 'totp'},
+  // @ts-expect-error otp-enrolled tells the user, never the secret
+  {'onotp-enrolled': (e) => e.detail.secret},
   // @ts-expect-error length is a number
   {length: '6'},
 ];
