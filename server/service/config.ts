@@ -2,13 +2,14 @@ import {trustedProxyList} from '../client-address.js';
 import {LIMIT_BOUNDS, rangeText, withinBound, type LimitBound} from '../limit-bounds.js';
 import {checkedSecret, type OtpLimits} from '../options.js';
 import type {OtpMetricsLabels} from '../metrics/types.js';
+import {authenticatorConfig, type AuthenticatorConfig} from './authenticator-config.js';
 import {ConfigError} from './config-error.js';
 import {deliveryConfig, type DeliveryConfig} from './delivery-config.js';
 import {eventsConfig, type EventsConfig} from './events-config.js';
 import {metricsLabelsOf} from './metrics-config.js';
 
 /** What the side service is told by its environment, checked. */
-export interface ServiceConfig extends EventsConfig {
+export interface ServiceConfig extends EventsConfig, AuthenticatorConfig {
   secret: string;
   host: string;
   port: number;
@@ -265,6 +266,7 @@ export function serviceConfig(
   }
 
   const events = eventsConfig(get, urlOf);
+  const authenticator = authenticatorConfig(get, userHeader);
 
   return {
     secret: secretOf('OTP_SECRET', true)!,
@@ -298,6 +300,7 @@ export function serviceConfig(
     lookupUrl,
     testUsers,
     ...events,
+    ...authenticator,
     metricsPort,
     metricsHost,
     metricsLabels,

@@ -64,7 +64,8 @@ export const SERVICE_NO_AUTHENTICATE_WARNING =
 
 /**
  * The reference server as a process of its own: the protocol at the root
- * (`POST /codes`, `POST /codes/{requestId}/confirm`), `GET /healthz` and
+ * (`POST /codes`, `POST /codes/{requestId}/confirm`, and with
+ * OTP_AUTHENTICATOR_ISSUER the `/authenticator/…` routes), `GET /healthz` and
  * `GET /readyz` (health-routes.ts), the
  * notification and confirmation sent to the app as signed webhooks, and, with
  * `OTP_API_KEY`, `POST /confirmations/verify` for the app's server to check a
@@ -155,6 +156,8 @@ export function createService(
       : undefined,
     onEvent: onEvent || undefined,
     auditLog: audit.write,
+    // The `/authenticator/…` routes, served at the root beside `/codes`; config.ts made sure there is an `authenticate`.
+    authenticator: config.authenticator,
   });
   const otp = toNodeListener(handler);
   const proxies = trustedProxyList(config.trustedProxies);
