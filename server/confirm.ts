@@ -171,6 +171,7 @@ export async function confirmCode(
     client: seen.client,
     stepName: seen.stepName,
     requestId,
+    method: 'code',
   });
   // Once confirmed, the account's reservation is cleared and the sending
   // budgets settled behind the answer, as a delivery is (idle() waits for

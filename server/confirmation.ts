@@ -1,4 +1,5 @@
 import {createHmac, timingSafeEqual} from 'node:crypto';
+import type {ConfirmationMethod} from '../src/sources/protocol.js';
 import {confirmationKey as spentKey} from './keys.js';
 import {revokedAt} from './revocation.js';
 import type {OtpStore} from './store.js';
@@ -12,6 +13,14 @@ export interface OtpConfirmationClaims {
   client: string;
   stepName: string;
   requestId: string;
+  /**
+   * How the user proved it: `code` (a code sent to them), `authenticator`
+   * (their authenticator app's code) or `recovery-code` (one of their recovery
+   * codes in its place). Under `authenticator` and `recovery-code` the request
+   * id is the sign-in's own, fresh each time. Tokens signed before this claim
+   * existed have none: `verify` reads them as `code`.
+   */
+  method: ConfirmationMethod;
   /** Epoch milliseconds. */
   issuedAt: number;
   expiresAt: number;
@@ -73,6 +82,7 @@ export function confirmationTokens(options: {
       stepName: claims.stepName,
       account: claims.account,
       requestId: claims.requestId,
+      method: claims.method,
       issuedAt,
       expiresAt: issuedAt + lifetimeMs,
     };
@@ -117,6 +127,8 @@ export function confirmationTokens(options: {
       }
       if (typeof claims?.requestId !== 'string' || !(claims.expiresAt > now()))
         return null;
+      // A token signed by a release before `method` was a sent code's.
+      claims.method ??= 'code';
       // Each expectation given must be a string naming what the token names: a
       // signed-out session's null matches nothing.
       const differs = (given: unknown, actual: string) =>

@@ -52,4 +52,9 @@ export interface OtpEndpoint {
   answer(request: OtpRequest): Promise<OtpAnswer>;
   /** How much body the handler takes and how long it waits: adapters read bodies to these. */
   readonly bodyLimits: BodyLimits;
+  /**
+   * True for the paths this handler answers (the authenticator's only where
+   * it is on): middleware passes the others on. Without it, `isOtpRoute`.
+   */
+  handles?(pathname: string): boolean;
 }

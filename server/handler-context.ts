@@ -5,6 +5,7 @@ import {socketOrForwardedAddress, trustedProxyList} from './client-address.js';
 import {OtpAnswer, type BodyLimits, type OtpRequest} from './exchange.js';
 import {checkLimits} from './limit-bounds.js';
 import {confirmationTokens} from './confirmation.js';
+import {deriveKey} from './derive-key.js';
 import {logSafe, type OtpLogger} from './log-safe.js';
 import {normalizeUser} from './normalize-user.js';
 import {
@@ -27,6 +28,8 @@ import {onEventObserver} from './events/on-event.js';
 import {AUDIT_USER_LABEL, auditObserver} from './events/audit-log.js';
 import {expiryWatcher} from './events/expiry.js';
 import {handlerMetrics} from './metrics/handler-metrics.js';
+import {checkedAuthenticator} from './authenticator/options.js';
+import {authenticatorCrypto} from './authenticator/crypto.js';
 
 /**
  * A challenge as the server keeps it: `digest` holds an HMAC-SHA256 of the
@@ -85,6 +88,7 @@ export function handlerContext(options: OtpHandlerOptions) {
   const secret = checkedSecret(options.secret);
   const limits: OtpLimits = {...DEFAULT_LIMITS, ...options.limits};
   checkLimits(limits);
+  const authenticator = checkedAuthenticator(options);
   const proxies = trustedProxyList(options.trustedProxies);
   // The core's check and the limits both ask for a request's address: read its hops once.
   const addresses = new WeakMap<
@@ -110,7 +114,7 @@ export function handlerContext(options: OtpHandlerOptions) {
   const store = metrics?.store ?? given;
   const normalize = options.normalizeUser ?? normalizeUser;
   // One key per use, derived from the secret, so a code's HMAC can never pass for a token's.
-  const derive = (label: string) => createHmac('sha256', secret).update(label).digest();
+  const derive = (label: string) => deriveKey(secret, label);
   const codeKey = derive('otp-step code');
   const failurePolicy: FailurePolicy = {
     freeFailures: limits.maxAttempts,
@@ -209,6 +213,11 @@ export function handlerContext(options: OtpHandlerOptions) {
     hintKey: derive('otp-step destination hint'),
     destinationKey: derive('otp-step destination budget'),
     smsCountries: checkedCountries(options.smsCountries),
+    /** The authenticator factor's issuer and keys; undefined where `authenticator` is not given (its routes answer 404). */
+    authenticator: authenticator && {
+      issuer: authenticator.issuer,
+      ...authenticatorCrypto(secret),
+    },
     notify:
       (typeof options.notify === 'function' ? options.notify : undefined) ??
       ((n: OtpNotification) =>

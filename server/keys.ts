@@ -71,3 +71,15 @@ export const expiringKey = (bucket: number, shard: number) =>
 
 /** What the side service's health check reads. */
 export const HEALTH_KEY = 'healthz';
+
+/**
+ * The user's authenticator app, once enrolled (authenticator/records.ts
+ * AuthenticatorRecord): its secret sealed, the last time step accepted and
+ * its recovery codes' HMACs. By the user exactly as the app names it, as a
+ * code is: two users whose names normalise alike share limits, never an app.
+ */
+export const authenticatorKey = (user: string) => accountKey('authenticator', user);
+
+/** The user's enrolment waiting for its first code (PendingEnrollment): one at a time, a new one replaces it. */
+export const enrollmentKey = (user: string) =>
+  accountKey('authenticator-enrollment', user);

@@ -31,7 +31,8 @@ type FetchHandler = (request: Request) => Promise<Response>;
 export function toNodeListener(handler: FetchHandler | (FetchHandler & OtpEndpoint)) {
   const endpoint = 'answer' in handler ? handler : undefined;
   return async (req: NodeRequest, res: ServerResponse, next?: Next): Promise<void> => {
-    if (next && !isOtpRoute((req.url ?? '/').split('?')[0])) return next();
+    const handles = endpoint?.handles ?? isOtpRoute;
+    if (next && !handles((req.url ?? '/').split('?')[0])) return next();
     try {
       if (!endpoint) return await sendResponse(res, await viaFetch(handler, req));
       const request = fromNodeRequest(req);

@@ -6,14 +6,15 @@ import type {HandlerContext} from './handler-context.js';
 import {issueCode} from './issue/issue-code.js';
 import {logSafe} from './log-safe.js';
 import {methodNotAllowed, problem} from './problem.js';
-import {routeOf} from './routes.js';
+import {isAuthenticatorRoute, ROUTE_METHODS, routeOf, type OtpRoute} from './routes.js';
+import {answerAuthenticator} from './authenticator/answer.js';
 import {OtpStoreFullError, OtpStoreUnavailableError} from './store.js';
 import type {OtpOperation} from './events/lifecycle.js';
 
 /**
  * The handler's one implementation, whichever runtime the request came from:
  * routes it to issuing (issue.ts), confirming (confirm.ts), the status read
- * (status.ts) or canceling (cancel.ts), and answers
+ * (status.ts), canceling (cancel.ts) or the authenticator (authenticator/), and answers
  * whatever slipped through, so no input ever crashes the server.
  */
 export async function answerOtpRequest(
@@ -23,7 +24,7 @@ export async function answerOtpRequest(
   if (!ctx.events.watched && !ctx.events.timed) return answer(ctx, request);
   const started = performance.now();
   const answered = await answer(ctx, request);
-  const route = routeOf(request.path);
+  const route = answeredRoute(ctx, request.path);
   if (route) {
     const operation = route.name;
     ctx.events.answered(operation, answered.status, (performance.now() - started) / 1000);
@@ -37,6 +38,14 @@ export async function answerOtpRequest(
  * are told as `rejected` or `locked` (confirm.ts), not as refusals.
  */
 const JUDGEMENTS = new Set(['invalid-code', 'expired', 'used', 'locked', 'canceled']);
+/** The operations that tell their own judgements (confirm.ts, authenticator/sign-in.ts). */
+const JUDGING = new Set<OtpOperation>(['confirm', 'authenticator_confirm']);
+
+/** The route a path names on this handler: the authenticator's only where it is on. */
+export function answeredRoute(ctx: HandlerContext, path: string): OtpRoute | undefined {
+  const route = routeOf(path);
+  return route && isAuthenticatorRoute(route) && !ctx.authenticator ? undefined : route;
+}
 
 /** Tells the observers of a request refused, by the problem's code: `rate-limited`, `forbidden`, … */
 function tellRefusal(
@@ -52,7 +61,7 @@ function tellRefusal(
   } catch {
     // A problem body is always JSON; should one not be, it is counted as unknown.
   }
-  if (operation === 'confirm' && JUDGEMENTS.has(reason)) return;
+  if (JUDGING.has(operation) && JUDGEMENTS.has(reason)) return;
   const labels = ctx.requestLabels.get(request);
   ctx.events.emit({
     type: 'refused',
@@ -67,13 +76,14 @@ function tellRefusal(
 
 async function answer(ctx: HandlerContext, request: OtpRequest): Promise<OtpAnswer> {
   try {
-    const route = routeOf(request.path);
+    const route = answeredRoute(ctx, request.path);
     if (!route) return problem(404, 'not-found', 'No such route.');
-    const method = route.name === 'status' ? 'GET' : 'POST';
+    const method = ROUTE_METHODS[route.name];
     if (request.method !== method) return methodNotAllowed(method);
     const unknownAddress = ctx.refuseUnknownAddress(request);
     if (unknownAddress) return unknownAddress;
     if (route.name === 'issue') return await issueCode(ctx, request);
+    if (!('requestId' in route)) return await answerAuthenticator(ctx, request, route);
     if (route.requestId === undefined)
       return problem(
         404,

@@ -3,7 +3,7 @@ import type {OtpEndpoint} from './exchange.js';
 import {fromFetchRequest, toFetchResponse} from './fetch-adapter.js';
 import {handlerContext} from './handler-context.js';
 import type {OtpHandlerOptions} from './options.js';
-import {answerOtpRequest} from './otp-core.js';
+import {answeredRoute, answerOtpRequest} from './otp-core.js';
 import {cancelByApp} from './cancel.js';
 import {revokeUser} from './revoke-user.js';
 
@@ -71,6 +71,7 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
   handler.answer = (request: Parameters<OtpHandler['answer']>[0]) =>
     answerOtpRequest(ctx, request);
   handler.bodyLimits = ctx.bodyLimits;
+  handler.handles = (pathname: string) => answeredRoute(ctx, pathname) !== undefined;
   handler.verifyConfirmation = ctx.tokens.verify;
   handler.cancel = (requestId: string) => cancelByApp(ctx, requestId);
   handler.revokeUser = (user: string) => revokeUser(ctx, user);

@@ -95,7 +95,7 @@ export function rateLimited(retryAfter: number, why: string): OtpAnswer {
   });
 }
 
-/** 405 with `Allow: POST`: the protocol has no other method. */
-export function methodNotAllowed(allowed: 'GET' | 'POST' = 'POST'): OtpAnswer {
+/** 405 with `Allow`: each route answers one method. */
+export function methodNotAllowed(allowed: 'GET' | 'POST' | 'DELETE' = 'POST'): OtpAnswer {
   return problem(405, 'method-not-allowed', `Use ${allowed}.`, {}, {allow: allowed});
 }

@@ -93,20 +93,25 @@ export function judgeableFrom(value: unknown, policy: FailurePolicy): number {
 /**
  * Reserves the judgement of one code for an account, counting it as a failure
  * until `settleFailure` says otherwise. Refused with the seconds to wait while
- * the account's back-off runs. The count lasts `memoryMs` after the last failure,
+ * the account's back-off runs. `failures` is the count with this one reserved
+ * (the authenticator answers the attempts left before the back-off from it). The count lasts `memoryMs` after the last failure,
  * so no span of that length can hold more than `maxFailures` judged wrong codes.
  */
 export function reserveFailure(
   value: unknown,
   policy: FailurePolicy,
   now: number,
-): Change<{retryAfter: number}> {
+): Change<{retryAfter: number; failures: number}> {
   const account = value as AccountFailures | undefined;
   const failures = account?.failures ?? 0;
   const openAt = judgeableFrom(account, policy);
   if (now < openAt)
-    return [value, {retryAfter: Math.max(1, Math.ceil((openAt - now) / 1000))}];
-  return [{failures: failures + 1, lastAt: now}, {retryAfter: 0}, policy.memoryMs];
+    return [value, {retryAfter: Math.max(1, Math.ceil((openAt - now) / 1000)), failures}];
+  return [
+    {failures: failures + 1, lastAt: now},
+    {retryAfter: 0, failures: failures + 1},
+    policy.memoryMs,
+  ];
 }
 
 /**

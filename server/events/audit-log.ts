@@ -64,6 +64,7 @@ export function auditObserver(
         country: fact.country,
         addressPrefix: addressPrefix(fact.address),
         operation: fact.operation,
+        method: fact.method,
       };
       // A throw reaches the lifecycle's log (lifecycle.ts), never an answer.
       write(JSON.stringify(line));

@@ -6,7 +6,9 @@
  * each observer makes of it what it needs. An observer that throws is logged
  * and never changes an answer.
  */
+import type {ConfirmationMethod} from '../../src/sources/protocol.js';
 import type {OtpChannelName} from '../notify/types.js';
+import type {OtpRoute} from '../routes.js';
 
 /** The event types `onEvent` and the event webhooks carry (the public contract). */
 export const OTP_EVENT_TYPES = [
@@ -43,6 +45,14 @@ export interface OtpEvent {
   stepName: string;
   channel?: OtpChannelName;
   destinationHint?: string;
+  /**
+   * `otp.confirmed`, `otp.rejected`, `otp.locked` of the authenticator's
+   * sign-in, and `otp.recovery_used`: `authenticator` or `recovery-code`
+   * (a sent code's events have none). `otp.enrolled` has the enrolment's id as
+   * its `requestId`; `otp.authenticator_removed` has none (`''`), and neither
+   * has a client or step.
+   */
+  method?: ConfirmationMethod;
 }
 
 /**
@@ -93,6 +103,10 @@ export interface LifecycleFact {
   expiresAt?: number;
   /** `refused`: which operation was refused. */
   operation?: OtpOperation;
+  /** `confirmed`, `rejected`, `locked`: how the user proved it (a sent code, the app's code, a recovery code). */
+  method?: ConfirmationMethod;
+  /** `recovery_used`: how many recovery codes the user has left. */
+  recoveryCodesLeft?: number;
   /**
    * A decoy's code judged (`rejected`, `locked`): an unknown user's, which the
    * metrics count only as `unknown_user`, so decoys skew no conversion rate.
@@ -100,8 +114,8 @@ export interface LifecycleFact {
   decoy?: true;
 }
 
-/** The handler's operations, as the latency histograms name them. */
-export type OtpOperation = 'issue' | 'confirm' | 'status' | 'cancel';
+/** The handler's operations, as the latency histograms and refusals name them: its routes' names. */
+export type OtpOperation = OtpRoute['name'];
 
 /** Something that watches the handler: each member optional, each called synchronously. */
 export interface LifecycleObserver {

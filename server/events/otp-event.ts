@@ -16,6 +16,9 @@ const PUBLIC_TYPES: Partial<Record<LifecycleFact['type'], OtpEventType>> = {
   expired: 'otp.expired',
   canceled: 'otp.canceled',
   revoked: 'otp.revoked',
+  enrolled: 'otp.enrolled',
+  recovery_used: 'otp.recovery_used',
+  authenticator_removed: 'otp.authenticator_removed',
 };
 
 /** The public name of a fact, or undefined for a fact apps are not told. */
@@ -41,5 +44,6 @@ export function otpEvent(fact: LifecycleFact): OtpEvent | undefined {
   };
   if (fact.channel) told.channel = fact.channel;
   if (fact.destinationHint) told.destinationHint = fact.destinationHint;
+  if (fact.method) told.method = fact.method;
   return told;
 }

@@ -59,9 +59,36 @@ export const COUNTERS = {
     'Issues for users lookupUser does not know: answered with a decoy, nothing sent.',
     ['client', 'step', 'channel'],
   ),
+  // The authenticator's sign-ins are counted apart from sent codes', so
+  // confirmed / delivered stays the conversion of codes sent.
+  authenticator_confirmed: counter(
+    'otp_authenticator_confirmed_total',
+    "Sign-ins with an authenticator app, by method: authenticator (the app's code) or recovery-code.",
+    ['client', 'step', 'method'],
+  ),
+  authenticator_rejected: counter(
+    'otp_authenticator_rejected_total',
+    'Authenticator sign-ins turned down, by method and reason: invalid (a wrong code), used (a code or recovery code used already).',
+    ['client', 'step', 'method', 'reason'],
+  ),
+  enrolled: counter(
+    'otp_enrolled_total',
+    'Authenticator apps enrolled: an enrolment confirmed with its first code (one that replaces an earlier app included).',
+    [],
+  ),
+  recovery_used: counter(
+    'otp_recovery_used_total',
+    'Recovery codes used to sign in in place of the authenticator app.',
+    ['client', 'step'],
+  ),
+  authenticator_removed: counter(
+    'otp_authenticator_removed_total',
+    'Authenticator apps removed by their users (with a current code).',
+    [],
+  ),
 } as const;
 
-/** The facts counted, by the fact's type. */
+/** The facts counted, by the counter's name in COUNTERS. */
 export type CountedFact = keyof typeof COUNTERS;
 
 /**

@@ -13,6 +13,7 @@ import {COUNTERS, HISTOGRAMS, type CountedFact} from './catalog.js';
 import {
   channelLabel,
   countryLabel,
+  OTHER,
   reasonVocabulary,
   statusClass,
   type LabelBounds,
@@ -26,16 +27,14 @@ export function metricsObserver(
   /** Told when the backend throws; a throw never reaches the answer. */
   failed: (error: unknown) => void,
 ): LifecycleObserver {
-  const counters = new Map<
-    LifecycleFact['type'],
-    (values: readonly string[]) => Increment
-  >();
+  const counters = new Map<CountedFact, (values: readonly string[]) => Increment>();
   for (const type of Object.keys(COUNTERS) as CountedFact[])
     counters.set(type, seriesTree(backend.counter(COUNTERS[type])));
   const reasons = {
     delivery_failed: reasonVocabulary(),
     rejected: reasonVocabulary(),
     refused: reasonVocabulary(),
+    authenticator_rejected: reasonVocabulary(),
   };
   const answers: Partial<Record<OtpOperation, (values: readonly string[]) => Observe>> = {
     issue: seriesTree(backend.histogram(HISTOGRAMS.issue)),
@@ -44,10 +43,24 @@ export function metricsObserver(
   const sends = seriesTree(backend.histogram(HISTOGRAMS.send));
 
   /** The label values of `fact` for its counter, in the catalog's order. */
-  function labelsOf(fact: LifecycleFact & {type: CountedFact}): string[] {
+  function labelsOf(counted: CountedFact, fact: LifecycleFact): string[] {
     const client = bounds.client(fact.client);
     const step = bounds.step(fact.stepName);
-    switch (fact.type) {
+    switch (counted) {
+      case 'authenticator_confirmed':
+        return [client, step, methodLabel(fact.method)];
+      case 'authenticator_rejected':
+        return [
+          client,
+          step,
+          methodLabel(fact.method),
+          reasons.authenticator_rejected(fact.reason),
+        ];
+      case 'recovery_used':
+        return [client, step];
+      case 'enrolled':
+      case 'authenticator_removed':
+        return [];
       case 'refused':
         return [fact.operation ?? '', reasons.refused(fact.reason), client, step];
       case 'unknown_user':
@@ -59,7 +72,7 @@ export function metricsObserver(
           step,
           channelLabel(fact.channel),
           countryLabel(fact.country),
-          reasons[fact.type](fact.reason),
+          reasons[counted](fact.reason),
         ];
       default:
         return [client, step, channelLabel(fact.channel), countryLabel(fact.country)];
@@ -80,9 +93,10 @@ export function metricsObserver(
     fact: guarded((fact: LifecycleFact) => {
       // A decoy's wrong codes are an unknown user's: counted as that alone, never as a rejection.
       if (fact.decoy) return;
-      const counter = counters.get(fact.type);
+      const counted = countedAs(fact);
+      const counter = counted && counters.get(counted);
       if (!counter) return;
-      counter(labelsOf(fact as LifecycleFact & {type: CountedFact}))();
+      counter(labelsOf(counted, fact))();
       if (fact.sendSeconds !== undefined)
         sends([channelLabel(fact.channel)])(fact.sendSeconds);
     }),
@@ -91,3 +105,16 @@ export function metricsObserver(
     ),
   };
 }
+
+/** The counter a fact adds to: an authenticator sign-in's judgement to its own, so sent codes' conversion stays theirs. */
+function countedAs(fact: LifecycleFact): CountedFact | undefined {
+  const byApp = fact.method !== undefined && fact.method !== 'code';
+  if (byApp && fact.type === 'confirmed') return 'authenticator_confirmed';
+  if (byApp && (fact.type === 'rejected' || fact.type === 'locked'))
+    return 'authenticator_rejected';
+  return Object.hasOwn(COUNTERS, fact.type) ? (fact.type as CountedFact) : undefined;
+}
+
+/** The sign-in's method as a label: one of a fixed set. */
+const methodLabel = (method: string | undefined): string =>
+  method === 'authenticator' || method === 'recovery-code' ? method : OTHER;

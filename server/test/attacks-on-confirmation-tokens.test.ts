@@ -55,6 +55,7 @@ describe('attack: the proof of confirmation', () => {
         client: 'web',
         stepName: 'login',
         requestId: issued.json.requestId,
+        method: 'code',
         issuedAt: 0,
         expiresAt: 0,
       },

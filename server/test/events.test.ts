@@ -465,7 +465,7 @@ describe('otp.canceled and otp.revoked', () => {
 it('the public event types are the issue’s list, in its order', () => {
   assert.deepEqual(
     [...OTP_EVENT_TYPES],
-    'issued delivered delivery_failed confirmed rejected locked expired canceled revoked'
+    'issued delivered delivery_failed confirmed rejected locked expired canceled revoked enrolled recovery_used authenticator_removed'
       .split(' ')
       .map((t) => `otp.${t}`),
   );

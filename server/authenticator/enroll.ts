@@ -1,0 +1,169 @@
+/**
+ * Enrolment: `POST …/authenticator/enrollments` makes a secret and shows it
+ * (URI, Base32, QR code); `POST …/authenticator/enrollments/{id}/confirm`
+ * with the app's first code makes it the user's authenticator, replacing any
+ * earlier one only then, and answers the recovery codes, shown this once.
+ * Both for the signed-in user alone.
+ */
+import {randomBytes, randomUUID} from 'node:crypto';
+import {encodeBase32UpperCaseNoPadding} from '@oslojs/encoding';
+import type {
+  EnrollmentResponseBody,
+  RecoveryCodesResponseBody,
+} from '../../src/sources/protocol.js';
+import {OtpAnswer, type OtpRequest} from '../exchange.js';
+import {authenticatorKey, enrollmentKey} from '../keys.js';
+import {logSafe} from '../log-safe.js';
+import {json, problem} from '../problem.js';
+import {judgeWithinBudget} from './budget.js';
+import {checkedCodeBody, checkedEnrollBody} from './bodies.js';
+import {otpauthUri, qrSvg} from './enrollment-uri.js';
+import {
+  ENROLLMENT_LIFETIME_MS,
+  isPendingEnrollment,
+  takeEnrollment,
+  type AuthenticatorRecord,
+  type Judged,
+  type PendingEnrollment,
+} from './records.js';
+import {newRecoveryCodes} from './recovery-codes.js';
+import {
+  checkedBody,
+  refusalOf,
+  sessionUser,
+  stepOfCode,
+  type AuthenticatorContext,
+} from './stages.js';
+
+/** RFC 4226 §4 asks for 128 bits at least and recommends 160: the length of HMAC-SHA1's key. */
+const SECRET_BYTES = 20;
+
+/** Longest user an enrolment takes: the label of a URI, a QR code's content. */
+const MAX_USER_LENGTH = 256;
+
+/**
+ * `POST …/authenticator/enrollments`: a fresh secret from the CSPRNG, kept
+ * sealed in a pending enrolment for 10 minutes (a new one replaces it, so a
+ * user holds one at most), and shown: the only time it leaves the server.
+ */
+export async function startEnrollment(
+  ctx: AuthenticatorContext,
+  request: OtpRequest,
+): Promise<OtpAnswer> {
+  const body = await checkedBody(ctx, request, checkedEnrollBody);
+  if (body instanceof OtpAnswer) return body;
+  const user = await sessionUser(ctx, request);
+  if (user instanceof OtpAnswer) return user;
+  const account = ctx.normalize(user);
+  if (!account || user.length > MAX_USER_LENGTH || account.length > MAX_USER_LENGTH)
+    return problem(
+      400,
+      'invalid-request',
+      `The signed-in user's name must be at most ${MAX_USER_LENGTH} characters (before and after normalising) to enrol an app.`,
+    );
+  const secret = randomBytes(SECRET_BYTES);
+  const at = ctx.now();
+  const pending: PendingEnrollment = {
+    enrollmentId: randomUUID(),
+    user,
+    sealed: ctx.authenticator.sealSecret(user, secret),
+    expiresAt: at + ENROLLMENT_LIFETIME_MS,
+  };
+  await ctx.store.update(enrollmentKey(user), () => [
+    pending,
+    undefined,
+    ENROLLMENT_LIFETIME_MS,
+  ]);
+  const shown = encodeBase32UpperCaseNoPadding(secret);
+  const uri = otpauthUri(ctx.authenticator.issuer, user, shown);
+  ctx.logger.info(`otp-step: authenticator enrolment started for ${logSafe(user)}`);
+  const answer: EnrollmentResponseBody = {
+    enrollmentId: pending.enrollmentId,
+    uri,
+    secret: shown,
+    qrSvg: qrSvg(uri),
+    expiresAt: new Date(pending.expiresAt).toISOString(),
+    expiresIn: ENROLLMENT_LIFETIME_MS / 1000,
+  };
+  return json(201, answer);
+}
+
+const unknownEnrollment = () =>
+  problem(
+    404,
+    'unknown-enrollment',
+    'There is no pending enrolment with this id for the signed-in user: start a new one (POST …/authenticator/enrollments).',
+  );
+
+/**
+ * `POST …/authenticator/enrollments/{id}/confirm` {code}: the app's first
+ * code makes the enrolment the user's authenticator. The enrolment is taken
+ * from the store once (single use), in the change that accepts it; the
+ * recovery codes are made only now, so none is ever kept in the clear, and the
+ * step of that first code is the last accepted, so the same code cannot sign in.
+ */
+export async function confirmEnrollment(
+  ctx: AuthenticatorContext,
+  request: OtpRequest,
+  enrollmentId: string | undefined,
+): Promise<OtpAnswer> {
+  const body = await checkedBody(ctx, request, checkedCodeBody);
+  if (body instanceof OtpAnswer) return body;
+  const user = await sessionUser(ctx, request);
+  if (user instanceof OtpAnswer) return user;
+  if (enrollmentId === undefined) return unknownEnrollment();
+  const at = ctx.now();
+  // Under the signed-in user's own key: another user's enrolment id is not found there.
+  const pending = await ctx.peek<unknown>(enrollmentKey(user));
+  if (
+    !isPendingEnrollment(pending) ||
+    pending.enrollmentId !== enrollmentId ||
+    pending.user !== user ||
+    pending.expiresAt <= at
+  )
+    return unknownEnrollment();
+  const key = ctx.authenticator.openSecret(user, pending.sealed);
+  if (!key) return unknownEnrollment();
+  const account = ctx.normalize(user);
+  const codes = newRecoveryCodes();
+  const budgeted = await judgeWithinBudget(
+    ctx,
+    account,
+    async (): Promise<Judged<number>> => {
+      const step = stepOfCode(ctx, key, body.code);
+      if (step === undefined) return {outcome: 'invalid'};
+      const taken = await ctx.store.update(enrollmentKey(user), (v) =>
+        takeEnrollment(v, enrollmentId),
+      );
+      if (!taken) return {outcome: 'gone'};
+      return {outcome: 'accepted', value: step};
+    },
+    'not-judged',
+  );
+  if (budgeted instanceof OtpAnswer) return budgeted;
+  const {judged} = budgeted;
+  if (judged.outcome !== 'accepted')
+    return refusalOf(judged, budgeted.attemptsLeft, unknownEnrollment);
+  const record: AuthenticatorRecord = {
+    id: enrollmentId,
+    sealed: pending.sealed,
+    lastStep: judged.value,
+    recoveryCodes: codes.map((code) => ctx.authenticator.recoveryDigest(user, code)),
+    usedRecoveryCodes: [],
+    enrolledAt: ctx.now(),
+  };
+  // Replaces the user's earlier authenticator, if any, only now that the new one has proved itself.
+  await ctx.store.update(authenticatorKey(user), () => [record, undefined]);
+  ctx.logger.info(`otp-step: authenticator enrolled for ${logSafe(user)}`);
+  if (ctx.events.watched)
+    ctx.events.emit({
+      type: 'enrolled',
+      at: record.enrolledAt,
+      requestId: enrollmentId,
+      user,
+      account,
+      address: ctx.clientAddress(request),
+    });
+  const answer: RecoveryCodesResponseBody = {status: 'enrolled', recoveryCodes: codes};
+  return json(200, answer);
+}

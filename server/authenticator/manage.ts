@@ -1,0 +1,97 @@
+/**
+ * The signed-in user's own authenticator, with a current code from it:
+ * `DELETE …/authenticator` removes it, `POST …/authenticator/recovery-codes`
+ * replaces the recovery codes with a new set. A code accepted here is spent
+ * as a sign-in's is (its step becomes the last accepted).
+ */
+import type {RecoveryCodesResponseBody} from '../../src/sources/protocol.js';
+import {OtpAnswer, type OtpRequest} from '../exchange.js';
+import {authenticatorKey} from '../keys.js';
+import {logSafe} from '../log-safe.js';
+import {json} from '../problem.js';
+import {judgeWithinBudget} from './budget.js';
+import {checkedCodeBody} from './bodies.js';
+import {spendStep, type AuthenticatorRecord, type Judged} from './records.js';
+import {newRecoveryCodes} from './recovery-codes.js';
+import {
+  checkedBody,
+  enrolledAuthenticator,
+  notEnrolled,
+  refusalOf,
+  sessionUser,
+  stepOfCode,
+  type AuthenticatorContext,
+} from './stages.js';
+
+/**
+ * Judges the session user's current code and, when it is accepted, makes
+ * `then` of their record in the same change (undefined removes it).
+ */
+async function withCurrentCode(
+  ctx: AuthenticatorContext,
+  request: OtpRequest,
+  then: (record: AuthenticatorRecord, user: string) => AuthenticatorRecord | undefined,
+): Promise<{user: string} | OtpAnswer> {
+  const body = await checkedBody(ctx, request, checkedCodeBody);
+  if (body instanceof OtpAnswer) return body;
+  const user = await sessionUser(ctx, request);
+  if (user instanceof OtpAnswer) return user;
+  const enrolled = await enrolledAuthenticator(ctx, user);
+  if (enrolled instanceof OtpAnswer) return enrolled;
+  const {record, key} = enrolled;
+  const budgeted = await judgeWithinBudget(
+    ctx,
+    ctx.normalize(user),
+    async (): Promise<Judged> => {
+      const step = stepOfCode(ctx, key, body.code);
+      if (step === undefined) return {outcome: 'invalid'};
+      return ctx.store.update(authenticatorKey(user), (v) =>
+        spendStep(v, record.id, step, (r) => then(r, user)),
+      );
+    },
+  );
+  if (budgeted instanceof OtpAnswer) return budgeted;
+  const {judged} = budgeted;
+  if (judged.outcome !== 'accepted')
+    return refusalOf(judged, budgeted.attemptsLeft, notEnrolled);
+  return {user};
+}
+
+/** `DELETE …/authenticator` {code}: the user signs in with sent codes (or enrols again) from now on. */
+export async function removeAuthenticator(
+  ctx: AuthenticatorContext,
+  request: OtpRequest,
+): Promise<OtpAnswer> {
+  const done = await withCurrentCode(ctx, request, () => undefined);
+  if (done instanceof OtpAnswer) return done;
+  const {user} = done;
+  ctx.logger.warn(`otp-step: authenticator removed for ${logSafe(user)}`);
+  if (ctx.events.watched)
+    ctx.events.emit({
+      type: 'authenticator_removed',
+      at: ctx.now(),
+      requestId: '',
+      user,
+      account: ctx.normalize(user),
+      address: ctx.clientAddress(request),
+    });
+  return json(200, {status: 'removed'});
+}
+
+/** `POST …/authenticator/recovery-codes` {code}: a new set, shown this once; the old set no longer works. */
+export async function replaceRecoveryCodes(
+  ctx: AuthenticatorContext,
+  request: OtpRequest,
+): Promise<OtpAnswer> {
+  // Drawn before the change, which a store may run again (Redis, on a race): it must be pure.
+  const codes = newRecoveryCodes();
+  const done = await withCurrentCode(ctx, request, (record, user) => ({
+    ...record,
+    recoveryCodes: codes.map((code) => ctx.authenticator.recoveryDigest(user, code)),
+    usedRecoveryCodes: [],
+  }));
+  if (done instanceof OtpAnswer) return done;
+  ctx.logger.info(`otp-step: recovery codes replaced for ${logSafe(done.user)}`);
+  const answer: RecoveryCodesResponseBody = {status: 'replaced', recoveryCodes: codes};
+  return json(200, answer);
+}
