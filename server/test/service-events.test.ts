@@ -53,12 +53,26 @@ describe('OTP_EVENTS and OTP_EVENTS_URL', () => {
       ).events,
       ['otp.expired', 'otp.locked'],
     );
+    // The authenticator's events are chosen as any other.
+    assert.deepEqual(
+      serviceConfig(
+        {
+          ...base,
+          ...url,
+          OTP_EVENTS: 'otp.enrolled,otp.recovery_used,otp.authenticator_removed',
+        },
+        noFiles,
+      ).events,
+      ['otp.enrolled', 'otp.recovery_used', 'otp.authenticator_removed'],
+    );
   });
 
   it('stop the start for an unknown type, naming it and the types there are', () => {
     refuses(
       {...url, OTP_EVENTS: 'otp.issued,otp.opened'},
-      /^OTP_EVENTS holds "otp.opened", which is not an event type: list some of otp.issued, .*otp.revoked, or \* for all/,
+      new RegExp(
+        `^OTP_EVENTS holds "otp.opened", which is not an event type: list some of ${OTP_EVENT_TYPES.join(', ').replace(/\./g, '\\.')}, or \\* for all`,
+      ),
     );
     refuses({...url, OTP_EVENTS: 'issued'}, /^OTP_EVENTS holds "issued"/);
     refuses({...url, OTP_EVENTS: '*,otp.issued'}, /^OTP_EVENTS holds "\*"/);
