@@ -12,6 +12,7 @@ import {decodeBase32IgnorePadding} from '@oslojs/encoding';
 import {generateHOTP} from '@oslojs/otp';
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
+import {readFileSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {createRequire} from 'node:module';
 import type {AddressInfo} from 'node:net';
@@ -153,6 +154,40 @@ async function eventReceiver() {
   };
 }
 
+// Every answer seen here is checked against docs/openapi.json, as helpers.ts's
+// assertConforms does for the code routes (it knows neither DELETE nor these paths).
+const openapi = JSON.parse(readFileSync('docs/openapi.json', 'utf8'));
+const {default: Ajv2020} = createRequire(import.meta.url)(
+  'ajv/dist/2020.js',
+) as typeof import('ajv/dist/2020.js');
+const ajv = new Ajv2020({strict: false, allErrors: true});
+ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)) && /T/.test(s));
+ajv.addSchema(openapi, 'openapi');
+
+/** Throws unless the answer to `method path` is what docs/openapi.json says, status, media type and body. */
+function assertDocumented(
+  method: string,
+  path: string,
+  answer: {status: number; headers: Headers; json: unknown},
+) {
+  const template = Object.keys(openapi.paths).find((t) =>
+    new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
+  );
+  const operation = template && openapi.paths[template][method.toLowerCase()];
+  assert.ok(operation, `docs/openapi.json has no ${method} ${path}`);
+  const spec = operation.responses[String(answer.status)];
+  assert.ok(spec, `${method} ${template} does not document ${answer.status}`);
+  const [type, media] = Object.entries(
+    spec.content as Record<string, {schema: {$ref: string}}>,
+  )[0];
+  assert.ok(answer.headers.get('content-type')?.startsWith(type), `not ${type}`);
+  const validate = ajv.getSchema(`openapi${media.schema.$ref}`)!;
+  assert.ok(
+    validate(answer.json),
+    `${method} ${template} ${answer.status}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(answer.json)}`,
+  );
+}
+
 /** The time step now, as a phone's clock counts it. */
 const stepNow = () => Math.floor(Date.now() / 1000 / STEP_SECONDS);
 
@@ -212,12 +247,15 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
       body: JSON.stringify(body),
     });
     const text = await response.text();
-    return {
+    const answer = {
       status: response.status,
       headers: response.headers,
       text,
       json: JSON.parse(text) as Record<string, unknown>,
     };
+    if (path.includes('/authenticator'))
+      assertDocumented(method, path.replace(/^\/otp/, ''), answer);
+    return answer;
   };
   const post = (path: string, body: unknown, headers?: Record<string, string>) =>
     call('POST', path, body, headers);
@@ -273,7 +311,8 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
     assert.equal(none.status, 401);
     assert.equal(none.json.code, 'unauthenticated');
 
-    const started = await post('/authenticator/enrollments', {}, asUser(user));
+    // At the root, and under the prefix an app's proxy keeps (/otp/…).
+    const started = await post('/otp/authenticator/enrollments', {}, asUser(user));
     assert.equal(started.status, 201, started.text);
     const secret = String(started.json.secret);
     assert.match(secret, /^[A-Z2-7]{32}$/, '160 bits in Base32');
@@ -529,15 +568,17 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
     );
     const statuses = answers.map((a) => a.status);
     assert.equal(statuses.filter((s) => s === 200).length, 1, String(statuses));
-    // The others: used, or (on Redis, where 200 reservations land before any is settled) past the account's free attempts.
+    // The others: used; or, on Redis, where 200 reservations of the account's
+    // budget land before any is settled, past its free attempts (429), or
+    // given up on that hot key (503 store-unavailable): refusals all, with a wait.
     for (const answer of answers.filter((a) => a.status !== 200)) {
       assert.ok(
         (answer.status === 409 && answer.json.code === 'used') ||
-          (answer.status === 429 &&
-            answer.json.code === 'rate-limited' &&
-            Number(answer.headers.get('retry-after')) > 0),
+          (answer.status === 429 && answer.json.code === 'rate-limited') ||
+          (answer.status === 503 && answer.json.code === 'store-unavailable'),
         answer.text,
       );
+      if (answer.status !== 409) assert.ok(Number(answer.headers.get('retry-after')) > 0);
     }
   });
 
