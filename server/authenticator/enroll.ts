@@ -113,8 +113,12 @@ export async function confirmEnrollment(
   if (user instanceof OtpAnswer) return user;
   if (enrollmentId === undefined) return unknownEnrollment();
   const at = ctx.now();
-  // Under the signed-in user's own key: another user's enrolment id is not found there.
-  const pending = await ctx.peek<unknown>(enrollmentKey(user));
+  // Under the signed-in user's own key: another user's enrolment id is not
+  // found there. What this process saw of it will do (store.recall): an
+  // enrolment's facts never change under its id, and taking it below is
+  // decided on the store's own value.
+  const pendingKey = enrollmentKey(user);
+  const pending = ctx.store.recall?.(pendingKey) ?? (await ctx.peek<unknown>(pendingKey));
   if (
     !isPendingEnrollment(pending) ||
     pending.enrollmentId !== enrollmentId ||
@@ -132,7 +136,7 @@ export async function confirmEnrollment(
     async (): Promise<Judged<number>> => {
       const step = stepOfCode(ctx, key, body.code);
       if (step === undefined) return {outcome: 'invalid'};
-      const taken = await ctx.store.update(enrollmentKey(user), (v) =>
+      const taken = await ctx.store.update(pendingKey, (v) =>
         takeEnrollment(v, enrollmentId),
       );
       if (!taken) return {outcome: 'gone'};
@@ -142,6 +146,7 @@ export async function confirmEnrollment(
   );
   if (budgeted instanceof OtpAnswer) return budgeted;
   const {judged} = budgeted;
+  if (judged.outcome === 'unopened') return unknownEnrollment();
   if (judged.outcome !== 'accepted')
     return refusalOf(judged, budgeted.attemptsLeft, unknownEnrollment);
   const record: AuthenticatorRecord = {

@@ -11,15 +11,16 @@ import {logSafe} from '../log-safe.js';
 import {json} from '../problem.js';
 import {judgeWithinBudget} from './budget.js';
 import {checkedCodeBody} from './bodies.js';
-import {spendStep, type AuthenticatorRecord, type Judged} from './records.js';
+import {spendCode, type AuthenticatorRecord} from './records.js';
 import {newRecoveryCodes} from './recovery-codes.js';
 import {
   checkedBody,
-  enrolledAuthenticator,
+  codeStepOf,
   notEnrolled,
   refusalOf,
+  refuseNotEnrolled,
   sessionUser,
-  stepOfCode,
+  unopened,
   type AuthenticatorContext,
 } from './stages.js';
 
@@ -36,22 +37,17 @@ async function withCurrentCode(
   if (body instanceof OtpAnswer) return body;
   const user = await sessionUser(ctx, request);
   if (user instanceof OtpAnswer) return user;
-  const enrolled = await enrolledAuthenticator(ctx, user);
-  if (enrolled instanceof OtpAnswer) return enrolled;
-  const {record, key} = enrolled;
-  const budgeted = await judgeWithinBudget(
-    ctx,
-    ctx.normalize(user),
-    async (): Promise<Judged> => {
-      const step = stepOfCode(ctx, key, body.code);
-      if (step === undefined) return {outcome: 'invalid'};
-      return ctx.store.update(authenticatorKey(user), (v) =>
-        spendStep(v, record.id, step, (r) => then(r, user)),
-      );
-    },
+  const none = await refuseNotEnrolled(ctx, user);
+  if (none) return none;
+  const stepOf = codeStepOf(ctx, user, body.code);
+  const budgeted = await judgeWithinBudget(ctx, ctx.normalize(user), () =>
+    ctx.store.update(authenticatorKey(user), (v) =>
+      spendCode(v, stepOf, (record) => then(record, user)),
+    ),
   );
   if (budgeted instanceof OtpAnswer) return budgeted;
   const {judged} = budgeted;
+  if (judged.outcome === 'unopened') return unopened(ctx, user);
   if (judged.outcome !== 'accepted')
     return refusalOf(judged, budgeted.attemptsLeft, notEnrolled);
   return {user};

@@ -10,10 +10,7 @@
 
 /** An enrolled authenticator (keys.ts authenticatorKey). */
 export interface AuthenticatorRecord {
-  /**
-   * The enrolment it came from: a change judged against one record never
-   * lands on the one that replaced it (a new enrolment, a removal and a new one).
-   */
+  /** The enrolment it came from. */
   id: string;
   /** The app's secret, sealed with the user as owner (crypto.ts). */
   sealed: string;
@@ -51,8 +48,10 @@ export type Judged<T = undefined> =
   | {outcome: 'invalid'}
   /** The record's, but used already (a step not later than the last accepted; a recovery code spent). */
   | {outcome: 'used'}
-  /** The record changed meanwhile (removed, replaced): nothing judged. */
-  | {outcome: 'gone'};
+  /** No record (removed meanwhile), or an enrolment taken already: nothing judged. */
+  | {outcome: 'gone'}
+  /** A record whose secret does not open for this user (moved from another's key, altered): nothing judged. */
+  | {outcome: 'unopened'};
 
 export const isAuthenticatorRecord = (value: unknown): value is AuthenticatorRecord =>
   typeof value === 'object' &&
@@ -69,34 +68,41 @@ export const isPendingEnrollment = (value: unknown): value is PendingEnrollment 
   typeof (value as PendingEnrollment).sealed === 'string';
 
 /**
- * Accepts the code of `step` for the record `id`, if the step is later than
- * the last one accepted, and writes `then` of the record with that step as its
- * last: the check and the write in one change. `then` returning undefined
- * deletes the record (a removal).
+ * Judges a code against the record as the store holds it now, and accepts
+ * it if its step is later than the last one accepted, writing `then` of the
+ * record with that step as its last: the check and the write in one change.
+ * `stepOf` opens the record's secret and finds the code's step (undefined: a
+ * wrong code; null: a secret that does not open for this user). Judged on the
+ * stored record, not on one read before, so a record replaced meanwhile is
+ * judged as it now is. `then` returning undefined deletes the record (a removal).
  */
-export function spendStep(
+export function spendCode(
   value: unknown,
-  id: string,
-  step: number,
+  stepOf: (record: AuthenticatorRecord) => number | undefined | null,
   then: (record: AuthenticatorRecord) => AuthenticatorRecord | undefined = (r) => r,
 ): Change<Judged> {
-  if (!isAuthenticatorRecord(value) || value.id !== id) return [value, {outcome: 'gone'}];
+  if (!isAuthenticatorRecord(value)) return [value, {outcome: 'gone'}];
+  const step = stepOf(value);
+  if (step === null) return [value, {outcome: 'unopened'}];
+  if (step === undefined) return [value, {outcome: 'invalid'}];
   if (step <= value.lastStep) return [value, {outcome: 'used'}];
   return [then({...value, lastStep: step}), {outcome: 'accepted', value: undefined}];
 }
 
 /**
- * Spends the recovery code whose HMAC is `digest` on the record `id`: removed
- * from the set in the change that accepts it, so it signs in once. The value
- * is how many are left.
+ * Spends the recovery code whose HMAC is `digest` on the record as stored:
+ * removed from the set in the change that accepts it, so it signs in once.
+ * The value is how many are left.
  */
 export function spendRecoveryCode(
   value: unknown,
-  id: string,
   digest: string,
   indexOf: (kept: readonly string[], digest: string) => number,
+  /** Whether the record's secret opens for this user: one that does not is no record of theirs. */
+  opens: (record: AuthenticatorRecord) => boolean,
 ): Change<Judged<number>> {
-  if (!isAuthenticatorRecord(value) || value.id !== id) return [value, {outcome: 'gone'}];
+  if (!isAuthenticatorRecord(value)) return [value, {outcome: 'gone'}];
+  if (!opens(value)) return [value, {outcome: 'unopened'}];
   const index = indexOf(value.recoveryCodes, digest);
   if (index === -1)
     return [

@@ -15,13 +15,14 @@ import {logSafe} from '../log-safe.js';
 import {json, problem} from '../problem.js';
 import {judgeWithinBudget} from './budget.js';
 import {checkedSignInBody, type SignInBody} from './bodies.js';
-import {spendRecoveryCode, spendStep, type Judged} from './records.js';
+import {spendCode, spendRecoveryCode, type Judged} from './records.js';
 import {
   checkedBody,
-  enrolledAuthenticator,
+  codeStepOf,
   notEnrolled,
   refusalOf,
-  stepOfCode,
+  refuseNotEnrolled,
+  unopened,
   type AuthenticatorContext,
 } from './stages.js';
 
@@ -38,25 +39,28 @@ export async function signIn(
     return problem(400, 'invalid-request', 'Send "user" as a name that is not blank.');
   const session = await ctx.refuseSession(request, user);
   if (session) return session;
-  const enrolled = await enrolledAuthenticator(ctx, user);
-  if (enrolled instanceof OtpAnswer) return enrolled;
-  const {record, key} = enrolled;
+  const none = await refuseNotEnrolled(ctx, user);
+  if (none) return none;
   const method: ConfirmationMethod =
     body.code === undefined ? 'recovery-code' : 'authenticator';
+  const stepOf = body.code === undefined ? undefined : codeStepOf(ctx, user, body.code);
   const budgeted = await judgeWithinBudget(
     ctx,
     account,
     async (): Promise<Judged<number>> => {
-      if (body.code === undefined) {
-        const digest = ctx.authenticator.recoveryDigest(user, body.recoveryCode);
+      if (stepOf === undefined) {
+        const digest = ctx.authenticator.recoveryDigest(user, body.recoveryCode!);
         return ctx.store.update(authenticatorKey(user), (v) =>
-          spendRecoveryCode(v, record.id, digest, ctx.authenticator.indexOfDigest),
+          spendRecoveryCode(
+            v,
+            digest,
+            ctx.authenticator.indexOfDigest,
+            (record) => ctx.authenticator.openSecret(user, record.sealed) !== undefined,
+          ),
         );
       }
-      const step = stepOfCode(ctx, key, body.code);
-      if (step === undefined) return {outcome: 'invalid'};
       const spent = await ctx.store.update(authenticatorKey(user), (v) =>
-        spendStep(v, record.id, step),
+        spendCode(v, stepOf),
       );
       return spent.outcome === 'accepted' ? {outcome: 'accepted', value: -1} : spent;
     },
@@ -71,6 +75,7 @@ export async function signIn(
     method,
     address: ctx.clientAddress(request),
   };
+  if (judged.outcome === 'unopened') return unopened(ctx, user);
   if (judged.outcome !== 'accepted') {
     if (ctx.events.watched && judged.outcome !== 'gone')
       ctx.events.emit({

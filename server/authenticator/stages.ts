@@ -52,34 +52,57 @@ export const notEnrolled = () =>
   );
 
 /**
- * The user's authenticator with its secret opened, or the 404 `not-enrolled`
- * that says there is none. A record whose secret does not open (copied from
- * another user's key, altered, or sealed under another server secret) is no
- * authenticator of this user's, and is logged: nobody's app can sign in with it.
+ * The 404 `not-enrolled` for a user with no authenticator, before any
+ * attempt is counted. Read from what this process saw of the key where it
+ * has it (store.recall): the record is judged again as the store holds it, in
+ * the change that spends a code (records.ts), so a stale view only ever
+ * decides this early refusal. A thousand sign-ins at once then wait in line on
+ * Redis for the one key that must be shared, the account's budget, not for a read.
  */
-export async function enrolledAuthenticator(
-  ctx: AuthenticatorContext,
+export async function refuseNotEnrolled(
+  ctx: HandlerContext,
   user: string,
-): Promise<{record: AuthenticatorRecord; key: Uint8Array} | OtpAnswer> {
-  const value = await ctx.peek<unknown>(authenticatorKey(user));
-  if (!isAuthenticatorRecord(value)) return notEnrolled();
-  const key = ctx.authenticator.openSecret(user, value.sealed);
-  if (!key) {
-    ctx.logger.error(
-      `otp-step: the authenticator of ${logSafe(user)} does not open (moved from another user, altered, or sealed under another secret): it cannot sign in`,
-    );
-    return notEnrolled();
-  }
-  return {record: value, key};
+): Promise<OtpAnswer | undefined> {
+  const key = authenticatorKey(user);
+  const value = ctx.store.recall?.(key) ?? (await ctx.peek<unknown>(key));
+  return isAuthenticatorRecord(value) ? undefined : notEnrolled();
 }
 
-/** The step a typed code is the app's code of, now (±1 step of drift), or undefined. */
+/**
+ * The step of a typed code for a stored record (records.ts spendCode's
+ * `stepOf`): its secret opened for `user` (null where it does not open), the
+ * code's step now within ±1 of drift, or undefined. The opened secret is kept
+ * for the change's next run (a store may run it again on a race).
+ */
+export function codeStepOf(ctx: AuthenticatorContext, user: string, code: string) {
+  let opened: [sealed: string, key: Uint8Array | undefined] | undefined;
+  return (record: AuthenticatorRecord): number | undefined | null => {
+    if (opened?.[0] !== record.sealed)
+      opened = [record.sealed, ctx.authenticator.openSecret(user, record.sealed)];
+    const key = opened[1];
+    return key ? stepOfCode(ctx, key, code) : null;
+  };
+}
+
+/** The step a typed code is the app's code of for `key`, now (±1 step of drift), or undefined. */
 export const stepOfCode = (ctx: HandlerContext, key: Uint8Array, typed: string) =>
   matchingStep(key, cleanCode(typed, 'numeric'), stepAt(ctx.now()));
 
+/**
+ * The answer for a record whose secret does not open (copied from another
+ * user's key, altered, or sealed under another server secret): no
+ * authenticator of this user's, and logged, since nobody's app can sign in with it.
+ */
+export function unopened(ctx: HandlerContext, user: string): OtpAnswer {
+  ctx.logger.error(
+    `otp-step: the authenticator of ${logSafe(user)} does not open (moved from another user, altered, or sealed under another secret): it cannot sign in`,
+  );
+  return notEnrolled();
+}
+
 /** The answer that turns down a code: wrong, used already, or of a record that changed meanwhile. */
 export function refusalOf(
-  judged: Exclude<Judged<unknown>, {outcome: 'accepted'}>,
+  judged: Exclude<Judged<unknown>, {outcome: 'accepted' | 'unopened'}>,
   attemptsLeft: number,
   gone: () => OtpAnswer,
 ): OtpAnswer {

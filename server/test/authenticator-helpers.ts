@@ -13,9 +13,12 @@ import {authenticatorKey} from '../keys.js';
 import {checkedSecret, type OtpHandlerOptions} from '../options.js';
 import {post, SECRET, send, setup} from './helpers.js';
 
-/** The session the `x-test-user` header names; none without it. */
+/** The session the `x-test-user` header names (percent-encoded: headers are Latin-1); none without it. */
 export const bySessionHeader = {
-  authenticate: (request: Request) => request.headers.get('x-test-user'),
+  authenticate: (request: Request) => {
+    const user = request.headers.get('x-test-user');
+    return user === null ? null : decodeURIComponent(user);
+  },
 };
 
 /** A handler with the authenticator on (issuer Acme), sessions from `x-test-user`. */
@@ -25,7 +28,7 @@ export const authenticatorSetup = (options: Partial<OtpHandlerOptions> = {}) =>
 export type AuthCtx = ReturnType<typeof authenticatorSetup>;
 
 /** The headers of a request from `user`'s session. */
-export const as = (user: string) => ({'x-test-user': user});
+export const as = (user: string) => ({'x-test-user': encodeURIComponent(user)});
 
 /** The app's code for `secret` at `ms` (epoch ms), as a phone computes it: RFC 6238, SHA-1, 6 digits, 30 s. */
 export const appCode = (secret: Uint8Array, ms: number) =>
