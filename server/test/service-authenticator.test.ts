@@ -1,128 +1,23 @@
 /**
- * The side service's authenticator factor: OTP_AUTHENTICATOR_ISSUER read
- * strictly (a bad issuer, or one without OTP_USER_HEADER, stops the start in
- * one line naming it), and the whole factor through the service's own
- * process as an app's proxy and an authenticator app use it: enrolment with
- * the user header, codes computed from the answered secret as a phone does,
- * sign-in, a recovery code once, new recovery codes, removal, and the event
- * webhooks the app receives, their signatures checked (memory store, or the
- * Redis of OTP_TEST_REDIS_URL).
+ * The side service's authenticator routes through the service's own process,
+ * as an app's proxy and an authenticator app use them: enrolment with the
+ * user header, the QR code read as a phone reads it, codes computed from the
+ * answered secret, sign-in, a recovery code once, new recovery codes,
+ * removal, the back-off, parallel sign-ins, and the event webhooks the app
+ * receives, their signatures checked; every answer checked against
+ * docs/openapi.json (memory store, or the Redis of OTP_TEST_REDIS_URL).
  */
 import {decodeBase32IgnorePadding} from '@oslojs/encoding';
 import {generateHOTP} from '@oslojs/otp';
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {createRequire} from 'node:module';
 import type {AddressInfo} from 'node:net';
 import {after, before, describe, it} from 'node:test';
 import {verifyWebhook} from '../index.js';
-import {ConfigError, serviceConfig} from '../service/config.js';
 import {SECRET, STORE_KIND} from './helpers.js';
-import {startService} from './service-process.js';
-
-const base = {NODE_ENV: 'test', OTP_SECRET: SECRET};
-const withUser = {OTP_USER_HEADER: 'X-App-User', OTP_TRUSTED_PROXIES: '127.0.0.1,::1'};
-const noFiles = (path: string): string => {
-  throw new Error(`ENOENT: ${path}`);
-};
-const refuses = (env: Record<string, string>, message: RegExp) =>
-  assert.throws(
-    () => serviceConfig({...base, ...env}, noFiles),
-    (error: Error) =>
-      error instanceof ConfigError &&
-      message.test(error.message) &&
-      !error.message.includes('\n'),
-  );
-
-describe('OTP_AUTHENTICATOR_ISSUER', () => {
-  it('is off when unset or empty, and on with the issuer as given (trimmed)', () => {
-    assert.equal(serviceConfig({...base, ...withUser}, noFiles).authenticator, undefined);
-    assert.equal(
-      serviceConfig({...base, ...withUser, OTP_AUTHENTICATOR_ISSUER: '  '}, noFiles)
-        .authenticator,
-      undefined,
-    );
-    assert.deepEqual(
-      serviceConfig(
-        {...base, ...withUser, OTP_AUTHENTICATOR_ISSUER: ' Acme Bank São Paulo '},
-        noFiles,
-      ).authenticator,
-      {issuer: 'Acme Bank São Paulo'},
-    );
-  });
-
-  it('stops the start without OTP_USER_HEADER, saying why and what to set', () => {
-    refuses(
-      {OTP_AUTHENTICATOR_ISSUER: 'Acme'},
-      /^OTP_AUTHENTICATOR_ISSUER needs OTP_USER_HEADER: .*anyone could enrol a phone for any account; set OTP_USER_HEADER/,
-    );
-  });
-
-  it('stops the start for an issuer an app would misread, naming it and the value', () => {
-    const rule =
-      "must be the name apps show above the account, such as 'Acme': a non-empty string of at most 64 characters, without ':' or control characters";
-    for (const issuer of ['Acme:Bank', 'Acme\u0007Bank', 'A'.repeat(65)])
-      assert.throws(
-        () =>
-          serviceConfig(
-            {...base, ...withUser, OTP_AUTHENTICATOR_ISSUER: issuer},
-            noFiles,
-          ),
-        new ConfigError(
-          `OTP_AUTHENTICATOR_ISSUER ${rule}, not ${JSON.stringify(issuer)}`,
-        ),
-      );
-    // 64 characters are taken; without a user header the header is what is missing.
-    assert.ok(
-      serviceConfig(
-        {...base, ...withUser, OTP_AUTHENTICATOR_ISSUER: 'A'.repeat(64)},
-        noFiles,
-      ).authenticator,
-    );
-    refuses(
-      {OTP_AUTHENTICATOR_ISSUER: 'Acme:Bank'},
-      /^OTP_AUTHENTICATOR_ISSUER needs OTP_USER_HEADER/,
-    );
-  });
-});
-
-describe('npx otp-step-server with OTP_AUTHENTICATOR_ISSUER', () => {
-  const main = new URL('../service/main.js', import.meta.url).pathname;
-  const start = (env: Record<string, string>) =>
-    new Promise<{code: number | null; stderr: string}>((resolve) => {
-      const child = spawn(process.execPath, [main], {
-        env: {PATH: process.env.PATH ?? '', ...base, PORT: '0', ...env},
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        resolve({code, stderr});
-      });
-    });
-
-  it('stops with one line and exit code 1: no user header, a bad issuer', async () => {
-    const cases: [Record<string, string>, RegExp][] = [
-      [
-        {OTP_AUTHENTICATOR_ISSUER: 'Acme'},
-        /^otp-step-server: OTP_AUTHENTICATOR_ISSUER needs OTP_USER_HEADER: [^\n]*\n$/,
-      ],
-      [
-        {...withUser, OTP_AUTHENTICATOR_ISSUER: 'Acme:Bank'},
-        /^otp-step-server: OTP_AUTHENTICATOR_ISSUER must be the name apps show above the account[^\n]*, not "Acme:Bank"\n$/,
-      ],
-    ];
-    for (const [env, message] of cases) {
-      const {code, stderr} = await start(env);
-      assert.equal(code, 1, stderr);
-      assert.match(stderr, message);
-    }
-  });
-});
+import {BUILT_MAIN, startService} from './service-process.js';
 
 const HOOK_SECRET = 'the webhook secret shared with the app, 32+ bytes';
 const API_KEY = 'the app server key for verifying confirmations';
@@ -225,7 +120,6 @@ function scanQr(svg: string): string | undefined {
 }
 
 describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
-  const main = new URL('../service/main.js', import.meta.url).pathname;
   let receiver: Awaited<ReturnType<typeof eventReceiver>>;
   let service: Awaited<ReturnType<typeof startService>>;
   const unique = (name: string) =>
@@ -259,6 +153,11 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
   };
   const post = (path: string, body: unknown, headers?: Record<string, string>) =>
     call('POST', path, body, headers);
+  /** Sign-in as the user's own session: `{code}` or `{recoveryCode}`. */
+  const signIn = (user: string, fields: Record<string, unknown>) =>
+    post('/authenticator/confirm', {user, ...fields}, asUser(user));
+  const remove = (user: string, code: string) =>
+    call('DELETE', '/authenticator', {code}, asUser(user));
 
   /** Enrols an app for `user` through the service: the enrolment, and the recovery codes its first code got. */
   const enrol = async (user: string) => {
@@ -293,7 +192,7 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
           OTP_REDIS_URL: process.env.OTP_TEST_REDIS_URL,
         }),
       },
-      main,
+      BUILT_MAIN,
     );
   });
   after(async () => {
@@ -347,11 +246,7 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
     assert.equal(wrong.status, 422);
     assert.equal(wrong.json.code, 'invalid-code');
     // Not enrolled until confirmed.
-    const early = await post(
-      '/authenticator/confirm',
-      {user, code: appCode(secret, step)},
-      asUser(user),
-    );
+    const early = await signIn(user, {code: appCode(secret, step)});
     assert.equal(early.status, 404);
     assert.equal(early.json.code, 'not-enrolled');
 
@@ -375,24 +270,16 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
     assert.equal(again.status, 404, 'an enrolment is confirmed once');
 
     // The enrolment's own code is spent: its step was accepted.
-    const replayed = await post(
-      '/authenticator/confirm',
-      {user, code: appCode(secret, step)},
-      asUser(user),
-    );
+    const replayed = await signIn(user, {code: appCode(secret, step)});
     assert.equal(replayed.status, 409);
     assert.equal(replayed.json.code, 'used');
     // The next step's code (within the ±1 step of drift) signs in, once.
     const next = appCode(secret, step + 1);
-    const signedIn = await post(
-      '/authenticator/confirm',
-      {user, code: next},
-      asUser(user),
-    );
+    const signedIn = await signIn(user, {code: next});
     assert.equal(signedIn.status, 200, signedIn.text);
     assert.equal(signedIn.json.method, 'authenticator');
     assert.match(String(signedIn.json.confirmation), /^v1\./);
-    const twice = await post('/authenticator/confirm', {user, code: next}, asUser(user));
+    const twice = await signIn(user, {code: next});
     assert.equal(twice.status, 409);
     assert.equal(twice.json.code, 'used');
     // Another session cannot sign in as the user.
@@ -419,26 +306,14 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
     const user = unique('ana');
     const {recoveryCodes} = await enrol(user);
     const typed = ` ${recoveryCodes[3].toLowerCase().replace('-', ' ')} `;
-    const used = await post(
-      '/authenticator/confirm',
-      {user, recoveryCode: typed},
-      asUser(user),
-    );
+    const used = await signIn(user, {recoveryCode: typed});
     assert.equal(used.status, 200, used.text);
     assert.equal(used.json.method, 'recovery-code');
     assert.equal(used.json.recoveryCodesLeft, 9);
-    const again = await post(
-      '/authenticator/confirm',
-      {user, recoveryCode: recoveryCodes[3]},
-      asUser(user),
-    );
+    const again = await signIn(user, {recoveryCode: recoveryCodes[3]});
     assert.equal(again.status, 409, again.text);
     assert.equal(again.json.code, 'used');
-    const other = await post(
-      '/authenticator/confirm',
-      {user, recoveryCode: recoveryCodes[4]},
-      asUser(user),
-    );
+    const other = await signIn(user, {recoveryCode: recoveryCodes[4]});
     assert.equal(other.status, 200, 'the others still work');
     assert.equal(other.json.recoveryCodesLeft, 8);
     const verified = await post(
@@ -462,61 +337,29 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
     const fresh = replaced.json.recoveryCodes as string[];
     assert.equal(fresh.length, 10);
     assert.ok(!fresh.some((code) => recoveryCodes.includes(code)));
-    const old = await post(
-      '/authenticator/confirm',
-      {user, recoveryCode: recoveryCodes[0]},
-      asUser(user),
-    );
+    const old = await signIn(user, {recoveryCode: recoveryCodes[0]});
     assert.equal(old.status, 422, old.text);
     assert.equal(old.json.code, 'invalid-code');
-    const now = await post(
-      '/authenticator/confirm',
-      {user, recoveryCode: fresh[0]},
-      asUser(user),
-    );
+    const now = await signIn(user, {recoveryCode: fresh[0]});
     assert.equal(now.status, 200, now.text);
   });
 
   it('removes the authenticator with a current code, never without one', async () => {
     const user = unique('sam');
     const {secret, step} = await enrol(user);
-    const wrong = await call(
-      'DELETE',
-      '/authenticator',
-      {code: wrongCode(secret, step)},
-      asUser(user),
-    );
+    const wrong = await remove(user, wrongCode(secret, step));
     assert.equal(wrong.status, 422, wrong.text);
     assert.equal(wrong.json.code, 'invalid-code');
-    const replayed = await call(
-      'DELETE',
-      '/authenticator',
-      {code: appCode(secret, step)},
-      asUser(user),
-    );
+    const replayed = await remove(user, appCode(secret, step));
     assert.equal(replayed.status, 409, 'the enrolment’s own code removes nothing');
     assert.equal(replayed.json.code, 'used');
-    const removed = await call(
-      'DELETE',
-      '/authenticator',
-      {code: appCode(secret, step + 1)},
-      asUser(user),
-    );
+    const removed = await remove(user, appCode(secret, step + 1));
     assert.equal(removed.status, 200, removed.text);
     assert.deepEqual(removed.json, {status: 'removed'});
-    const after = await post(
-      '/authenticator/confirm',
-      {user, code: appCode(secret, step + 1)},
-      asUser(user),
-    );
+    const after = await signIn(user, {code: appCode(secret, step + 1)});
     assert.equal(after.status, 404);
     assert.equal(after.json.code, 'not-enrolled');
-    const gone = await call(
-      'DELETE',
-      '/authenticator',
-      {code: appCode(secret, step + 1)},
-      asUser(user),
-    );
+    const gone = await remove(user, appCode(secret, step + 1));
     assert.equal(gone.status, 404);
   });
 
@@ -525,11 +368,7 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
     const {secret, step} = await enrol(user);
     const tries: {status: number; json: Record<string, unknown>; headers: Headers}[] = [];
     for (let i = 0; i < 10; i++) {
-      const answer = await post(
-        '/authenticator/confirm',
-        {user, code: wrongCode(secret, step)},
-        asUser(user),
-      );
+      const answer = await signIn(user, {code: wrongCode(secret, step)});
       tries.push(answer);
       if (answer.status === 429) break;
     }
@@ -549,11 +388,7 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
     assert.ok(
       tries.slice(0, -1).every((t) => t.status === 422 && t.json.code === 'invalid-code'),
     );
-    const right = await post(
-      '/authenticator/confirm',
-      {user, code: appCode(secret, step + 1)},
-      asUser(user),
-    );
+    const right = await signIn(user, {code: appCode(secret, step + 1)});
     assert.equal(right.status, 429, 'the back-off holds for the right code too');
   });
 
@@ -562,9 +397,7 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
     const {secret, step} = await enrol(user);
     const code = appCode(secret, step + 1);
     const answers = await Promise.all(
-      Array.from({length: 200}, () =>
-        post('/authenticator/confirm', {user, code}, asUser(user)),
-      ),
+      Array.from({length: 200}, () => signIn(user, {code})),
     );
     const statuses = answers.map((a) => a.status);
     assert.equal(statuses.filter((s) => s === 200).length, 1, String(statuses));
@@ -585,17 +418,8 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
   it('tells the app of enrolments, recovery-code use and removals by signed webhooks, never with a secret or a code', async () => {
     const user = unique('eva');
     const {secret, step, recoveryCodes} = await enrol(user);
-    await post(
-      '/authenticator/confirm',
-      {user, recoveryCode: recoveryCodes[0]},
-      asUser(user),
-    );
-    await call(
-      'DELETE',
-      '/authenticator',
-      {code: appCode(secret, step + 1)},
-      asUser(user),
-    );
+    await signIn(user, {recoveryCode: recoveryCodes[0]});
+    await remove(user, appCode(secret, step + 1));
     // Events are posted behind the answers: wait for the last of them.
     const mine = () => receiver.received.filter((r) => r.body.user === user);
     for (

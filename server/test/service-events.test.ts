@@ -7,7 +7,6 @@
  * OTP_AUDIT_LOG, which must open at start.
  */
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
@@ -19,6 +18,7 @@ import {ConfigError, serviceConfig} from '../service/config.js';
 import {jsonLogger} from '../service/json-logger.js';
 import {createService} from '../service/service.js';
 import {issueBody, SECRET} from './helpers.js';
+import {exitOf} from './service-process.js';
 
 const HOOK_SECRET = 'the webhook secret shared with the app, 32+ bytes';
 const base = {NODE_ENV: 'test', OTP_SECRET: SECRET, OTP_TEST_MODE: '1'};
@@ -306,21 +306,7 @@ describe('the side service’s audit log', () => {
 });
 
 describe('npx otp-step-server', () => {
-  const main = new URL('../service/main.js', import.meta.url).pathname;
-  const start = (env: Record<string, string>) =>
-    new Promise<{code: number | null; stderr: string}>((resolve) => {
-      const child = spawn(process.execPath, [main], {
-        env: {PATH: process.env.PATH ?? '', ...base, PORT: '0', ...env},
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        resolve({code, stderr});
-      });
-    });
+  const start = (env: Record<string, string>) => exitOf({...base, ...env});
 
   it('stops with one line naming the setting: an unknown event type, an audit log it cannot open', async () => {
     const unknown = await start({
