@@ -6,6 +6,7 @@ import type {OtpHandlerOptions} from './options.js';
 import {answeredRoute, answerOtpRequest} from './otp-core.js';
 import {cancelByApp} from './cancel.js';
 import {revokeUser} from './revoke-user.js';
+import {removeByApp} from './authenticator/manage.js';
 
 export {isOtpRoute} from './routes.js';
 
@@ -37,10 +38,23 @@ export interface OtpHandler extends OtpEndpoint {
    * code of theirs issued until now reads `canceled` and cannot be confirmed,
    * and every confirmation token of theirs issued until now fails
    * `verifyConfirmation`, on every instance sharing the store. Codes issued
-   * afterwards are not affected. Throws a TypeError for a user that is not a
-   * non-empty string of at most 256 characters.
+   * afterwards are not affected. An enrolled authenticator app stays: a
+   * revocation voids what was issued until then (codes, tokens), not a factor
+   * the user holds, and the app signs in again at once. Where an account was
+   * taken over, an app enrolled meanwhile (`otp.enrolled`) may be the
+   * intruder's: `removeAuthenticator(user)` removes it. Throws a TypeError for
+   * a user that is not a non-empty string of at most 256 characters.
    */
   revokeUser(user: string): Promise<void>;
+  /**
+   * Removes `user`'s authenticator app (exactly as the app names them) from
+   * the app's server, with no code asked: a support desk's reset for a user
+   * who lost both the phone and the recovery codes, or an intruder's app after
+   * a takeover. Resolves to true when there was one. Tells
+   * `otp.authenticator_removed`. Throws a TypeError as `revokeUser` does, and
+   * on a handler without `authenticator`.
+   */
+  removeAuthenticator(user: string): Promise<boolean>;
   /**
    * Resolves once every code being sent behind its answer has been sent or
    * given up on: for a graceful shutdown, and for tests.
@@ -75,6 +89,7 @@ export function createOtpHandler(options: OtpHandlerOptions): OtpHandler {
   handler.verifyConfirmation = ctx.tokens.verify;
   handler.cancel = (requestId: string) => cancelByApp(ctx, requestId);
   handler.revokeUser = (user: string) => revokeUser(ctx, user);
+  handler.removeAuthenticator = (user: string) => removeByApp(ctx, user);
   handler.idle = async () => {
     while (ctx.deliveries.size) await Promise.allSettled([...ctx.deliveries]);
     // What the observers still deliver (event webhooks, onEvent calls) too.

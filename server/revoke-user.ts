@@ -7,12 +7,10 @@ import {logSafe} from './log-safe.js';
  * of `user` issued until now, on every instance sharing the store. The key
  * lasts as long as the longest-lived of them could (a code of the longest
  * lifetime through its grace, a token), with a minute for clocks that differ.
+ * The user's authenticator app, if any, stays enrolled (see OtpHandler.revokeUser).
  */
 export async function revokeUser(ctx: HandlerContext, user: unknown): Promise<void> {
-  if (typeof user !== 'string' || user === '' || user.length > 256)
-    throw new TypeError(
-      'otp-step: revokeUser(user) needs the user as the app names it: a non-empty string of at most 256 characters',
-    );
+  checkedAppUser(user, 'revokeUser');
   const at = ctx.now();
   const keepFor =
     Math.max(
@@ -36,4 +34,12 @@ export async function revokeUser(ctx: HandlerContext, user: unknown): Promise<vo
     account: ctx.normalize(user),
   });
   ctx.logger.warn(`otp-step: every code and confirmation of ${logSafe(user)} revoked`);
+}
+
+/** `user` as an app's call names it; anything else throws a TypeError naming the call. */
+export function checkedAppUser(user: unknown, call: string): asserts user is string {
+  if (typeof user !== 'string' || user === '' || user.length > 256)
+    throw new TypeError(
+      `otp-step: ${call}(user) needs the user as the app names it: a non-empty string of at most 256 characters`,
+    );
 }

@@ -11,7 +11,9 @@ import {logSafe} from '../log-safe.js';
 import {json} from '../problem.js';
 import {judgeWithinBudget} from './budget.js';
 import {checkedCodeBody} from './bodies.js';
-import {spendCode, type AuthenticatorRecord} from './records.js';
+import type {HandlerContext} from '../handler-context.js';
+import {checkedAppUser} from '../revoke-user.js';
+import {isAuthenticatorRecord, spendCode, type AuthenticatorRecord} from './records.js';
 import {newRecoveryCodes} from './recovery-codes.js';
 import {
   checkedBody,
@@ -60,7 +62,11 @@ export async function removeAuthenticator(
 ): Promise<OtpAnswer> {
   const done = await withCurrentCode(ctx, request, () => undefined);
   if (done instanceof OtpAnswer) return done;
-  const {user} = done;
+  tellRemoved(ctx, done.user, ctx.clientAddress(request));
+  return json(200, {status: 'removed'});
+}
+
+function tellRemoved(ctx: HandlerContext, user: string, address?: string): void {
   ctx.logger.warn(`otp-step: authenticator removed for ${logSafe(user)}`);
   if (ctx.events.watched)
     ctx.events.emit({
@@ -69,9 +75,22 @@ export async function removeAuthenticator(
       requestId: '',
       user,
       account: ctx.normalize(user),
-      address: ctx.clientAddress(request),
+      address,
     });
-  return json(200, {status: 'removed'});
+}
+
+/** `handler.removeAuthenticator(user)`: the app's own removal, with no code (otp-handler.ts). */
+export async function removeByApp(ctx: HandlerContext, user: unknown): Promise<boolean> {
+  checkedAppUser(user, 'removeAuthenticator');
+  if (!ctx.authenticator)
+    throw new TypeError(
+      'otp-step: removeAuthenticator needs the authenticator option: this handler has no authenticator factor',
+    );
+  const removed = await ctx.store.update(authenticatorKey(user), (v) =>
+    isAuthenticatorRecord(v) ? [undefined, true] : [v, false],
+  );
+  if (removed) tellRemoved(ctx, user);
+  return removed;
 }
 
 /** `POST …/authenticator/recovery-codes` {code}: a new set, shown this once; the old set no longer works. */

@@ -5,6 +5,7 @@
  * routes' shape (404 without the option, 405, wherever mounted).
  */
 import assert from 'node:assert/strict';
+import type {IncomingMessage, ServerResponse} from 'node:http';
 import {describe, it} from 'node:test';
 import {decodeBase32IgnorePadding} from '@oslojs/encoding';
 import {
@@ -18,6 +19,7 @@ import {
   signIn,
   startEnrollment,
 } from './authenticator-helpers.js';
+import {toNodeListener} from '../index.js';
 import {post, send, setup} from './helpers.js';
 
 describe('authenticator: enrolment', () => {
@@ -306,6 +308,22 @@ describe('authenticator: routes', () => {
       assert.equal(answer.status, 404, path);
       assert.equal(answer.json.code, 'not-found');
     }
+  });
+
+  it("passes the authenticator's paths on to the app's next middleware where it is off", async () => {
+    const off = setup({authenticate: () => 'alice'});
+    const on = authenticatorSetup();
+    const path = '/account/authenticator';
+    let passed = 0;
+    await toNodeListener(off.handler)(
+      {url: `${path}?x=1`} as IncomingMessage,
+      {} as ServerResponse,
+      () => void passed++,
+    );
+    assert.equal(passed, 1);
+    assert.equal(off.handler.handles?.(path), false);
+    assert.equal(off.handler.handles?.('/otp/codes'), true);
+    assert.equal(on.handler.handles?.(path), true);
   });
 
   it('answers 405 with Allow for a wrong method', async () => {
