@@ -69,8 +69,8 @@ export const SERVICE_NO_AUTHENTICATE_WARNING =
  * `GET /readyz` (health-routes.ts), the
  * notification and confirmation sent to the app as signed webhooks, and, with
  * `OTP_API_KEY`, `POST /confirmations/verify` for the app's server to check a
- * confirmation token and the admin routes to cancel a code and revoke a user
- * (admin-routes.ts).
+ * confirmation token and the admin routes to cancel a code, revoke a user and
+ * remove a user's authenticator app (admin-routes.ts).
  */
 export function createService(
   config: ServiceConfig,
@@ -193,7 +193,12 @@ export function createService(
     if (path === '/confirmations/verify' && config.apiKey)
       return writeAnswer(res, await verifyConfirmation(handler, config.apiKey, req));
     if (path.startsWith('/admin/') && config.apiKey)
-      return writeAnswer(res, await adminRoute(handler, config.apiKey, req, path));
+      return writeAnswer(
+        res,
+        await adminRoute(handler, config.apiKey, req, path, {
+          authenticator: Boolean(config.authenticator),
+        }),
+      );
     await otp(req, res);
   });
 

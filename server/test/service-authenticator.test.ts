@@ -147,7 +147,8 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
       text,
       json: JSON.parse(text) as Record<string, unknown>,
     };
-    if (path.includes('/authenticator'))
+    // The protocol's routes; the admin routes are the app server's (deployment.md).
+    if (/^(\/otp)?\/authenticator/.test(path))
       assertDocumented(method, path.replace(/^\/otp/, ''), answer);
     return answer;
   };
@@ -361,6 +362,28 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
     assert.equal(after.json.code, 'not-enrolled');
     const gone = await remove(user, appCode(secret, step + 1));
     assert.equal(gone.status, 404);
+  });
+
+  it("removes a user's app for the app's server, with its key and no code (a support desk's reset)", async () => {
+    const user = unique('lost');
+    const {secret, step} = await enrol(user);
+    const path = `/admin/users/${encodeURIComponent(user)}/authenticator/remove`;
+    const bearer = {authorization: `Bearer ${API_KEY}`};
+    const keyless = await post(path, {}, asUser(user));
+    assert.equal(keyless.status, 401, 'the user’s own session is not the app’s server');
+    assert.deepEqual((await post(path, {}, bearer)).json, {removed: true});
+    const after = await signIn(user, {code: appCode(secret, step + 1)});
+    assert.equal(after.status, 404);
+    assert.equal(after.json.code, 'not-enrolled');
+    assert.deepEqual((await post(path, {}, bearer)).json, {removed: false});
+    const told = () =>
+      receiver.received.filter(
+        (r) => r.body.user === user && r.body.event === 'otp.authenticator_removed',
+      );
+    for (let i = 0; i < 100 && !told().length; i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(told().length, 1, 'one removal, one event');
+    assert.ok(told()[0].signed);
   });
 
   it('backs off an account after its free wrong codes: 429 with Retry-After, even for the right code', async () => {

@@ -224,6 +224,10 @@ describe('the event webhooks', () => {
       assert.equal((await call(cancelPath, {}, bearer)).json.canceled, false);
       const revoked = await call('/admin/users/Maria%20M%C3%BCller/revoke', {}, bearer);
       assert.equal(revoked.status, 200);
+      // Without OTP_AUTHENTICATOR_ISSUER there is no authenticator to remove, nor the route.
+      const remove = await call('/admin/users/maria/authenticator/remove', {}, bearer);
+      assert.equal(remove.status, 404);
+      assert.equal(remove.json.code, 'not-found');
     } finally {
       await service.close();
     }
