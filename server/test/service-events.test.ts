@@ -58,7 +58,7 @@ describe('OTP_EVENTS and OTP_EVENTS_URL', () => {
   it('stop the start for an unknown type, naming it and the types there are', () => {
     refuses(
       {...url, OTP_EVENTS: 'otp.issued,otp.opened'},
-      /^OTP_EVENTS holds "otp.opened", which is not an event type: list some of otp.issued, .*otp.revoked, or \* for all/,
+      /^OTP_EVENTS holds "otp.opened", which is not an event type: list some of otp.issued, .*otp.revoked, otp.enrolled, otp.recovery_used, otp.authenticator_removed, or \* for all/,
     );
     refuses({...url, OTP_EVENTS: 'issued'}, /^OTP_EVENTS holds "issued"/);
     refuses({...url, OTP_EVENTS: '*,otp.issued'}, /^OTP_EVENTS holds "\*"/);

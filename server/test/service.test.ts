@@ -194,6 +194,7 @@ describe(`otp-step-server, the side service (${STORE_KIND} store)`, () => {
       'client',
       'expiresAt',
       'issuedAt',
+      'method',
       'requestId',
       'stepName',
       'user',
