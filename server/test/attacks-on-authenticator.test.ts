@@ -28,23 +28,26 @@ const tally = (statuses: number[]) =>
   statuses.reduce<Record<number, number>>((t, s) => ({...t, [s]: (t[s] ?? 0) + 1}), {});
 
 /**
- * On Redis, updates of one key from one process wait in line (redis-store.ts
- * inTurn), and 1,000 requests on one account's budget make a line longer than
- * the store's 1 s timeout on a loaded machine: those at its end are answered
- * 503 store-unavailable, to be retried (about 15 % of them on a 2-CPU runner).
- * An honest answer, never a second success; the memory store has no such line.
+ * Exactly one success; every other answer a refusal of substance: used, or
+ * waiting behind the account's reserved attempts. None may time out (503):
+ * the Redis store is given the time to decide each (PATIENT).
  */
-const MOST_UNAVAILABLE = STORE_KIND === 'redis' ? 400 : 0;
-
-/** Exactly one success; every other answer used, waiting behind the account's reserved attempts, or unavailable. */
 function assertOneSuccess(statuses: number[], refusals = [409, 429]) {
   const counted = tally(statuses);
   assert.equal(counted[200], 1, JSON.stringify(counted));
-  const others = [...refusals, 503].reduce((sum, s) => sum + (counted[s] ?? 0), 0);
+  const others = refusals.reduce((sum, s) => sum + (counted[s] ?? 0), 0);
   assert.equal(others, statuses.length - 1, JSON.stringify(counted));
-  assert.ok((counted[503] ?? 0) <= MOST_UNAVAILABLE, JSON.stringify(counted));
   return counted;
 }
+
+/**
+ * On Redis, updates of one key from one process wait in line (redis-store.ts
+ * inTurn), and 1,000 requests on one account's budget make a line longer
+ * than the store's 1 s timeout on a loaded 2-CPU runner (up to a third were
+ * answered 503 store-unavailable, to be retried): given 20 s, every one of
+ * them is decided, and the test proves what was decided.
+ */
+const PATIENT = {redisTimeoutMs: 20_000};
 
 /** A code of six digits that is none of the app's codes now (±1 step). */
 const notTheCode = (secret: Uint8Array, ms: number) => {
@@ -61,7 +64,7 @@ describe('attack: one code, many at once', () => {
   const wide = {limits: {maxAttempts: 100, maxFailuresPerAccount: 100}};
 
   it('accepts one of 1,000 parallel sign-ins with one code', async (t) => {
-    const ctx = authenticatorSetup(wide);
+    const ctx = authenticatorSetup(wide, PATIENT);
     const secret = randomBytes(20);
     await seedAuthenticator(ctx, 'alice', secret);
     const code = appCode(secret, ctx.clock.now);
@@ -74,7 +77,7 @@ describe('attack: one code, many at once', () => {
   });
 
   it('accepts one of 1,000 parallel sign-ins with one recovery code', async (t) => {
-    const ctx = authenticatorSetup(wide);
+    const ctx = authenticatorSetup(wide, PATIENT);
     const {recoveryCodes} = await enrol(ctx, 'alice');
     const answers = await Promise.all(
       Array.from({length: 1000}, () =>
@@ -89,7 +92,7 @@ describe('attack: one code, many at once', () => {
   });
 
   it('enrols once among 1,000 parallel confirmations of one enrolment', async (t) => {
-    const ctx = authenticatorSetup(wide);
+    const ctx = authenticatorSetup(wide, PATIENT);
     const started = await startEnrollment(ctx, 'alice');
     const secret = decodeBase32IgnorePadding(String(started.json.secret));
     const code = appCode(secret, ctx.clock.now);

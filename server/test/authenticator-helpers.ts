@@ -22,8 +22,11 @@ export const bySessionHeader = {
 };
 
 /** A handler with the authenticator on (issuer Acme), sessions from `x-test-user`. */
-export const authenticatorSetup = (options: Partial<OtpHandlerOptions> = {}) =>
-  setup({...bySessionHeader, authenticator: {issuer: 'Acme'}, ...options});
+export const authenticatorSetup = (
+  options: Partial<OtpHandlerOptions> = {},
+  storeOptions: Parameters<typeof setup>[1] = {},
+) =>
+  setup({...bySessionHeader, authenticator: {issuer: 'Acme'}, ...options}, storeOptions);
 
 export type AuthCtx = ReturnType<typeof authenticatorSetup>;
 

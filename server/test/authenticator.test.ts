@@ -379,3 +379,43 @@ describe('authenticator: routes', () => {
     }
   });
 });
+
+describe('authenticator: accountLabel', () => {
+  const labelOf = async (ctx: ReturnType<typeof authenticatorSetup>, user: string) => {
+    const started = await startEnrollment(ctx, user);
+    assert.equal(started.status, 201);
+    return decodeURIComponent(new URL(String(started.json.uri)).pathname);
+  };
+
+  it("shows the app's name for the account in place of the user's id", async () => {
+    const ctx = authenticatorSetup({
+      authenticator: {
+        issuer: 'Acme',
+        accountLabel: async (user) => `${user}@example.org`,
+      },
+    });
+    assert.equal(await labelOf(ctx, 'u_123'), '/Acme:u_123@example.org');
+    // Only a label: the app is still u_123's.
+    const {secret} = await enrol(ctx, 'u_123');
+    const signedIn = await signIn(ctx, {
+      user: 'u_123',
+      code: appCode(secret, ctx.clock.now),
+    });
+    assert.equal(signedIn.status, 200);
+  });
+
+  it('falls back to the user, logged, for a label that throws or is no name', async () => {
+    for (const accountLabel of [
+      () => {
+        throw new Error('directory down');
+      },
+      () => '',
+      () => 'x'.repeat(257),
+      () => 7 as unknown as string,
+    ]) {
+      const ctx = authenticatorSetup({authenticator: {issuer: 'Acme', accountLabel}});
+      assert.equal(await labelOf(ctx, 'alice'), '/Acme:alice');
+      assert.ok(ctx.logged.some((line) => /accountLabel/.test(line)));
+    }
+  });
+});

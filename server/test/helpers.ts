@@ -31,19 +31,32 @@ export const MEMORY_ONLY =
 const opened: RedisOtpStore[] = [];
 after(() => Promise.all(opened.map((store) => store.close())));
 
+/** The test store's own bounds: the memory store's size, Redis's timeout. */
+interface TestStoreOptions {
+  maxKeys?: number;
+  /**
+   * How long a Redis operation may wait (redis-store.ts `timeoutMs`, 1 s by
+   * default), for a test whose point is what is decided, not how fast: updates
+   * of one key from one process wait in line, and 1,000 requests at once on
+   * one key make a line longer than a second on a loaded machine.
+   */
+  redisTimeoutMs?: number;
+}
+
 /**
  * A store of the suite's kind, on the test's clock. On Redis each gets a prefix
  * of its own, so tests never see each other's keys.
  */
-function testStore(now: () => number, storeOptions: {maxKeys?: number}) {
+function testStore(now: () => number, storeOptions: TestStoreOptions) {
   if (!redisUrl) {
-    const store = memoryOtpStore({now, ...storeOptions});
+    const store = memoryOtpStore({now, maxKeys: storeOptions.maxKeys});
     return {store, values: async () => store.values(), size: async () => store.size};
   }
   const store = redisOtpStore({
     url: redisUrl,
     prefix: `test:${process.pid}:${opened.length}:`,
     now,
+    timeoutMs: storeOptions.redisTimeoutMs,
   });
   opened.push(store);
   const values = async () => (await store.entries()).map(([, value]) => value);
@@ -53,7 +66,7 @@ function testStore(now: () => number, storeOptions: {maxKeys?: number}) {
 /** A handler in test mode on its own store and clock, and everything it sent and logged. */
 export function setup(
   options: Partial<OtpHandlerOptions> = {},
-  storeOptions: {maxKeys?: number} = {},
+  storeOptions: TestStoreOptions = {},
 ) {
   const clock = {now: 1_700_000_000_000};
   const {store, values, size} = testStore(() => clock.now, storeOptions);
