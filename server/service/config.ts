@@ -243,6 +243,7 @@ export function serviceConfig(
     );
   const confirmedUrl = urlOf('OTP_CONFIRMED_URL', ['http:', 'https:']);
   const lookupUrl = urlOf('OTP_LOOKUP_URL', ['http:', 'https:']);
+  const authenticator = authenticatorConfig(get, {userHeader, lookupUrl});
   const testUsersFile = get('OTP_TEST_USERS_FILE');
   let testUsers: Record<string, string> | undefined;
   if (testUsersFile) {
@@ -266,7 +267,6 @@ export function serviceConfig(
   }
 
   const events = eventsConfig(get, urlOf);
-  const authenticator = authenticatorConfig(get, userHeader);
 
   return {
     secret: secretOf('OTP_SECRET', true)!,

@@ -157,7 +157,14 @@ export function createService(
     onEvent: onEvent || undefined,
     auditLog: audit.write,
     // The `/authenticator/…` routes, served at the root beside `/codes`; config.ts made sure there is an `authenticate`.
-    authenticator: config.authenticator,
+    authenticator: config.authenticator && {
+      ...config.authenticator,
+      // What the phone shows under the issuer: the user's address where the app asks for it (no address: the user).
+      accountLabel:
+        config.accountLabel === 'email' && lookup
+          ? async (user) => (await lookup(user, ''))?.email ?? user
+          : undefined,
+    },
   });
   const otp = toNodeListener(handler);
   const proxies = trustedProxyList(config.trustedProxies);

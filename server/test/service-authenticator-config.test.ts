@@ -74,6 +74,40 @@ describe('OTP_AUTHENTICATOR_ISSUER', () => {
   });
 });
 
+describe('OTP_AUTHENTICATOR_LABEL', () => {
+  const on = {...withUser, OTP_AUTHENTICATOR_ISSUER: 'Acme'};
+  const lookup = {
+    OTP_LOOKUP_URL: 'http://127.0.0.1:9/lookup',
+    OTP_WEBHOOK_SECRET: SECRET,
+  };
+
+  it('labels with the user by default, and with the address from the lookup webhook for email', () => {
+    assert.equal(serviceConfig({...base, ...on}, noFiles).accountLabel, 'user');
+    assert.equal(
+      serviceConfig(
+        {...base, ...on, ...lookup, OTP_AUTHENTICATOR_LABEL: 'email'},
+        noFiles,
+      ).accountLabel,
+      'email',
+    );
+  });
+
+  it('stops the start for a label it cannot make, or with no factor to label', () => {
+    refuses(
+      {...on, OTP_AUTHENTICATOR_LABEL: 'email'},
+      /^OTP_AUTHENTICATOR_LABEL=email needs OTP_LOOKUP_URL/,
+    );
+    refuses(
+      {...on, ...lookup, OTP_AUTHENTICATOR_LABEL: 'phone'},
+      /^OTP_AUTHENTICATOR_LABEL must be user or email, not "phone"$/,
+    );
+    refuses(
+      {...withUser, ...lookup, OTP_AUTHENTICATOR_LABEL: 'email'},
+      /^OTP_AUTHENTICATOR_LABEL is set but OTP_AUTHENTICATOR_ISSUER is not/,
+    );
+  });
+});
+
 describe('npx otp-step-server with OTP_AUTHENTICATOR_ISSUER', () => {
   const start = (env: Record<string, string>) => exitOf({...base, ...env});
 

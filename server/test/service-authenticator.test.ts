@@ -23,15 +23,20 @@ const HOOK_SECRET = 'the webhook secret shared with the app, 32+ bytes';
 const API_KEY = 'the app server key for verifying confirmations';
 const STEP_SECONDS = 30;
 
-/** The app's event receiver: every delivery, with whether its signature holds. */
+/**
+ * The app's webhook receiver: every delivery, with whether its signature
+ * holds. As the lookup webhook it knows the address of users named `mail-…`
+ * and no other user (404).
+ */
 async function eventReceiver() {
   const received: {body: Record<string, unknown>; raw: string; signed: boolean}[] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
+    const body = JSON.parse(raw.toString()) as Record<string, unknown>;
     received.push({
-      body: JSON.parse(raw.toString()) as Record<string, unknown>,
+      body,
       raw: raw.toString(),
       signed: verifyWebhook(
         raw,
@@ -39,7 +44,11 @@ async function eventReceiver() {
         HOOK_SECRET,
       ),
     });
-    res.writeHead(204).end();
+    if (body.event !== 'lookup') return void res.writeHead(204).end();
+    if (!String(body.user).startsWith('mail-')) return void res.writeHead(404).end();
+    res
+      .writeHead(200, {'content-type': 'application/json'})
+      .end(JSON.stringify({email: `${String(body.user)}@example.com`}));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -189,6 +198,9 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
           'otp.enrolled,otp.recovery_used,otp.authenticator_removed,otp.confirmed',
         OTP_WEBHOOK_SECRET: HOOK_SECRET,
         OTP_API_KEY: API_KEY,
+        // The phone shows the user's address where the app's directory has one.
+        OTP_LOOKUP_URL: receiver.url,
+        OTP_AUTHENTICATOR_LABEL: 'email',
         ...(process.env.OTP_TEST_REDIS_URL && {
           OTP_REDIS_URL: process.env.OTP_TEST_REDIS_URL,
         }),
@@ -227,6 +239,29 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
     assert.doesNotMatch(svg, /<script|<style|\son\w+=/i);
     assert.equal(scanQr(svg), started.json.uri, 'the QR code does not read as the URI');
     assert.ok(!service.stdout().includes(secret), 'the secret is in the log');
+  });
+
+  it('labels the account with the address from the lookup webhook, the user without one', async () => {
+    const withMail = unique('mail-li');
+    const labelled = await post('/authenticator/enrollments', {}, asUser(withMail));
+    const uri = new URL(String(labelled.json.uri));
+    assert.equal(decodeURIComponent(uri.pathname), `/Acme Bank:${withMail}@example.com`);
+    const lookup = receiver.received.find(
+      (r) => r.body.event === 'lookup' && r.body.user === withMail,
+    );
+    assert.ok(lookup?.signed, 'the lookup webhook is signed');
+    // The label is only shown: the app is the user's, and signs that user in.
+    const step = stepNow();
+    const confirmed = await post(
+      `/authenticator/enrollments/${String(labelled.json.enrollmentId)}/confirm`,
+      {code: appCode(String(labelled.json.secret), step)},
+      asUser(withMail),
+    );
+    assert.equal(confirmed.status, 200, confirmed.text);
+    const signedIn = await signIn(withMail, {
+      code: appCode(String(labelled.json.secret), step + 1),
+    });
+    assert.equal(signedIn.status, 200, signedIn.text);
   });
 
   it('activates with the first code, answers 10 recovery codes, then signs in with a later code once', async () => {
@@ -444,7 +479,10 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
     await signIn(user, {recoveryCode: recoveryCodes[0]});
     await remove(user, appCode(secret, step + 1));
     // Events are posted behind the answers: wait for the last of them.
-    const mine = () => receiver.received.filter((r) => r.body.user === user);
+    const mine = () =>
+      receiver.received.filter(
+        (r) => r.body.user === user && String(r.body.event).startsWith('otp.'),
+      );
     for (
       let i = 0;
       i < 100 && !mine().some((r) => r.body.event === 'otp.authenticator_removed');

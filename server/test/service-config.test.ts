@@ -59,6 +59,7 @@ describe('the service’s configuration', () => {
         events: [],
         auditLogPath: undefined,
         authenticator: undefined,
+        accountLabel: 'user',
         metricsPort: undefined,
         metricsHost: '127.0.0.1',
         metricsLabels: undefined,
