@@ -49,7 +49,10 @@ describe('authenticator: enrolment', () => {
 
   it('answers ten recovery codes XXXXX-XXXXX when the first code confirms it', async () => {
     const ctx = authenticatorSetup();
-    const {recoveryCodes} = await enrol(ctx, 'alice');
+    const {recoveryCodes, confirmed, started} = await enrol(ctx, 'alice');
+    // The codes and nothing else: the secret is shown once, at the start.
+    assert.deepEqual(Object.keys(confirmed.json).sort(), ['recoveryCodes', 'status']);
+    assert.ok(!confirmed.text.includes(String(started.json.secret)));
     assert.equal(recoveryCodes.length, 10);
     for (const code of recoveryCodes)
       assert.match(code, /^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
