@@ -216,6 +216,7 @@ export function handlerContext(options: OtpHandlerOptions) {
     /** The authenticator factor's issuer and keys; undefined where `authenticator` is not given (its routes answer 404). */
     authenticator: authenticator && {
       issuer: authenticator.issuer,
+      accountLabel: authenticator.accountLabel,
       ...authenticatorCrypto(secret),
     },
     notify:

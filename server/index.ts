@@ -5,6 +5,7 @@
 export {createOtpHandler, isOtpRoute, type OtpHandler} from './otp-handler.js';
 export {
   DEFAULT_LIMITS,
+  type OtpAuthenticatorOptions,
   type OtpHandlerOptions,
   type OtpLimits,
   type OtpNotification,

@@ -74,6 +74,14 @@ export interface OtpLimits {
 export interface OtpAuthenticatorOptions {
   /** The name an app shows above the account (`Acme`): the URI's issuer and its label's prefix. */
   issuer: string;
+  /**
+   * The account's name as the app on the phone shows it under the issuer,
+   * for a user the app names by an id (`u_8f3a…`): the e-mail address, say.
+   * The signed-in user (the `authenticate` result) by default. Only shown:
+   * the authenticator stays the user's, whatever the label. A throw, or
+   * anything but a string of 1 to 256 characters, falls back to the user (logged).
+   */
+  accountLabel?: (user: string) => string | Promise<string>;
 }
 
 export interface OtpHandlerOptions {
@@ -154,8 +162,10 @@ export interface OtpHandlerOptions {
   metricsLabels?: OtpMetricsLabels;
   /**
    * Called for each lifecycle event (`otp.issued`, `otp.delivered`, …,
-   * `otp.expired`, `otp.canceled`, `otp.revoked`), behind the answers; never
-   * with the code. A throw is logged.
+   * `otp.expired`, `otp.canceled`, `otp.revoked`, and the authenticator's
+   * `otp.enrolled`, `otp.recovery_used`, `otp.authenticator_removed`), behind
+   * the answers; never with the code, an authenticator's secret or a
+   * recovery code. A throw is logged.
    */
   onEvent?: (event: OtpEvent) => void | Promise<void>;
   /**

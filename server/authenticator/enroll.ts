@@ -75,7 +75,7 @@ export async function startEnrollment(
     ENROLLMENT_LIFETIME_MS,
   ]);
   const shown = encodeBase32UpperCaseNoPadding(secret);
-  const uri = otpauthUri(ctx.authenticator.issuer, user, shown);
+  const uri = otpauthUri(ctx.authenticator.issuer, await labelOf(ctx, user), shown);
   ctx.logger.info(`otp-step: authenticator enrolment started for ${logSafe(user)}`);
   const answer: EnrollmentResponseBody = {
     enrollmentId: pending.enrollmentId,
@@ -86,6 +86,25 @@ export async function startEnrollment(
     expiresIn: ENROLLMENT_LIFETIME_MS / 1000,
   };
   return json(201, answer);
+}
+
+/** The name the phone shows for the account: `accountLabel`'s, or the user where it gives none fit to show. */
+async function labelOf(ctx: AuthenticatorContext, user: string): Promise<string> {
+  const {accountLabel} = ctx.authenticator;
+  if (!accountLabel) return user;
+  try {
+    const label = await accountLabel(user);
+    if (typeof label === 'string' && label !== '' && label.length <= MAX_USER_LENGTH)
+      return label;
+    ctx.logger.error(
+      `otp-step: authenticator.accountLabel gave no name of 1 to ${MAX_USER_LENGTH} characters for ${logSafe(user)}: the user is shown`,
+    );
+  } catch (error) {
+    ctx.logger.error(
+      `otp-step: authenticator.accountLabel failed for ${logSafe(user)}: ${logSafe(error instanceof Error ? error.message : error)}`,
+    );
+  }
+  return user;
 }
 
 const unknownEnrollment = () =>

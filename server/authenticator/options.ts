@@ -29,9 +29,14 @@ export function checkedAuthenticator(
     throw new Error(
       `otp-step: authenticator.issuer must be the name apps show above the account, such as 'Acme': a non-empty string of at most ${MAX_ISSUER_LENGTH} characters, without ':' or control characters`,
     );
+  const {accountLabel} = given as {accountLabel?: unknown};
+  if (accountLabel !== undefined && typeof accountLabel !== 'function')
+    throw new Error(
+      'otp-step: authenticator.accountLabel must be a function (user) => the name the app on the phone shows, such as the e-mail address',
+    );
   if (typeof options.authenticate !== 'function')
     throw new Error(
       'otp-step: authenticator needs authenticate(request): enrolment, removal and new recovery codes are for the signed-in user only, or anyone could enrol their own phone for any account',
     );
-  return {issuer};
+  return {issuer, accountLabel: accountLabel as OtpAuthenticatorOptions['accountLabel']};
 }

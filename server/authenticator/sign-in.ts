@@ -26,6 +26,7 @@ import {
   type AuthenticatorContext,
 } from './stages.js';
 
+/** `POST …/authenticator/confirm`: the body, the session, the record, the budget, the judgement, the confirmation. */
 export async function signIn(
   ctx: AuthenticatorContext,
   request: OtpRequest,
@@ -62,28 +63,28 @@ export async function signIn(
       const spent = await ctx.store.update(authenticatorKey(user), (v) =>
         spendCode(v, stepOf),
       );
+      // The app's code leaves no count to tell: -1 stands for none.
       return spent.outcome === 'accepted' ? {outcome: 'accepted', value: -1} : spent;
     },
   );
   if (budgeted instanceof OtpAnswer) return budgeted;
   const {judged, attemptsLeft} = budgeted;
-  const told = {
-    user,
-    account,
-    client,
-    stepName,
-    method,
-    address: ctx.clientAddress(request),
-  };
   if (judged.outcome === 'unopened') return unopened(ctx, user);
   if (judged.outcome !== 'accepted') {
+    // Judged, it is told as a sent code's is; the wrong code that uses up
+    // the free attempts (the account must wait from now on) as locked.
     if (ctx.events.watched && judged.outcome !== 'gone')
       ctx.events.emit({
-        ...told,
         type: judged.outcome === 'invalid' && attemptsLeft === 0 ? 'locked' : 'rejected',
         at: ctx.now(),
         requestId: '',
+        user,
+        account,
+        client,
+        stepName,
+        method,
         reason: judged.outcome,
+        address: ctx.clientAddress(request),
       });
     if (judged.outcome === 'used' && method === 'recovery-code')
       return problem(409, 'used', 'This recovery code has already been used.');

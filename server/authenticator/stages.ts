@@ -6,6 +6,7 @@
 import {cleanCode} from '../../src/code/clean-code.js';
 import {OtpAnswer, type OtpRequest} from '../exchange.js';
 import type {HandlerContext} from '../handler-context.js';
+import type {OtpAuthenticatorOptions} from '../options.js';
 import {authenticatorKey} from '../keys.js';
 import {logSafe} from '../log-safe.js';
 import {problem} from '../problem.js';
@@ -15,7 +16,8 @@ import {matchingStep, stepAt} from './totp.js';
 
 /** The handler's context with the authenticator on. */
 export type AuthenticatorContext = HandlerContext & {
-  authenticator: {issuer: string} & AuthenticatorCrypto;
+  authenticator: Pick<OtpAuthenticatorOptions, 'issuer' | 'accountLabel'> &
+    AuthenticatorCrypto;
 };
 
 /** The body checked by `check`, or the 400 (or 413, 415, …) that refuses it. */

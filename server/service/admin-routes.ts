@@ -6,27 +6,36 @@ import {OtpStoreUnavailableError} from '../store.js';
 import {refuseWithoutApiKey} from './api-key.js';
 
 const REVOKE_ROUTE = /^\/admin\/users\/([^/]+)\/revoke$/;
+const REMOVE_AUTHENTICATOR_ROUTE = /^\/admin\/users\/([^/]+)\/authenticator\/remove$/;
 const CANCEL_ROUTE = /^\/admin\/codes\/([^/]+)\/cancel$/;
 
+/** Longest user a path may name once decoded, as the handler's own bound. */
+const MAX_USER_LENGTH = 256;
+
 /**
- * `POST /admin/users/{user}/revoke` and `POST /admin/codes/{requestId}/cancel`:
- * `revokeUser` and `cancel` for an app that is not in Node, behind
+ * `POST /admin/users/{user}/revoke`, `POST /admin/codes/{requestId}/cancel`
+ * and, with OTP_AUTHENTICATOR_ISSUER, `POST
+ * /admin/users/{user}/authenticator/remove`: `revokeUser`, `cancel` and
+ * `removeAuthenticator` for an app that is not in Node, behind
  * `Authorization: Bearer <OTP_API_KEY>` as `/confirmations/verify` is. The
  * user is URL-encoded in the path (`encodeURIComponent`), exactly as the app
  * names it. Revoking answers `{"revoked": true}`; canceling `{"canceled": true}`
- * when it ended a pending code, `{"canceled": false}` when there was none.
+ * when it ended a pending code, `{"canceled": false}` when there was none;
+ * removing `{"removed": true}` when the user had an authenticator app.
  */
 export async function adminRoute(
   handler: OtpHandler,
   apiKey: string,
   req: IncomingMessage,
   path: string,
+  {authenticator}: {authenticator: boolean},
 ): Promise<OtpAnswer> {
   const refused = refuseWithoutApiKey(apiKey, req);
   if (refused) return refused;
   const revoke = REVOKE_ROUTE.exec(path);
-  const cancel = revoke ? undefined : CANCEL_ROUTE.exec(path);
-  const match = revoke ?? cancel;
+  const remove = authenticator ? REMOVE_AUTHENTICATOR_ROUTE.exec(path) : null;
+  const cancel = CANCEL_ROUTE.exec(path);
+  const match = revoke ?? remove ?? cancel;
   if (!match) return problem(404, 'not-found', 'No such route.');
   if (req.method !== 'POST') return methodNotAllowed();
   let name: string;
@@ -36,17 +45,18 @@ export async function adminRoute(
     return problem(
       400,
       'invalid-request',
-      `The ${revoke ? 'user' : 'request id'} in the path does not decode: encode it with encodeURIComponent.`,
+      `The ${cancel ? 'request id' : 'user'} in the path does not decode: encode it with encodeURIComponent.`,
     );
   }
   try {
     if (cancel) return json(200, {canceled: await handler.cancel(name)});
-    if (name.length > 256)
+    if (name.length > MAX_USER_LENGTH)
       return problem(
         400,
         'invalid-request',
-        'The user in the path must be at most 256 characters once decoded.',
+        `The user in the path must be at most ${MAX_USER_LENGTH} characters once decoded.`,
       );
+    if (remove) return json(200, {removed: await handler.removeAuthenticator(name)});
     await handler.revokeUser(name);
     return json(200, {revoked: true});
   } catch (error) {

@@ -2,13 +2,14 @@ import {trustedProxyList} from '../client-address.js';
 import {LIMIT_BOUNDS, rangeText, withinBound, type LimitBound} from '../limit-bounds.js';
 import {checkedSecret, type OtpLimits} from '../options.js';
 import type {OtpMetricsLabels} from '../metrics/types.js';
+import {authenticatorConfig, type AuthenticatorConfig} from './authenticator-config.js';
 import {ConfigError} from './config-error.js';
 import {deliveryConfig, type DeliveryConfig} from './delivery-config.js';
 import {eventsConfig, type EventsConfig} from './events-config.js';
 import {metricsLabelsOf} from './metrics-config.js';
 
 /** What the side service is told by its environment, checked. */
-export interface ServiceConfig extends EventsConfig {
+export interface ServiceConfig extends EventsConfig, AuthenticatorConfig {
   secret: string;
   host: string;
   port: number;
@@ -242,6 +243,7 @@ export function serviceConfig(
     );
   const confirmedUrl = urlOf('OTP_CONFIRMED_URL', ['http:', 'https:']);
   const lookupUrl = urlOf('OTP_LOOKUP_URL', ['http:', 'https:']);
+  const authenticator = authenticatorConfig(get, {userHeader, lookupUrl});
   const testUsersFile = get('OTP_TEST_USERS_FILE');
   let testUsers: Record<string, string> | undefined;
   if (testUsersFile) {
@@ -298,6 +300,7 @@ export function serviceConfig(
     lookupUrl,
     testUsers,
     ...events,
+    ...authenticator,
     metricsPort,
     metricsHost,
     metricsLabels,

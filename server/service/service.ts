@@ -64,12 +64,13 @@ export const SERVICE_NO_AUTHENTICATE_WARNING =
 
 /**
  * The reference server as a process of its own: the protocol at the root
- * (`POST /codes`, `POST /codes/{requestId}/confirm`), `GET /healthz` and
+ * (`POST /codes`, `POST /codes/{requestId}/confirm`, and with
+ * OTP_AUTHENTICATOR_ISSUER the `/authenticator/…` routes), `GET /healthz` and
  * `GET /readyz` (health-routes.ts), the
  * notification and confirmation sent to the app as signed webhooks, and, with
  * `OTP_API_KEY`, `POST /confirmations/verify` for the app's server to check a
- * confirmation token and the admin routes to cancel a code and revoke a user
- * (admin-routes.ts).
+ * confirmation token and the admin routes to cancel a code, revoke a user and
+ * remove a user's authenticator app (admin-routes.ts).
  */
 export function createService(
   config: ServiceConfig,
@@ -155,6 +156,15 @@ export function createService(
       : undefined,
     onEvent: onEvent || undefined,
     auditLog: audit.write,
+    // The `/authenticator/…` routes, served at the root beside `/codes`; config.ts made sure there is an `authenticate`.
+    authenticator: config.authenticator && {
+      ...config.authenticator,
+      // What the phone shows under the issuer: the user's address where the app asks for it (no address: the user).
+      accountLabel:
+        config.accountLabel === 'email' && lookup
+          ? async (user) => (await lookup(user, ''))?.email ?? user
+          : undefined,
+    },
   });
   const otp = toNodeListener(handler);
   const proxies = trustedProxyList(config.trustedProxies);
@@ -190,7 +200,12 @@ export function createService(
     if (path === '/confirmations/verify' && config.apiKey)
       return writeAnswer(res, await verifyConfirmation(handler, config.apiKey, req));
     if (path.startsWith('/admin/') && config.apiKey)
-      return writeAnswer(res, await adminRoute(handler, config.apiKey, req, path));
+      return writeAnswer(
+        res,
+        await adminRoute(handler, config.apiKey, req, path, {
+          authenticator: Boolean(config.authenticator),
+        }),
+      );
     await otp(req, res);
   });
 

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
 import {describe, it} from 'node:test';
 import {decodeBase32IgnorePadding} from '@oslojs/encoding';
+import {OtpStoreUnavailableError, type OtpStore} from '../index.js';
 import {authenticatorKey} from '../keys.js';
 import {
   appCode,
@@ -487,5 +488,56 @@ describe('attack: nothing secret at rest or in the logs', () => {
       ...recoveryCodes.map((c) => c.replace('-', '')),
     ])
       assert.ok(!logged.includes(form), `the log holds ${form}`);
+  });
+});
+
+describe('attack: store faults during a sign-in', () => {
+  /** The suite's store, whose n-th update from `arm` fails, before or after it writes. */
+  function faultyStore() {
+    let inner: OtpStore | undefined;
+    let countdown = 0;
+    let afterWrite = false;
+    const store: OtpStore = {
+      async update(key, change) {
+        if (countdown <= 0 || --countdown > 0) return inner!.update(key, change);
+        if (!afterWrite) throw new OtpStoreUnavailableError();
+        await inner!.update(key, change);
+        throw new OtpStoreUnavailableError();
+      },
+    };
+    return {
+      store,
+      use: (given: OtpStore) => void (inner = given),
+      arm(n: number, after: boolean) {
+        countdown = n;
+        afterWrite = after;
+      },
+    };
+  }
+
+  it('answers 503 at any faulted step and never accepts one code twice', async () => {
+    for (const after of [false, true])
+      for (let n = 1; n <= 6; n++) {
+        const faults = faultyStore();
+        const ctx = authenticatorSetup({store: faults.store});
+        faults.use(ctx.store);
+        const secret = randomBytes(20);
+        await seedAuthenticator(ctx, 'alice', secret);
+        const code = appCode(secret, ctx.clock.now);
+        faults.arm(n, after);
+        const faulted = await signIn(ctx, {user: 'alice', code});
+        assert.ok(
+          [200, 503].includes(faulted.status),
+          `${n} ${after}: ${faulted.status}`,
+        );
+        const retried = await signIn(ctx, {user: 'alice', code});
+        const successes = [faulted, retried].filter((a) => a.status === 200).length;
+        assert.ok(successes <= 1, `${n} ${after}: ${faulted.status}, ${retried.status}`);
+        // A code the fault spent answers used; one it did not spend signs in on the retry.
+        assert.ok(
+          successes === 1 || retried.json.code === 'used',
+          `${n} ${after}: ${faulted.status}, ${retried.status} ${retried.text}`,
+        );
+      }
   });
 });

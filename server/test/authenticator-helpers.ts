@@ -100,6 +100,7 @@ export async function enrol(ctx: AuthCtx, user: string) {
     enrollmentId: String(started.json.enrollmentId),
     recoveryCodes: confirmed.json.recoveryCodes as string[],
     started,
+    confirmed,
   };
 }
 

@@ -52,3 +52,12 @@ describe('authenticator option at start-up', () => {
     );
   });
 });
+
+describe('authenticator.accountLabel at start-up', () => {
+  it('refuses an accountLabel that is not a function', () => {
+    assert.throws(
+      start({authenticator: {issuer: 'Acme', accountLabel: 'email'}}),
+      /authenticator\.accountLabel must be a function/,
+    );
+  });
+});

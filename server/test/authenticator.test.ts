@@ -49,7 +49,10 @@ describe('authenticator: enrolment', () => {
 
   it('answers ten recovery codes XXXXX-XXXXX when the first code confirms it', async () => {
     const ctx = authenticatorSetup();
-    const {recoveryCodes} = await enrol(ctx, 'alice');
+    const {recoveryCodes, confirmed, started} = await enrol(ctx, 'alice');
+    // The codes and nothing else: the secret is shown once, at the start.
+    assert.deepEqual(Object.keys(confirmed.json).sort(), ['recoveryCodes', 'status']);
+    assert.ok(!confirmed.text.includes(String(started.json.secret)));
     assert.equal(recoveryCodes.length, 10);
     for (const code of recoveryCodes)
       assert.match(code, /^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
@@ -376,6 +379,46 @@ describe('authenticator: routes', () => {
       assert.equal(answer.status, 400, JSON.stringify(body));
       assert.equal(answer.json.code, 'invalid-request');
       assert.match(String(answer.json.detail), /^Send |^The body /);
+    }
+  });
+});
+
+describe('authenticator: accountLabel', () => {
+  const labelOf = async (ctx: ReturnType<typeof authenticatorSetup>, user: string) => {
+    const started = await startEnrollment(ctx, user);
+    assert.equal(started.status, 201);
+    return decodeURIComponent(new URL(String(started.json.uri)).pathname);
+  };
+
+  it("shows the app's name for the account in place of the user's id", async () => {
+    const ctx = authenticatorSetup({
+      authenticator: {
+        issuer: 'Acme',
+        accountLabel: async (user) => `${user}@example.org`,
+      },
+    });
+    assert.equal(await labelOf(ctx, 'u_123'), '/Acme:u_123@example.org');
+    // Only a label: the app is still u_123's.
+    const {secret} = await enrol(ctx, 'u_123');
+    const signedIn = await signIn(ctx, {
+      user: 'u_123',
+      code: appCode(secret, ctx.clock.now),
+    });
+    assert.equal(signedIn.status, 200);
+  });
+
+  it('falls back to the user, logged, for a label that throws or is no name', async () => {
+    for (const accountLabel of [
+      () => {
+        throw new Error('directory down');
+      },
+      () => '',
+      () => 'x'.repeat(257),
+      () => 7 as unknown as string,
+    ]) {
+      const ctx = authenticatorSetup({authenticator: {issuer: 'Acme', accountLabel}});
+      assert.equal(await labelOf(ctx, 'alice'), '/Acme:alice');
+      assert.ok(ctx.logged.some((line) => /accountLabel/.test(line)));
     }
   });
 });

@@ -58,6 +58,8 @@ describe('the service’s configuration', () => {
         eventsUrl: undefined,
         events: [],
         auditLogPath: undefined,
+        authenticator: undefined,
+        accountLabel: 'user',
         metricsPort: undefined,
         metricsHost: '127.0.0.1',
         metricsLabels: undefined,

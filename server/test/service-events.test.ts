@@ -7,7 +7,6 @@
  * OTP_AUDIT_LOG, which must open at start.
  */
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
@@ -19,6 +18,7 @@ import {ConfigError, serviceConfig} from '../service/config.js';
 import {jsonLogger} from '../service/json-logger.js';
 import {createService} from '../service/service.js';
 import {issueBody, SECRET} from './helpers.js';
+import {exitOf} from './service-process.js';
 
 const HOOK_SECRET = 'the webhook secret shared with the app, 32+ bytes';
 const base = {NODE_ENV: 'test', OTP_SECRET: SECRET, OTP_TEST_MODE: '1'};
@@ -53,12 +53,26 @@ describe('OTP_EVENTS and OTP_EVENTS_URL', () => {
       ).events,
       ['otp.expired', 'otp.locked'],
     );
+    // The authenticator's events are chosen as any other.
+    assert.deepEqual(
+      serviceConfig(
+        {
+          ...base,
+          ...url,
+          OTP_EVENTS: 'otp.enrolled,otp.recovery_used,otp.authenticator_removed',
+        },
+        noFiles,
+      ).events,
+      ['otp.enrolled', 'otp.recovery_used', 'otp.authenticator_removed'],
+    );
   });
 
   it('stop the start for an unknown type, naming it and the types there are', () => {
     refuses(
       {...url, OTP_EVENTS: 'otp.issued,otp.opened'},
-      /^OTP_EVENTS holds "otp.opened", which is not an event type: list some of otp.issued, .*otp.revoked, or \* for all/,
+      new RegExp(
+        `^OTP_EVENTS holds "otp.opened", which is not an event type: list some of ${OTP_EVENT_TYPES.join(', ').replace(/\./g, '\\.')}, or \\* for all`,
+      ),
     );
     refuses({...url, OTP_EVENTS: 'issued'}, /^OTP_EVENTS holds "issued"/);
     refuses({...url, OTP_EVENTS: '*,otp.issued'}, /^OTP_EVENTS holds "\*"/);
@@ -210,6 +224,10 @@ describe('the event webhooks', () => {
       assert.equal((await call(cancelPath, {}, bearer)).json.canceled, false);
       const revoked = await call('/admin/users/Maria%20M%C3%BCller/revoke', {}, bearer);
       assert.equal(revoked.status, 200);
+      // Without OTP_AUTHENTICATOR_ISSUER there is no authenticator to remove, nor the route.
+      const remove = await call('/admin/users/maria/authenticator/remove', {}, bearer);
+      assert.equal(remove.status, 404);
+      assert.equal(remove.json.code, 'not-found');
     } finally {
       await service.close();
     }
@@ -292,21 +310,7 @@ describe('the side service’s audit log', () => {
 });
 
 describe('npx otp-step-server', () => {
-  const main = new URL('../service/main.js', import.meta.url).pathname;
-  const start = (env: Record<string, string>) =>
-    new Promise<{code: number | null; stderr: string}>((resolve) => {
-      const child = spawn(process.execPath, [main], {
-        env: {PATH: process.env.PATH ?? '', ...base, PORT: '0', ...env},
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        resolve({code, stderr});
-      });
-    });
+  const start = (env: Record<string, string>) => exitOf({...base, ...env});
 
   it('stops with one line naming the setting: an unknown event type, an audit log it cannot open', async () => {
     const unknown = await start({

@@ -45,3 +45,27 @@ export async function startService(env: Record<string, string>, main = SERVICE_M
     stderr: () => stderr,
   };
 }
+
+/** The compiled service beside these tests (build/node), which `tsc` alone makes. */
+export const BUILT_MAIN = new URL('../service/main.js', import.meta.url).pathname;
+
+/**
+ * The service started with `env` (and PATH, PORT=0) until it exits, as for a
+ * setting it refuses: its exit code and what it wrote on stderr. Killed after
+ * 10 s, so a service that starts after all fails the test rather than holding it.
+ */
+export function exitOf(env: Record<string, string>, main = BUILT_MAIN) {
+  return new Promise<{code: number | null; stderr: string}>((resolve) => {
+    const child = spawn(process.execPath, [main], {
+      env: {PATH: process.env.PATH ?? '', PORT: '0', ...env},
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({code, stderr});
+    });
+  });
+}

@@ -194,10 +194,12 @@ describe(`otp-step-server, the side service (${STORE_KIND} store)`, () => {
       'client',
       'expiresAt',
       'issuedAt',
+      'method',
       'requestId',
       'stepName',
       'user',
     ]);
+    assert.equal(claims.method, 'code', 'a sent code says so in its claims');
   });
 
   it('checks a confirmation token for the app’s server, once, with its key only', async () => {
