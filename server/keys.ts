@@ -83,3 +83,7 @@ export const authenticatorKey = (user: string) => accountKey('authenticator', us
 /** The user's enrolment waiting for its first code (PendingEnrollment): one at a time, a new one replaces it. */
 export const enrollmentKey = (user: string) =>
   accountKey('authenticator-enrollment', user);
+
+/** The account's window of enrolments started: each draws a secret and a QR code. */
+export const enrollmentsByAccountKey = (user: string) =>
+  accountKey('enrollments-by-account', user);

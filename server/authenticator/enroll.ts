@@ -12,9 +12,10 @@ import type {
   RecoveryCodesResponseBody,
 } from '../../src/sources/protocol.js';
 import {OtpAnswer, type OtpRequest} from '../exchange.js';
-import {authenticatorKey, enrollmentKey} from '../keys.js';
+import {authenticatorKey, enrollmentKey, enrollmentsByAccountKey} from '../keys.js';
+import {takeFromWindow} from '../throttle.js';
 import {logSafe} from '../log-safe.js';
-import {json, problem} from '../problem.js';
+import {json, problem, rateLimited} from '../problem.js';
 import {judgeWithinBudget} from './budget.js';
 import {checkedCodeBody, checkedEnrollBody} from './bodies.js';
 import {otpauthUri, qrSvg} from './enrollment-uri.js';
@@ -45,6 +46,7 @@ const MAX_USER_LENGTH = 256;
  * `POST …/authenticator/enrollments`: a fresh secret from the CSPRNG, kept
  * sealed in a pending enrolment for 10 minutes (a new one replaces it, so a
  * user holds one at most), and shown: the only time it leaves the server.
+ * At most `issuesPerWindow` per account per `windowSeconds`.
  */
 export async function startEnrollment(
   ctx: AuthenticatorContext,
@@ -61,8 +63,16 @@ export async function startEnrollment(
       'invalid-request',
       `The signed-in user's name must be at most ${MAX_USER_LENGTH} characters (before and after normalising) to enrol an app.`,
     );
-  const secret = randomBytes(SECRET_BYTES);
+  // Each enrolment costs a QR code's drawing (~4 ms of CPU) and a key: held
+  // to the account's window of codes issued (issuesPerWindow per windowSeconds),
+  // on its own key, as a person enrolling a phone needs one or two.
   const at = ctx.now();
+  const taken = await ctx.store.update(enrollmentsByAccountKey(account), (v) =>
+    takeFromWindow(v, ctx.limits.issuesPerWindow, ctx.windowMs, at),
+  );
+  if (taken.retryAfter)
+    return rateLimited(taken.retryAfter, 'of enrolments for this user');
+  const secret = randomBytes(SECRET_BYTES);
   const pending: PendingEnrollment = {
     enrollmentId: randomUUID(),
     user,

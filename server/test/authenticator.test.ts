@@ -143,6 +143,19 @@ describe('authenticator: enrolment', () => {
     assert.equal(newApp.status, 200);
   });
 
+  it('starts at most issuesPerWindow enrolments per account per window', async () => {
+    const ctx = authenticatorSetup({limits: {issuesPerWindow: 3}});
+    for (const user of ['bob', 'Bob', 'BOB'])
+      assert.equal((await startEnrollment(ctx, user)).status, 201, user);
+    const refused = await startEnrollment(ctx, 'B\u200bob');
+    assert.equal(refused.status, 429);
+    assert.equal(refused.json.code, 'rate-limited');
+    assert.equal(refused.headers.get('retry-after'), '900');
+    assert.equal((await startEnrollment(ctx, 'alice')).status, 201);
+    ctx.clock.now += 15 * 60_000;
+    assert.equal((await startEnrollment(ctx, 'bob')).status, 201);
+  });
+
   it('needs a session: 401 without one', async () => {
     const ctx = authenticatorSetup();
     const answer = await post(ctx.handler, '/otp/authenticator/enrollments', {});
