@@ -5,6 +5,7 @@
  * them, so a huge string costs a comparison, not a normalisation.
  */
 import type {AuthenticatorConfirmRequestBody} from '../../src/sources/protocol.js';
+import type {Proof} from './proof.js';
 
 /** Longest user, client or step name (issue/request.ts keeps the same bound). */
 const MAX_NAME_LENGTH = 256;
@@ -14,11 +15,34 @@ const MAX_CODE_LENGTH = 64;
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+const EITHER_SENTENCE =
+  'Send either "code" (the app\'s current code) or "recoveryCode" (one of the recovery codes), not both.';
 const CODE_SENTENCE = `The body must be {"code": "…"} with the app's current code as a string of at most ${MAX_CODE_LENGTH} characters.`;
 
-/** `POST …/authenticator/enrollments`: an empty object (`{}`). */
-export function checkedEnrollBody(value: unknown): true | string {
-  return isObject(value) ? true : 'The body must be a JSON object: send {}.';
+/**
+ * `POST …/authenticator/enrollments`: `{}`, or the proof of the current
+ * authenticator a user who has one must give (`{code}` or `{recoveryCode}`).
+ */
+export function checkedEnrollBody(value: unknown): {proof?: Proof} | string {
+  if (!isObject(value))
+    return 'The body must be a JSON object: send {}, or {"code": "…"} with a code of the current app.';
+  const proof = checkedProof(value);
+  if (typeof proof === 'string') return proof;
+  return proof ? {proof} : {};
+}
+
+/** One of `code` or `recoveryCode`, not both; undefined for neither. */
+function checkedProof(value: Record<string, unknown>): Proof | undefined | string {
+  const code = Object.hasOwn(value, 'code') ? value.code : undefined;
+  const recoveryCode = Object.hasOwn(value, 'recoveryCode')
+    ? value.recoveryCode
+    : undefined;
+  if (code === undefined && recoveryCode === undefined) return undefined;
+  if (code !== undefined && recoveryCode !== undefined) return EITHER_SENTENCE;
+  const given = code ?? recoveryCode;
+  if (typeof given !== 'string' || given.length > MAX_CODE_LENGTH)
+    return `Send "${code === undefined ? 'recoveryCode' : 'code'}" as a string of at most ${MAX_CODE_LENGTH} characters.`;
+  return code === undefined ? {recoveryCode: given} : {code: given};
 }
 
 /** `{code}`: confirming an enrolment, removing the app, new recovery codes. */
@@ -32,7 +56,7 @@ export function checkedCodeBody(value: unknown): {code: string} | string {
 export type SignInBody = Required<Pick<AuthenticatorConfirmRequestBody, 'user'>> & {
   client: string;
   stepName: string;
-} & ({code: string; recoveryCode?: undefined} | {recoveryCode: string; code?: undefined});
+} & Proof;
 
 /** `POST …/authenticator/confirm`: the user, the labels, and one of `code` or `recoveryCode`. */
 export function checkedSignInBody(value: unknown): SignInBody | string {
@@ -48,16 +72,8 @@ export function checkedSignInBody(value: unknown): SignInBody | string {
   const stepName = name('stepName', '');
   if (client === undefined || stepName === undefined)
     return `Send "client" and "stepName" as strings of at most ${MAX_NAME_LENGTH} characters, or leave them out.`;
-  const code = Object.hasOwn(value, 'code') ? value.code : undefined;
-  const recoveryCode = Object.hasOwn(value, 'recoveryCode')
-    ? value.recoveryCode
-    : undefined;
-  if ((code === undefined) === (recoveryCode === undefined))
-    return 'Send either "code" (the app\'s current code) or "recoveryCode" (one of the recovery codes), not both.';
-  const given = code ?? recoveryCode;
-  if (typeof given !== 'string' || given.length > MAX_CODE_LENGTH)
-    return `Send "${code === undefined ? 'recoveryCode' : 'code'}" as a string of at most ${MAX_CODE_LENGTH} characters.`;
-  return code === undefined
-    ? {user, client, stepName, recoveryCode: given}
-    : {user, client, stepName, code: given};
+  const proof = checkedProof(value);
+  if (proof === undefined) return EITHER_SENTENCE;
+  if (typeof proof === 'string') return proof;
+  return {user, client, stepName, ...proof};
 }

@@ -3,7 +3,9 @@
  * (URI, Base32, QR code); `POST …/authenticator/enrollments/{id}/confirm`
  * with the app's first code makes it the user's authenticator, replacing any
  * earlier one only then, and answers the recovery codes, shown this once.
- * Both for the signed-in user alone.
+ * Both for the signed-in user alone; a user who has an authenticator starts
+ * only with a proof of it (a current code or a recovery code), so a session
+ * earned with the password alone cannot swap in its own phone.
  */
 import {randomBytes, randomUUID} from 'node:crypto';
 import {encodeBase32UpperCaseNoPadding} from '@oslojs/encoding';
@@ -19,9 +21,12 @@ import {json, problem, rateLimited} from '../problem.js';
 import {judgeWithinBudget} from './budget.js';
 import {checkedCodeBody, checkedEnrollBody} from './bodies.js';
 import {otpauthUri, qrSvg} from './enrollment-uri.js';
+import {spendProof, type Proof} from './proof.js';
 import {
   ENROLLMENT_LIFETIME_MS,
+  isAuthenticatorRecord,
   isPendingEnrollment,
+  recordIdOf,
   takeEnrollment,
   type AuthenticatorRecord,
   type Judged,
@@ -30,9 +35,11 @@ import {
 import {newRecoveryCodes} from './recovery-codes.js';
 import {
   checkedBody,
+  notEnrolled,
   refusalOf,
   sessionUser,
   stepOfCode,
+  unopened,
   type AuthenticatorContext,
 } from './stages.js';
 
@@ -66,12 +73,25 @@ export async function startEnrollment(
   // Each enrolment costs a QR code's drawing (~4 ms of CPU) and a key: held
   // to the account's window of codes issued (issuesPerWindow per windowSeconds),
   // on its own key, as a person enrolling a phone needs one or two.
+  // Read from the store, not from what this process saw (store.recall): this
+  // decides whether a proof is asked for. Confirming holds the enrolment to
+  // the record read here (`replaces`), so one changed meanwhile is not overwritten.
+  const current = await ctx.peek<unknown>(authenticatorKey(user));
+  const proofNeeded = opensFor(ctx, user, current);
+  if (proofNeeded && !body.proof) return currentAuthenticatorRequired();
   const at = ctx.now();
   const taken = await ctx.store.update(enrollmentsByAccountKey(account), (v) =>
     takeFromWindow(v, ctx.limits.issuesPerWindow, ctx.windowMs, at),
   );
   if (taken.retryAfter)
     return rateLimited(taken.retryAfter, 'of enrolments for this user');
+  // NIST SP 800-63B-4 §4.1.2.1: a replacement is bound only after
+  // authenticating with the current authenticator. Judged and spent as at
+  // sign-in, on the account's one budget of wrong codes.
+  if (proofNeeded && body.proof) {
+    const proved = await proveCurrent(ctx, request, user, body.proof);
+    if (proved instanceof OtpAnswer) return proved;
+  }
   const secret = randomBytes(SECRET_BYTES);
   const pending: PendingEnrollment = {
     enrollmentId: randomUUID(),
@@ -79,6 +99,8 @@ export async function startEnrollment(
     sealed: ctx.authenticator.sealSecret(user, secret),
     expiresAt: at + ENROLLMENT_LIFETIME_MS,
   };
+  const replaces = recordIdOf(current);
+  if (replaces !== undefined) pending.replaces = replaces;
   await ctx.store.update(enrollmentKey(user), () => [
     pending,
     undefined,
@@ -96,6 +118,65 @@ export async function startEnrollment(
     expiresIn: ENROLLMENT_LIFETIME_MS / 1000,
   };
   return json(201, answer);
+}
+
+const currentAuthenticatorRequired = (changed = false) =>
+  problem(
+    403,
+    'current-authenticator-required',
+    changed
+      ? 'The user\'s authenticator changed after this enrolment started: start a new one (POST …/authenticator/enrollments) with {"code"} from the current app or {"recoveryCode"}.'
+      : 'This user already has an authenticator app: send {"code": "…"} with a current code from it, or {"recoveryCode": "…"} with one of their recovery codes, to enrol a new one. Someone who lost both is reset by the app (handler.removeAuthenticator).',
+  );
+
+/**
+ * Whether `value` is an authenticator of `user`'s that can sign in: one whose
+ * secret does not open (moved from another user's key, altered, sealed under
+ * another secret) is none, as sign-in answers for it, so it asks for no proof
+ * nobody could give.
+ */
+const opensFor = (ctx: AuthenticatorContext, user: string, value: unknown) =>
+  isAuthenticatorRecord(value) &&
+  ctx.authenticator.openSecret(user, value.sealed) !== undefined;
+
+/**
+ * The proof of the current authenticator, judged within the account's budget
+ * and spent (proof.ts) — or the answer that refuses it, as sign-in's would. A
+ * recovery code spent here is told (`recovery_used`): its owner is warned as at sign-in.
+ */
+async function proveCurrent(
+  ctx: AuthenticatorContext,
+  request: OtpRequest,
+  user: string,
+  proof: Proof,
+): Promise<OtpAnswer | undefined> {
+  const account = ctx.normalize(user);
+  const budgeted = await judgeWithinBudget(ctx, account, spendProof(ctx, user, proof));
+  if (budgeted instanceof OtpAnswer) return budgeted;
+  const {judged} = budgeted;
+  if (judged.outcome === 'unopened') return unopened(ctx, user);
+  // Removed meanwhile: nothing left to prove; confirming holds to the record read before.
+  if (judged.outcome === 'gone') return undefined;
+  const method = proof.code === undefined ? 'recovery-code' : 'authenticator';
+  if (judged.outcome !== 'accepted')
+    return refusalOf(judged, budgeted.attemptsLeft, notEnrolled, method);
+  if (method === 'recovery-code') {
+    ctx.logger.warn(
+      `otp-step: recovery code used to enrol a new authenticator for ${logSafe(user)}: ${judged.value} left`,
+    );
+    if (ctx.events.watched)
+      ctx.events.emit({
+        type: 'recovery_used',
+        at: ctx.now(),
+        requestId: '',
+        user,
+        account,
+        method,
+        recoveryCodesLeft: judged.value,
+        address: ctx.clientAddress(request),
+      });
+  }
+  return undefined;
 }
 
 /** The name the phone shows for the account: `accountLabel`'s, or the user where it gives none fit to show. */
@@ -186,8 +267,13 @@ export async function confirmEnrollment(
     usedRecoveryCodes: [],
     enrolledAt: ctx.now(),
   };
-  // Replaces the user's earlier authenticator, if any, only now that the new one has proved itself.
-  await ctx.store.update(authenticatorKey(user), () => [record, undefined]);
+  // Replaces the user's earlier authenticator, if any, only now that the new
+  // one has proved itself, and only the one the start was proved against:
+  // one enrolled or replaced meanwhile was not, and stays.
+  const installed = await ctx.store.update(authenticatorKey(user), (v) =>
+    recordIdOf(v) === pending.replaces ? [record, true] : [v, false],
+  );
+  if (!installed) return currentAuthenticatorRequired(true);
   ctx.logger.info(`otp-step: authenticator enrolled for ${logSafe(user)}`);
   if (ctx.events.watched)
     ctx.events.emit({

@@ -31,9 +31,20 @@ export interface PendingEnrollment {
   user: string;
   /** As in AuthenticatorRecord: moved there unopened once confirmed. */
   sealed: string;
+  /**
+   * The id of the authenticator this enrolment was started over (proved with
+   * a current code or recovery code), or undefined where the user had none:
+   * confirmed, it replaces that one only, so a record enrolled or replaced
+   * meanwhile is never overwritten by an enrolment that did not prove it.
+   */
+  replaces?: string;
   /** Epoch ms. */
   expiresAt: number;
 }
+
+/** The id of the stored authenticator, or undefined where there is none. */
+export const recordIdOf = (value: unknown): string | undefined =>
+  isAuthenticatorRecord(value) ? value.id : undefined;
 
 /** How long an enrolment waits for its first code. */
 export const ENROLLMENT_LIFETIME_MS = 10 * 60 * 1000;

@@ -10,15 +10,13 @@ import type {
   ConfirmationMethod,
 } from '../../src/sources/protocol.js';
 import {OtpAnswer, type OtpRequest} from '../exchange.js';
-import {authenticatorKey} from '../keys.js';
 import {logSafe} from '../log-safe.js';
 import {json, problem} from '../problem.js';
 import {judgeWithinBudget} from './budget.js';
 import {checkedSignInBody, type SignInBody} from './bodies.js';
-import {spendCode, spendRecoveryCode, type Judged} from './records.js';
+import {spendProof} from './proof.js';
 import {
   checkedBody,
-  codeStepOf,
   notEnrolled,
   refusalOf,
   refuseNotEnrolled,
@@ -44,29 +42,7 @@ export async function signIn(
   if (none) return none;
   const method: ConfirmationMethod =
     body.code === undefined ? 'recovery-code' : 'authenticator';
-  const stepOf = body.code === undefined ? undefined : codeStepOf(ctx, user, body.code);
-  const budgeted = await judgeWithinBudget(
-    ctx,
-    account,
-    async (): Promise<Judged<number>> => {
-      if (stepOf === undefined) {
-        const digest = ctx.authenticator.recoveryDigest(user, body.recoveryCode!);
-        return ctx.store.update(authenticatorKey(user), (v) =>
-          spendRecoveryCode(
-            v,
-            digest,
-            ctx.authenticator.indexOfDigest,
-            (record) => ctx.authenticator.openSecret(user, record.sealed) !== undefined,
-          ),
-        );
-      }
-      const spent = await ctx.store.update(authenticatorKey(user), (v) =>
-        spendCode(v, stepOf),
-      );
-      // The app's code leaves no count to tell: -1 stands for none.
-      return spent.outcome === 'accepted' ? {outcome: 'accepted', value: -1} : spent;
-    },
-  );
+  const budgeted = await judgeWithinBudget(ctx, account, spendProof(ctx, user, body));
   if (budgeted instanceof OtpAnswer) return budgeted;
   const {judged, attemptsLeft} = budgeted;
   if (judged.outcome === 'unopened') return unopened(ctx, user);
@@ -86,9 +62,7 @@ export async function signIn(
         reason: judged.outcome,
         address: ctx.clientAddress(request),
       });
-    if (judged.outcome === 'used' && method === 'recovery-code')
-      return problem(409, 'used', 'This recovery code has already been used.');
-    return refusalOf(judged, attemptsLeft, notEnrolled);
+    return refusalOf(judged, attemptsLeft, notEnrolled, method);
   }
   return confirmed(ctx, request, body, method, judged.value);
 }

@@ -107,9 +107,12 @@ export function refusalOf(
   judged: Exclude<Judged<unknown>, {outcome: 'accepted' | 'unopened'}>,
   attemptsLeft: number,
   gone: () => OtpAnswer,
+  method: 'authenticator' | 'recovery-code' = 'authenticator',
 ): OtpAnswer {
   if (judged.outcome === 'invalid')
     return problem(422, 'invalid-code', 'That code is not right.', {attemptsLeft});
+  if (judged.outcome === 'used' && method === 'recovery-code')
+    return problem(409, 'used', 'This recovery code has already been used.');
   if (judged.outcome === 'used')
     return problem(
       409,

@@ -37,8 +37,12 @@ export const as = (user: string) => ({'x-test-user': encodeURIComponent(user)});
 export const appCode = (secret: Uint8Array, ms: number) =>
   generateHOTP(secret, BigInt(Math.floor(ms / 30_000)), 6);
 
-export const startEnrollment = (ctx: AuthCtx, user: string) =>
-  post(ctx.handler, '/otp/authenticator/enrollments', {}, as(user));
+/** Starts an enrolment; `proof` ({code} or {recoveryCode}) of the current app where the user has one. */
+export const startEnrollment = (
+  ctx: AuthCtx,
+  user: string,
+  proof: {code?: string; recoveryCode?: string} = {},
+) => post(ctx.handler, '/otp/authenticator/enrollments', proof, as(user));
 
 export const confirmEnrollment = (
   ctx: AuthCtx,
@@ -80,11 +84,16 @@ export async function removeAuthenticator(ctx: AuthCtx, body: unknown, session?:
 
 /**
  * Enrols an app for `user` through the routes, as a person does: the secret
- * read from the answer, the first code computed from it now. The clock then
+ * read from the answer, the first code computed from it now (`proof`: of
+ * the user's current app, to replace it). The clock then
  * moves on a step, so the next code is a fresh one.
  */
-export async function enrol(ctx: AuthCtx, user: string) {
-  const started = await startEnrollment(ctx, user);
+export async function enrol(
+  ctx: AuthCtx,
+  user: string,
+  proof?: {code?: string; recoveryCode?: string},
+) {
+  const started = await startEnrollment(ctx, user, proof);
   assert.equal(started.status, 201, started.text);
   const secret = decodeBase32IgnorePadding(String(started.json.secret));
   const confirmed = await confirmEnrollment(

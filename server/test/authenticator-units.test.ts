@@ -166,10 +166,23 @@ describe('enrollment-uri.ts', () => {
 });
 
 describe('bodies.ts', () => {
-  it('takes {} to enrol and refuses what is not an object', () => {
-    assert.equal(checkedEnrollBody({}), true);
-    for (const body of [null, [], 'x', 1])
-      assert.equal(typeof checkedEnrollBody(body), 'string');
+  it('takes {} to enrol, or one proof of the current app, and refuses the rest', () => {
+    assert.deepEqual(checkedEnrollBody({}), {});
+    assert.deepEqual(checkedEnrollBody({code: '123456'}), {proof: {code: '123456'}});
+    assert.deepEqual(checkedEnrollBody({recoveryCode: 'AAAAA-AAAAA'}), {
+      proof: {recoveryCode: 'AAAAA-AAAAA'},
+    });
+    for (const body of [
+      null,
+      [],
+      'x',
+      1,
+      {code: '1', recoveryCode: '2'},
+      {code: 1},
+      {recoveryCode: null},
+      {code: '1'.repeat(65)},
+    ])
+      assert.equal(typeof checkedEnrollBody(body), 'string', JSON.stringify(body));
   });
 
   it('takes one code of at most 64 characters', () => {

@@ -109,7 +109,11 @@ describe('authenticator: enrolment', () => {
   it('replaces the earlier app only once the new one is confirmed', async () => {
     const ctx = authenticatorSetup();
     const old = await enrol(ctx, 'alice');
-    const started = await startEnrollment(ctx, 'alice');
+    const started = await startEnrollment(ctx, 'alice', {
+      code: appCode(old.secret, ctx.clock.now),
+    });
+    assert.equal(started.status, 201, started.text);
+    ctx.clock.now += 30_000;
     // Pending, the new enrolment changes nothing: the old app still signs in.
     const meanwhile = await signIn(ctx, {
       user: 'alice',

@@ -100,8 +100,8 @@ export interface ConfirmResponseBody {
  * `not-found` on one without. Enrolment, removal and new recovery codes are
  * for the signed-in user only (`authenticate`).
  *
- * `POST {endpoint}/authenticator/enrollments` takes an empty body (`{}`) and
- * answers 201 with this: an enrolment waiting for its first code. Nothing
+ * `POST {endpoint}/authenticator/enrollments` takes an `EnrollmentRequestBody`
+ * and answers 201 with this: an enrolment waiting for its first code. Nothing
  * changes for the user until it is confirmed.
  */
 export interface EnrollmentResponseBody {
@@ -115,6 +115,20 @@ export interface EnrollmentResponseBody {
   /** Until when the enrolment can be confirmed. */
   expiresAt: string;
   expiresIn: number;
+}
+
+/**
+ * `POST {endpoint}/authenticator/enrollments`: `{}` for a user with no
+ * authenticator; a user who has one proves it first (NIST SP 800-63B-4
+ * §4.1.2.1: a replacement is bound only after authenticating with the current
+ * authenticator), with one of `code` (a current code of that app) or
+ * `recoveryCode` (one of their recovery codes, spent by it). Without either,
+ * 403 `current-authenticator-required`. Someone who lost both has the app's
+ * support desk remove the old one (`handler.removeAuthenticator(user)`).
+ */
+export interface EnrollmentRequestBody {
+  code?: string;
+  recoveryCode?: string;
 }
 
 /**
@@ -168,6 +182,7 @@ export type ProblemCode =
   | 'unknown-user'
   | 'not-enrolled'
   | 'unknown-enrollment'
+  | 'current-authenticator-required'
   | 'rate-limited'
   | 'client-address-unknown'
   | 'resend-cooldown'
