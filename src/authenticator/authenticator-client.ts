@@ -5,7 +5,11 @@
  * `headers`, `credentials`, `timeout` and the 503 wait work as for sent codes.
  */
 import {OtpStepError} from '../errors.js';
-import type {AuthenticatorConfirmRequestBody, ProblemBody} from '../sources/protocol.js';
+import type {
+  AuthenticatorConfirmRequestBody,
+  EnrollmentRequestBody,
+  ProblemBody,
+} from '../sources/protocol.js';
 import {refusal, type Answer, type Send} from '../sources/http-source.js';
 import type {Enrollment} from './authenticator-state.js';
 
@@ -24,6 +28,10 @@ export type SignInVerdict =
       method: 'authenticator' | 'recovery-code';
     }
   | Refused;
+
+/** The start of an enrolment: made, or (for a user who has an app) a proof of that app asked for, or the proof refused. */
+export type StartVerdict =
+  {status: 'started'; enrollment: Enrollment} | {status: 'current-required'} | Refused;
 
 export type EnrollVerdict = {status: 'enrolled'; recoveryCodes: string[]} | Refused;
 
@@ -45,13 +53,25 @@ function refused(answer: Answer): Refused {
   throw refusal(answer);
 }
 
-/** `POST {endpoint}/authenticator/enrollments`: a new secret for the signed-in user, not active yet. */
+/**
+ * `POST {endpoint}/authenticator/enrollments`: a new secret for the signed-in
+ * user, not active yet. A user who has an app already sends `proof`, a code
+ * of it or a recovery code; without one the server answers 403
+ * `current-authenticator-required`, told here as a verdict.
+ */
 export async function startEnrollment(
   send: Send,
   now: number,
   signal?: AbortSignal,
-): Promise<Enrollment> {
-  const answer = await send('/authenticator/enrollments', {}, signal);
+  proof: EnrollmentRequestBody = {},
+): Promise<StartVerdict> {
+  const answer = await send('/authenticator/enrollments', proof, signal);
+  if (
+    answer.status === 403 &&
+    (answer.body as Partial<ProblemBody>).code === 'current-authenticator-required'
+  )
+    return {status: 'current-required'};
+  if (answer.status === 422 || answer.status === 409) return refused(answer);
   if (answer.status !== 201 && answer.status !== 200) throw refusal(answer);
   const {enrollmentId, uri, secret, expiresIn} = answer.body;
   if (
@@ -63,7 +83,10 @@ export async function startEnrollment(
     !isCount(expiresIn)
   )
     throw new OtpStepError('bad-response');
-  return {id: enrollmentId, uri, secret, expiresAt: now + expiresIn * 1000};
+  return {
+    status: 'started',
+    enrollment: {id: enrollmentId, uri, secret, expiresAt: now + expiresIn * 1000},
+  };
 }
 
 /** `POST …/enrollments/{id}/confirm` with the app's first code: the recovery codes, once. */

@@ -24,6 +24,7 @@ import type {DialogAction} from '../dialog/dialog-events.js';
 import {
   entryShape,
   recoveryCodeText,
+  takesRecoveryCode,
   type AuthenticatorState,
 } from './authenticator-state.js';
 
@@ -46,7 +47,11 @@ export async function start(run: Run, options: StepOptions): Promise<boolean> {
     sameStep(run.state.config, config) &&
     (was.stage === 'sign-in'
       ? !enroll
-      : enroll && was.stage !== 'recovery-codes' && was.enrollment!.expiresAt > run.now())
+      : was.stage === 'current'
+        ? enroll
+        : enroll &&
+          was.stage !== 'recovery-codes' &&
+          was.enrollment!.expiresAt > run.now())
   ) {
     run.set({open: true});
     await run.drawn();
@@ -55,8 +60,14 @@ export async function start(run: Run, options: StepOptions): Promise<boolean> {
   let authenticator: AuthenticatorState = {stage: 'sign-in', recovery: false};
   if (enroll) {
     run.begin();
-    const enrollment = await startEnrollment(sender(run), run.now(), run.signal);
-    authenticator = {stage: 'scan', recovery: false, enrollment};
+    const started = await startEnrollment(sender(run), run.now(), run.signal);
+    // Never refused without a proof sent: a verdict of it is the server's error.
+    if (started.status === 'rejected') throw new OtpStepError('bad-response');
+    // A user who has an app proves it first (NIST SP 800-63B-4 §4.1.2.1).
+    authenticator =
+      started.status === 'started'
+        ? {stage: 'scan', recovery: false, enrollment: started.enrollment}
+        : {stage: 'current', recovery: false};
   }
   run.set({
     ...FRESH,
@@ -73,8 +84,9 @@ export async function start(run: Run, options: StepOptions): Promise<boolean> {
 
 /**
  * Confirms what was typed: the enrolment's first code, or a sign-in's code or
- * recovery code. Resolves to the outcome, or undefined while another is being
- * judged, or for an enrolment (its outcome is the recovery codes shown).
+ * recovery code, or the proof of the current app before an enrolment. Resolves
+ * to the outcome, or undefined while another is being judged, or for an
+ * enrolment (its outcome is the recovery codes shown).
  */
 export async function confirm(
   run: Run,
@@ -90,6 +102,26 @@ export async function confirm(
   run.begin();
   const send = sender(run);
   const {enrollment} = was;
+  if (was.stage === 'current') {
+    // The proof of the current app starts the enrolment again, with it.
+    const started = await startEnrollment(
+      send,
+      run.now(),
+      run.signal,
+      was.recovery ? {recoveryCode: recoveryCodeText(code)} : {code},
+    );
+    if (started.status === 'rejected') return rejected(run, started);
+    if (started.status !== 'started') throw new OtpStepError('bad-response');
+    run.set({
+      busy: false,
+      entry: '',
+      invalid: false,
+      notice: undefined,
+      authenticator: {stage: 'scan', recovery: false, enrollment: started.enrollment},
+    });
+    await run.drawn();
+    return undefined;
+  }
   if (enrollment) {
     const verdict = await confirmEnrollment(send, enrollment.id, code, run.signal);
     if (verdict.status === 'rejected') return rejected(run, verdict);
@@ -189,7 +221,7 @@ export async function act(run: Run, action: DialogAction): Promise<void> {
       return;
     case 'recovery':
     case 'app':
-      if (was.stage === 'sign-in') to({recovery: action === 'recovery'});
+      if (takesRecoveryCode(was.stage)) to({recovery: action === 'recovery'});
       return;
     case 'done':
       run.set({open: false});

@@ -7,10 +7,12 @@ import type {AlphabetName} from '../code/alphabets.js';
 
 /**
  * Where the person is: signing in with the app's code (or a recovery code), or
- * setting an app up: scanning the QR code, typing the app's first code, saving
+ * setting an app up: proving the app they have now (`current`, when the server
+ * asks for it), scanning the QR code, typing the app's first code, saving
  * the recovery codes.
  */
-export type AuthenticatorStage = 'sign-in' | 'scan' | 'first-code' | 'recovery-codes';
+export type AuthenticatorStage =
+  'sign-in' | 'current' | 'scan' | 'first-code' | 'recovery-codes';
 
 /** An enrolment the server made, waiting for the app's first code. */
 export interface Enrollment {
@@ -25,7 +27,7 @@ export interface Enrollment {
 
 export interface AuthenticatorState {
   readonly stage: AuthenticatorStage;
-  /** Signing in: the entry takes a recovery code in place of the app's. */
+  /** Signing in, or proving the current app: the entry takes a recovery code in place of the app's. */
   readonly recovery: boolean;
   /** While setting up: the enrolment, secret included. Gone once the codes are saved. */
   readonly enrollment?: Enrollment;
@@ -43,7 +45,11 @@ export const entryShape = ({
   stage,
   recovery,
 }: AuthenticatorState): {length: number; alphabet: AlphabetName} =>
-  stage === 'sign-in' && recovery ? RECOVERY_CODE : APP_CODE;
+  takesRecoveryCode(stage) && recovery ? RECOVERY_CODE : APP_CODE;
+
+/** The stages that prove the app the person has (signing in, or before replacing it): a recovery code may stand in. */
+export const takesRecoveryCode = (stage: AuthenticatorStage): boolean =>
+  stage === 'sign-in' || stage === 'current';
 
 /** A cleaned recovery code as the server hands them out: `XXXXX-XXXXX`. */
 export const recoveryCodeText = (code: string): string =>

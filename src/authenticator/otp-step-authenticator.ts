@@ -22,6 +22,7 @@ import {
   entryShape,
   groupSecret,
   recoveryCodesFile,
+  takesRecoveryCode,
   type AuthenticatorState,
 } from './authenticator-state.js';
 import {authenticatorStyles} from './otp-step-authenticator.styles.js';
@@ -218,8 +219,9 @@ export class OtpStepAuthenticator extends LitElement {
 
     // The app's code (signing in, or the enrolment's first), or a recovery code.
     const {length, alphabet} = entryShape(auth);
-    const signIn = auth.stage === 'sign-in';
-    const recovery = signIn && auth.recovery;
+    // Proving the current app takes a recovery code in its place, as signing in does.
+    const proves = takesRecoveryCode(auth.stage);
+    const recovery = proves && auth.recovery;
     return html`
       <form @submit=${this.#handleSubmit} novalidate>
         <otp-input
@@ -238,7 +240,7 @@ export class OtpStepAuthenticator extends LitElement {
           @otp-complete=${this.#handleComplete}
         ></otp-input>
         ${
-          signIn
+          proves
             ? html`<p>
                 <button
                   type="button"
@@ -253,7 +255,7 @@ export class OtpStepAuthenticator extends LitElement {
         ${messageLine}
         <div part="actions">
           ${
-            signIn
+            proves
               ? nothing
               : html`<button type="button" part="back" @click=${() => this.#act('back')}>
                   ${t.back}

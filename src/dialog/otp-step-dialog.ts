@@ -382,7 +382,9 @@ export class OtpStepDialog extends LitElement {
           ]
         : stage === 'recovery-codes'
           ? [t.recoveryCodesTitle, t.recoveryCodesNote]
-          : [t.enrollTitle, stage === 'scan' ? t.enrollScan : t.enrollCode(f)];
+          : stage === 'current'
+            ? [t.enrollTitle, recovery ? t.enrollCurrentRecovery : t.enrollCurrent]
+            : [t.enrollTitle, stage === 'scan' ? t.enrollScan : t.enrollCode(f)];
     return html`
       <dialog
         part="dialog"

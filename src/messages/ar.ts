@@ -124,6 +124,9 @@ export const ar: OtpStepMessages = {
   secretCopied: 'تم نسخ المفتاح.',
   next: 'التالي',
   back: 'رجوع',
+  enrollCurrent: 'لديك تطبيق مصادقة بالفعل. أدخل رمزًا منه لإعداد تطبيق جديد.',
+  enrollCurrentRecovery:
+    'فقدت الهاتف الذي عليه التطبيق؟ أدخل أحد رموز الاسترداد لإعداد تطبيق جديد.',
   enrollCode: (f) =>
     `أدخل الرمز المكوّن من ${size({length: 6, numeric: true}, f)} الذي يعرضه التطبيق الآن لإكمال الإعداد.`,
   recoveryCodesTitle: 'احفظ رموز الاسترداد',

@@ -103,6 +103,10 @@ export const de: OtpStepMessages = {
   secretCopied: 'Schlüssel kopiert.',
   next: 'Weiter',
   back: 'Zurück',
+  enrollCurrent:
+    'Sie haben bereits eine Authenticator-App. Geben Sie einen Code daraus ein, um eine neue einzurichten.',
+  enrollCurrentRecovery:
+    'Handy mit der App verloren? Geben Sie einen Ihrer Wiederherstellungscodes ein, um eine neue einzurichten.',
   enrollCode: (f) =>
     `Geben Sie den ${isolate(f.number(6))}-stelligen Code ein, den die App jetzt anzeigt, um die Einrichtung abzuschließen.`,
   recoveryCodesTitle: 'Wiederherstellungscodes sichern',

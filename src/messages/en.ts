@@ -92,6 +92,9 @@ export interface OtpStepMessages {
   secretCopied: string;
   next: string;
   back: string;
+  /** Setting up a new app over one the person has: a code of that one first (or a recovery code). */
+  enrollCurrent: string;
+  enrollCurrentRecovery: string;
   /** The description while the app's first code is typed. */
   enrollCode(f: Format): string;
   recoveryCodesTitle: string;
@@ -194,6 +197,10 @@ export const en: OtpStepMessages = {
   secretCopied: 'Key copied.',
   next: 'Next',
   back: 'Back',
+  enrollCurrent:
+    'You already have an authenticator app. Enter a code from it to set up a new one.',
+  enrollCurrentRecovery:
+    'Lost the phone with your app? Enter one of your recovery codes to set up a new one.',
   enrollCode: (f) =>
     `Enter the ${kind({length: 6, numeric: true}, f)} the app now shows, to finish setting it up.`,
   recoveryCodesTitle: 'Save your recovery codes',

@@ -100,6 +100,10 @@ export const pt: OtpStepMessages = {
   secretCopied: 'Chave copiada.',
   next: 'Avançar',
   back: 'Voltar',
+  enrollCurrent:
+    'Você já tem um aplicativo autenticador. Digite um código dele para configurar um novo.',
+  enrollCurrentRecovery:
+    'Perdeu o celular com o aplicativo? Digite um dos seus códigos de recuperação para configurar um novo.',
   enrollCode: (f) =>
     `Digite o ${kind({length: 6, numeric: true}, f)} que o aplicativo mostra agora para concluir a configuração.`,
   recoveryCodesTitle: 'Guarde os seus códigos de recuperação',

@@ -210,4 +210,46 @@ describe('the authenticator’s flow, against the reference server', () => {
     // The rest were refused, or stopped by the limits: none signed in.
     assert.equal(steps.filter((s) => s.controller.state.value).length, 1);
   });
+
+  it('re-enrols only with a code of the current app: the proof asked first, then the QR code; the old app then refused', async () => {
+    const old = await enrol('iris');
+    now += 30_000;
+    const s = step('iris', {enroll: true});
+    assert.equal(await s.controller.request(s.options), true);
+    assert.equal(s.controller.state.authenticator!.stage, 'current');
+    assert.equal(s.controller.state.authenticator!.enrollment, undefined);
+    const right = codeOf(old.secret);
+    const wrong = await s.controller.confirm(right === '000000' ? '111111' : '000000');
+    assert.equal(wrong?.status === 'rejected' && wrong.reason, 'invalid');
+    assert.equal(s.controller.state.authenticator!.stage, 'current');
+    assert.equal(await s.controller.confirm(right), undefined);
+    const {stage, enrollment} = s.controller.state.authenticator!;
+    assert.equal(stage, 'scan');
+    assert.notEqual(enrollment!.secret, old.secret);
+    await s.act('next');
+    now += 30_000;
+    await s.controller.confirm(codeOf(enrollment!.secret));
+    assert.equal(s.controller.state.authenticator!.stage, 'recovery-codes');
+    now += 30_000;
+    const byOld = step('iris');
+    await byOld.controller.request(byOld.options);
+    const refused = await byOld.controller.confirm(codeOf(old.secret));
+    assert.equal(refused?.status === 'rejected' && refused.reason, 'invalid');
+  });
+
+  it('re-enrols with a recovery code in place of the app’s; a used one is said so', async () => {
+    const old = await enrol('joao');
+    const s = step('joao', {enroll: true});
+    await s.controller.request(s.options);
+    await s.act('recovery');
+    assert.equal(s.controller.state.authenticator!.recovery, true);
+    assert.equal(await s.controller.confirm(old.codes[0]), undefined);
+    assert.equal(s.controller.state.authenticator!.stage, 'scan');
+    const again = step('joao', {enroll: true});
+    await again.controller.request(again.options);
+    await again.act('recovery');
+    const used = await again.controller.confirm(old.codes[0]);
+    assert.equal(used?.status === 'rejected' && used.reason, 'used');
+    assert.deepEqual(again.controller.state.notice, {key: 'recoveryCodeUsed'});
+  });
 });
