@@ -18,15 +18,26 @@ import {setFrameWidth, viewportFrame} from './viewport-frame.js';
 guardUncaughtErrors();
 
 type State =
-  'sign-in' | 'recovery' | 'invalid' | 'scan' | 'first-code' | 'recovery-codes';
+  | 'sign-in'
+  | 'recovery'
+  | 'invalid'
+  | 'current'
+  | 'scan'
+  | 'first-code'
+  | 'recovery-codes';
 const STATES: State[] = [
   'sign-in',
+  'current',
   'recovery',
   'invalid',
   'scan',
   'first-code',
   'recovery-codes',
 ];
+
+/** The states of a step with `enroll`; of a user with no app yet. */
+const ENROLLING: State[] = ['current', 'scan', 'first-code', 'recovery-codes'];
+const NO_APP: State[] = ['scan', 'first-code', 'recovery-codes'];
 
 /** Brings a step to `state`, its dialog open. */
 async function reach(el: OtpStep, state: State, secret?: string) {
@@ -41,7 +52,13 @@ async function reach(el: OtpStep, state: State, secret?: string) {
     await waitUntil(() => parts(el, 'recovery-codes').length > 0, 'no codes');
     return;
   }
+  // 'current': setting up a new app over one the user has, a code of that one first.
   await openDialog(el);
+  if (state === 'current')
+    await waitUntil(
+      () => parts(el, 'switch-entry').length > 0,
+      'no proof of the current app asked',
+    );
   if (state === 'recovery') {
     part(el, 'switch-entry').click();
     await waitUntil(() => text(el, 'label') === 'Recovery code', 'no recovery entry');
@@ -60,8 +77,10 @@ describe('<otp-step method="authenticator"> looks', () => {
     for (const state of STATES)
       it(state, async () => {
         const user = uniqueUser('axe');
-        const enroll = ['scan', 'first-code', 'recovery-codes'].includes(state);
-        const secret = enroll ? undefined : (await enrolOnServer(user)).secret;
+        const enroll = ENROLLING.includes(state);
+        const secret = NO_APP.includes(state)
+          ? undefined
+          : (await enrolOnServer(user)).secret;
         const el = await appStep(user, {enroll});
         await reach(el, state, secret);
         expect(dialogOf(el)!.open).to.be.true;
@@ -100,8 +119,10 @@ describe('<otp-step method="authenticator"> looks', () => {
             await setFrameWidth(frame, width);
             const doc = frame.contentDocument!;
             const user = uniqueUser('firstname.lastname.with-a-long-domain@example.com');
-            const enroll = ['scan', 'first-code', 'recovery-codes'].includes(state);
-            const secret = enroll ? undefined : (await enrolOnServer(user)).secret;
+            const enroll = ENROLLING.includes(state);
+            const secret = NO_APP.includes(state)
+              ? undefined
+              : (await enrolOnServer(user)).secret;
             const el = doc.createElement('otp-step') as OtpStep;
             el.setAttribute('method', 'authenticator');
             if (enroll) el.setAttribute('enroll', '');

@@ -76,6 +76,67 @@ describe('<otp-step method="authenticator">', () => {
     expect(el.shadowRoot!.innerHTML).not.to.include(secret);
   });
 
+  it('re-enrols over an app only with a code of it: asked first, then the new QR code; the old app is then refused', async () => {
+    const user = uniqueUser('reenrol');
+    // The first app, set up through the element, its secret read off the QR code.
+    const first = await appStep(user, {enroll: true});
+    await openDialog(first, 'qr');
+    const oldSecret = new URL(
+      await readQr(part<SVGSVGElement & HTMLElement>(first, 'qr')),
+    ).searchParams.get('secret')!;
+    part(first, 'next').click();
+    await waitUntil(() => parts(first, 'input').length > 0, 'no entry');
+    expect((await typeCode(first, await appCode(oldSecret))).type).to.equal(
+      'otp-enrolled',
+    );
+    part(first, 'done').click();
+    await waitUntil(() => !dialogOf(first)!.open, 'dialog still open');
+
+    // A new phone: the dialog asks for a code of the current app before any QR code.
+    const el = await appStep(user, {enroll: true});
+    await openDialog(el, 'switch-entry');
+    expect(text(el, 'description')).to.equal(
+      'You already have an authenticator app. Enter a code from it to set up a new one.',
+    );
+    expect(parts(el, 'qr')).to.have.length(0);
+    expect(text(el, 'switch-entry')).to.equal('Use a recovery code');
+    // A wrong code is said as at sign-in.
+    const right = await appCode(oldSecret, true);
+    const wrong = right.replace(/^./, (c) => String((Number(c) + 1) % 10));
+    const refused = (await typeCode(el, wrong)) as CustomEvent;
+    expect(refused.type).to.equal('otp-rejected');
+    expect(refused.detail.reason).to.equal('invalid');
+    expect(text(el, 'message')).to.match(/not right/i);
+    expect(parts(el, 'qr')).to.have.length(0);
+    // The old app's code, at a later step than its first: on to the QR code.
+    part<HTMLInputElement>(el, 'input').focus();
+    for (const key of right) await sendKeys({type: key});
+    await waitUntil(() => parts(el, 'qr').length > 0, 'no QR code after the proof', {
+      timeout: 5000,
+    });
+    const newSecret = new URL(
+      await readQr(part<SVGSVGElement & HTMLElement>(el, 'qr')),
+    ).searchParams.get('secret')!;
+    expect(newSecret).not.to.equal(oldSecret);
+    part(el, 'next').click();
+    await waitUntil(() => parts(el, 'input').length > 0, 'no entry');
+    expect((await typeCode(el, await appCode(newSecret, true))).type).to.equal(
+      'otp-enrolled',
+    );
+    part(el, 'done').click();
+    await waitUntil(() => !dialogOf(el)!.open, 'dialog still open');
+
+    // Sign-in: the old app's code is refused, the new app's signs in.
+    const signIn = await appStep(user);
+    await openDialog(signIn);
+    const old = (await typeCode(signIn, await appCode(oldSecret, true))) as CustomEvent;
+    expect(old.type).to.equal('otp-rejected');
+    expect(old.detail.reason).to.equal('invalid');
+    const fresh = (await typeCode(signIn, await appCode(newSecret))) as CustomEvent;
+    expect(fresh.type).to.equal('otp-confirmed');
+    expect(fresh.detail.method).to.equal('authenticator');
+  });
+
   it('signs in with the app’s code: otp-confirmed says authenticator, and the value is a confirmation the server accepts', async () => {
     const user = uniqueUser('app');
     const {secret} = await enrolOnServer(user);
