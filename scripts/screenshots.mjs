@@ -271,6 +271,15 @@ const APP_STATES = {
       await settle(800);
     },
   },
+  // Setting up a new app over one the user has: a code of that one first.
+  'enroll-current': {
+    attributes: () => appAttributes('enroll'),
+    act: async (page) => {
+      await enrolled(appUser);
+      await openApp(page);
+      await page.keyboard.type('12');
+    },
+  },
   'authenticator-ar': {
     attributes: () => `lang="ar" dir="rtl" ${appAttributes()}`,
     act: openApp,
