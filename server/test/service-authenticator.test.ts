@@ -241,6 +241,37 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
     assert.ok(!service.stdout().includes(secret), 'the secret is in the log');
   });
 
+  it('replaces an app only with a proof of it: 403 with the session alone, then a recovery code', async () => {
+    const user = unique('rita');
+    const old = await enrol(user);
+    const bare = await post('/authenticator/enrollments', {}, asUser(user));
+    assert.equal(bare.status, 403, bare.text);
+    assert.equal(bare.json.code, 'current-authenticator-required');
+    const wrong = await post(
+      '/authenticator/enrollments',
+      {code: wrongCode(old.secret, old.step + 1)},
+      asUser(user),
+    );
+    assert.equal(wrong.status, 422, wrong.text);
+    const started = await post(
+      '/otp/authenticator/enrollments',
+      {recoveryCode: old.recoveryCodes[0]},
+      asUser(user),
+    );
+    assert.equal(started.status, 201, started.text);
+    const secret = String(started.json.secret);
+    const step = stepNow();
+    const confirmed = await post(
+      `/authenticator/enrollments/${String(started.json.enrollmentId)}/confirm`,
+      {code: appCode(secret, step)},
+      asUser(user),
+    );
+    assert.equal(confirmed.status, 200, confirmed.text);
+    // The old app's recovery codes went with it.
+    const oldRecovery = await signIn(user, {recoveryCode: old.recoveryCodes[1]});
+    assert.equal(oldRecovery.status, 422, oldRecovery.text);
+  });
+
   it('labels the account with the address from the lookup webhook, the user without one', async () => {
     const withMail = unique('mail-li');
     const labelled = await post('/authenticator/enrollments', {}, asUser(withMail));
