@@ -199,12 +199,19 @@ describe('<otp-step> layout, grouped and with room for a password manager’s ba
         part(el, 'trigger').click();
         await el.updateComplete;
         expect(dialogOf(el)!.open, label).to.be.true;
-        // Opening focuses the entry, which then looks for a badge. Focus is
-        // given again as a tap would, in case opening's focus came before the
-        // frame had it (seen once in CI, on a loaded machine, not since).
+        // Opening focuses the entry, which then looks for a badge. In the full
+        // run Chromium's page may not have the focus (document.hasFocus() false
+        // after earlier files): the input is the active element, but no focus
+        // event comes, as none would come to a manager either. What a focused
+        // page would send is sent then: this test is of the room's layout (its
+        // finding is otp-input-password-managers.test.ts's).
         if (room) {
-          parts(el, 'input')[0].focus();
-          await waitUntil(() => roomOf(el) >= 40 - EPSILON, label, {timeout: 10000});
+          const input = parts(el, 'input')[0];
+          if (!frame.contentDocument!.hasFocus())
+            input.dispatchEvent(
+              new FocusEvent('focusin', {bubbles: true, composed: true}),
+            );
+          await waitUntil(() => roomOf(el) >= 40 - EPSILON, label, {timeout: 3000});
         } else expect(roomOf(el), label).to.be.closeTo(0, EPSILON);
         for (const problem of layoutProblems(el))
           problems.push(`${width}px, ${label}${room ? ', room' : ''}: ${problem}`);
