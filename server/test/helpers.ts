@@ -165,20 +165,28 @@ const ajv = new Ajv2020({strict: false, allErrors: true});
 ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)) && /T/.test(s));
 ajv.addSchema(openapi, 'openapi');
 
-/** Throws unless `answer` is what docs/openapi.json says `path` answers with that status. */
+/**
+ * Throws unless `answer` is what docs/openapi.json says `path` answers with
+ * that status: status, media type and body. `path` is a template
+ * (`/codes/{requestId}`) or a concrete path (`/authenticator/enrollments/ab12/confirm`);
+ * without `method`, its POST (the status read is the one GET).
+ */
 export function assertConforms(
-  path:
-    | '/codes'
-    | '/codes/{requestId}/confirm'
-    | '/codes/{requestId}/cancel'
-    | '/codes/{requestId}',
+  path: string,
   answer: {status: number; headers: Headers; json: unknown},
+  method?: string,
 ) {
-  // The status read is the one GET.
-  const operation = openapi.paths[path].post ?? openapi.paths[path].get;
-  const responses = operation.responses;
-  let spec = responses[String(answer.status)];
-  if (!spec) throw new Error(`${path} does not document status ${answer.status}`);
+  const template = Object.keys(openapi.paths).find((t) =>
+    new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
+  );
+  const operations = template ? openapi.paths[template] : undefined;
+  const operation = method
+    ? operations?.[method.toLowerCase()]
+    : (operations?.post ?? operations?.get);
+  if (!operation) throw new Error(`docs/openapi.json has no ${method ?? 'POST'} ${path}`);
+  const name = `${method ?? ''} ${template}`.trim();
+  let spec = operation.responses[String(answer.status)];
+  if (!spec) throw new Error(`${name} does not document status ${answer.status}`);
   if (spec.$ref) spec = openapi.components.responses[spec.$ref.split('/').pop()];
   const [type, media] = Object.entries(
     spec.content as Record<string, {schema: {$ref: string}}>,
@@ -189,7 +197,7 @@ export function assertConforms(
   const validate = ajv.getSchema(`openapi${media.schema.$ref}`)!;
   if (!validate(answer.json)) {
     throw new Error(
-      `${path} ${answer.status}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(answer.json)}`,
+      `${name} ${answer.status}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(answer.json)}`,
     );
   }
 }

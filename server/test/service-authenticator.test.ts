@@ -10,13 +10,12 @@
 import {decodeBase32IgnorePadding} from '@oslojs/encoding';
 import {generateHOTP} from '@oslojs/otp';
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {createRequire} from 'node:module';
 import type {AddressInfo} from 'node:net';
 import {after, before, describe, it} from 'node:test';
 import {verifyWebhook} from '../index.js';
-import {SECRET, STORE_KIND} from './helpers.js';
+import {assertConforms, SECRET, STORE_KIND} from './helpers.js';
 import {BUILT_MAIN, startService} from './service-process.js';
 
 const HOOK_SECRET = 'the webhook secret shared with the app, 32+ bytes';
@@ -56,40 +55,6 @@ async function eventReceiver() {
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-// Every answer seen here is checked against docs/openapi.json, as helpers.ts's
-// assertConforms does for the code routes (it knows neither DELETE nor these paths).
-const openapi = JSON.parse(readFileSync('docs/openapi.json', 'utf8'));
-const {default: Ajv2020} = createRequire(import.meta.url)(
-  'ajv/dist/2020.js',
-) as typeof import('ajv/dist/2020.js');
-const ajv = new Ajv2020({strict: false, allErrors: true});
-ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)) && /T/.test(s));
-ajv.addSchema(openapi, 'openapi');
-
-/** Throws unless the answer to `method path` is what docs/openapi.json says, status, media type and body. */
-function assertDocumented(
-  method: string,
-  path: string,
-  answer: {status: number; headers: Headers; json: unknown},
-) {
-  const template = Object.keys(openapi.paths).find((t) =>
-    new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
-  );
-  const operation = template && openapi.paths[template][method.toLowerCase()];
-  assert.ok(operation, `docs/openapi.json has no ${method} ${path}`);
-  const spec = operation.responses[String(answer.status)];
-  assert.ok(spec, `${method} ${template} does not document ${answer.status}`);
-  const [type, media] = Object.entries(
-    spec.content as Record<string, {schema: {$ref: string}}>,
-  )[0];
-  assert.ok(answer.headers.get('content-type')?.startsWith(type), `not ${type}`);
-  const validate = ajv.getSchema(`openapi${media.schema.$ref}`)!;
-  assert.ok(
-    validate(answer.json),
-    `${method} ${template} ${answer.status}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(answer.json)}`,
-  );
 }
 
 /** The time step now, as a phone's clock counts it. */
@@ -158,7 +123,7 @@ describe(`otp-step-server's authenticator routes (${STORE_KIND} store)`, () => {
     };
     // The protocol's routes; the admin routes are the app server's (deployment.md).
     if (/^(\/otp)?\/authenticator/.test(path))
-      assertDocumented(method, path.replace(/^\/otp/, ''), answer);
+      assertConforms(path.replace(/^\/otp/, ''), answer, method);
     return answer;
   };
   const post = (path: string, body: unknown, headers?: Record<string, string>) =>
